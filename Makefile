@@ -1,0 +1,44 @@
+# ekyc: every target runs inside .venv, built from the pinned lock file on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CFN_LINT := $(VENV)/bin/cfn-lint -c I -a cfn_lint_serverless.rules --
+TEMPLATES := templates/ekyc.template.json
+
+.DEFAULT_GOAL := help
+.PHONY: help install synth lint check-generated unit test lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Build .venv from requirements.lock
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+synth: install ## Generate templates/*.template.json and statemachines/*.asl.json
+	$(PY) -m scripts.synth
+
+check-generated: install ## Fail if committed generated files differ from a fresh synth
+	$(PY) -m scripts.synth --check
+
+lint: install ## cfn-lint (incl. informational and serverless rules), statelint, engine parser
+	$(CFN_LINT) $(TEMPLATES)
+	@echo "cfn-lint: no findings in $(TEMPLATES)"
+	$(PY) -m scripts.validate_asl
+
+unit: install ## Run the test suite only
+	$(PY) -m pytest
+
+test: lint check-generated unit ## Lint, drift check and tests: what CI runs
+
+lock: ## Re-resolve pyproject.toml's pins into requirements.lock
+	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock
+	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev]'
+	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc > requirements.lock
+
+clean: ## Remove the venv and caches
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
