@@ -1,0 +1,153 @@
+"""Pieces every eKYC workflow shares: placeholders, thresholds, retries and the failure tail.
+
+Data conventions inside an execution:
+- the input is ``{"userid", "bucket", "key"}`` (the S3 object that started the run);
+- ``$.settings`` holds the thresholds, read from ``DefinitionSubstitutions`` by the first state;
+- a rejection or an error writes ``$.failure = {"status", "error", "reason"}`` and goes to the
+  failure tail, which records it on the user's item, notifies once, and fails the execution.
+"""
+
+from __future__ import annotations
+
+from . import asl
+
+
+def placeholder(name: str) -> str:
+    """``${Name}``: filled by the template's ``DefinitionSubstitutions`` at deploy time."""
+    return "${" + name + "}"
+
+
+TABLE = placeholder("TableName")
+COLLECTION = placeholder("CollectionId")
+TOPIC = placeholder("NotificationTopicArn")
+COMPARE_STATE_MACHINE = placeholder("IdentityCompareStateMachineArn")
+
+# Threshold placeholders: substituted as text, so each is parsed into a number by
+# States.StringToJson in the workflow's first state (a bare ${X} would not be valid JSON).
+THRESHOLDS = {
+    "min_face_confidence": "FaceConfidenceThreshold",
+    "duplicate_similarity": "DuplicateSimilarityThreshold",
+    "compare_similarity": "CompareSimilarityThreshold",
+    "max_pose": "MaxPoseDegrees",
+}
+
+RETRY_REKOGNITION = asl.retry_on(
+    "Rekognition.ThrottlingException",
+    "Rekognition.ProvisionedThroughputExceededException",
+    "Rekognition.InternalServerError",
+    "Rekognition.ServiceUnavailableException",
+)
+RETRY_DYNAMODB = asl.retry_on(
+    "DynamoDB.ProvisionedThroughputExceededException",
+    "DynamoDB.ThrottlingException",
+    "DynamoDB.RequestLimitExceeded",
+    "DynamoDB.InternalServerErrorException",
+)
+RETRY_SNS = asl.retry_on(
+    "SNS.ThrottledException",
+    "SNS.KMSThrottlingException",
+    "SNS.InternalErrorException",
+)
+RETRY_STEP_FUNCTIONS = asl.retry_on(
+    "StepFunctions.ExecutionLimitExceededException",
+    "StepFunctions.SfnException",
+    "SFN.ThrottlingException",
+)
+
+
+def settings_state(*names: str, next: str) -> asl.State:
+    """A Pass state that puts the named thresholds, as numbers, under ``$.settings``."""
+    parameters: dict[str, str] = {}
+    for name in names:
+        substitution = placeholder(THRESHOLDS[name])
+        parameters[f"{name}.$"] = f"States.StringToJson('{substitution}')"
+        if name == "max_pose":
+            # Choice rules have no absolute value: compare against -max as well as +max.
+            parameters["min_pose.$"] = f"States.StringToJson('-{substitution}')"
+    return asl.pass_state(parameters=parameters, result_path="$.settings", next=next)
+
+
+def s3_image(bucket_path: str = "$.bucket", key_path: str = "$.key") -> dict:
+    """Rekognition's ``Image`` parameter for an S3 object named by two paths."""
+    return {"S3Object": {"Bucket.$": bucket_path, "Name.$": key_path}}
+
+
+def userid_key() -> dict:
+    return {"userid": asl.ddb_string("$.userid")}
+
+
+def reject(reason: str | None = None, *, reason_format: str | None = None, error: str,
+           next: str) -> asl.State:
+    """A Pass state that describes a rejection (a business outcome, not a fault)."""
+    if (reason is None) == (reason_format is None):
+        raise ValueError("give exactly one of reason or reason_format")
+    parameters: dict[str, str] = {"status": "fail", "error": error}
+    if reason is not None:
+        parameters["reason"] = reason
+    else:
+        parameters["reason.$"] = reason_format
+    return asl.pass_state(parameters=parameters, result_path="$.failure", next=next)
+
+
+def describe_error(*, error: str, next: str) -> asl.State:
+    """A Pass state that turns a caught error (``$.error``) into a failure description."""
+    return asl.pass_state(
+        parameters={
+            "status": "error",
+            "error": error,
+            "reason.$": "States.Format('{}: {}', $.error.Error, $.error.Cause)",
+        },
+        result_path="$.failure",
+        next=next,
+    )
+
+
+def add_failure_tail(workflow: asl.Workflow, *, status_attribute: str, reason_attribute: str,
+                     flow: str, record: str, notify: str, end: str) -> None:
+    """Record ``$.failure`` on the user's item, publish one notification, then fail.
+
+    If recording fails the notification still goes out; if notifying fails the execution still
+    fails with the original error. Nothing on this path is swallowed.
+    """
+    workflow.add(record, asl.task(
+        asl.optimized("dynamodb:updateItem"),
+        parameters={
+            "TableName": TABLE,
+            "Key": userid_key(),
+            "UpdateExpression": (f"SET {status_attribute} = :status, {reason_attribute} = :reason, "
+                                 "last_execution = :execution, updated_at = :now"),
+            "ExpressionAttributeValues": {
+                ":status": asl.ddb_string("$.failure.status"),
+                ":reason": asl.ddb_string("$.failure.reason"),
+                ":execution": asl.ddb_string("$$.Execution.Id"),
+                ":now": asl.ddb_string("$$.State.EnteredTime"),
+            },
+        },
+        result_path=None,
+        retry=RETRY_DYNAMODB,
+        catch=asl.catch_all(notify, result_path="$.record_error"),
+        next=notify,
+    ))
+    workflow.add(notify, asl.task(
+        asl.optimized("sns:publish"),
+        parameters={
+            "TopicArn": TOPIC,
+            "Subject.$": f"States.Format('eKYC {flow}: {{}}', $.failure.status)",
+            "Message": {
+                "userid.$": "$.userid",
+                "flow": flow,
+                "status.$": "$.failure.status",
+                "reason.$": "$.failure.reason",
+                "object.$": "States.Format('s3://{}/{}', $.bucket, $.key)",
+                "execution.$": "$$.Execution.Id",
+            },
+            "MessageAttributes": {
+                "status": {"DataType": "String", "StringValue.$": "$.failure.status"},
+            },
+        },
+        result_path=None,
+        retry=RETRY_SNS,
+        catch=asl.catch_all(end, result_path="$.notify_error"),
+        next=end,
+    ))
+    workflow.add(end, asl.fail_with(error_path="$.failure.error", cause_path="$.failure.reason"))

@@ -1,0 +1,171 @@
+"""Identity compare workflow (nested): does the selfie show the person on the ID document?
+
+Called by the identity verification workflow, which waits for it and reads its output, a verdict
+``{"compare_status": "pass" | "fail", "reason": ..., "similarity": ...}``. A verdict is a
+successful execution either way; only faults fail it. The caller owns the notification, so
+a rejected selfie produces exactly one message.
+"""
+
+from __future__ import annotations
+
+from . import asl
+from .common import (RETRY_DYNAMODB, RETRY_REKOGNITION, TABLE, describe_error, s3_image,
+                     settings_state, userid_key)
+
+NAME = "identity_compare"
+TITLE = "Identity compare"
+
+READ_THRESHOLDS = "Read thresholds"
+GET_USER = "Get user record"
+ID_PRESENT = "Is there an accepted ID document?"
+NO_ID = "No ID document"
+ID_NOT_ACCEPTED = "ID document not accepted"
+COMPARE = "Compare selfie with ID photo"
+NO_COMPARABLE_FACE = "No comparable face"
+SIMILAR = "Is the selfie similar enough?"
+MATCH = "Selfie matches ID photo"
+NO_MATCH = "Selfie does not match ID photo"
+NO_MATCH_FOUND = "No face on the ID photo matched"
+RECORD_SCORED = "Record comparison"
+RECORD_UNSCORED = "Record comparison without a score"
+RETURN_VERDICT = "Return verdict"
+DESCRIBE_ERROR = "Describe the error"
+RECORD_ERROR = "Record compare error"
+FAILED = "Compare failed"
+
+ITEM = "$.user.Item"
+MATCHES = "$.comparison.matches"
+
+
+def verdict(status: str, *, reason: str | None = None, reason_format: str | None = None,
+            similarity: str | None = None, next: str) -> asl.State:
+    parameters: dict[str, str] = {"compare_status": status}
+    if reason is not None:
+        parameters["reason"] = reason
+    else:
+        parameters["reason.$"] = reason_format
+    if similarity is not None:
+        parameters["similarity.$"] = similarity
+    return asl.pass_state(parameters=parameters, result_path="$.verdict", next=next)
+
+
+def record_verdict(*, scored: bool, on_error: list) -> asl.State:
+    values = {
+        ":status": asl.ddb_string("$.verdict.compare_status"),
+        ":reason": asl.ddb_string("$.verdict.reason"),
+        ":execution": asl.ddb_string("$$.Execution.Id"),
+        ":now": asl.ddb_string("$$.State.EnteredTime"),
+    }
+    expression = ("SET compare_status = :status, compare_reason = :reason, "
+                  "compare_execution = :execution, updated_at = :now")
+    if scored:
+        expression += ", similarity = :similarity"
+        values[":similarity"] = asl.ddb_number("$.verdict.similarity")
+    else:
+        expression += " REMOVE similarity"
+    return asl.task(
+        asl.optimized("dynamodb:updateItem"),
+        parameters={"TableName": TABLE, "Key": userid_key(), "UpdateExpression": expression,
+                    "ExpressionAttributeValues": values},
+        result_path=None,
+        retry=RETRY_DYNAMODB,
+        catch=on_error,
+        next=RETURN_VERDICT,
+    )
+
+
+def build() -> dict:
+    workflow = asl.Workflow(
+        "eKYC: compare a user's selfie with the face on their accepted ID document.")
+    on_error = asl.catch_all(DESCRIBE_ERROR)
+    best_match = f"{MATCHES}[0].Similarity"
+
+    workflow.add(READ_THRESHOLDS, settings_state("compare_similarity", next=GET_USER))
+    workflow.add(GET_USER, asl.task(
+        asl.optimized("dynamodb:getItem"),
+        parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True},
+        result_path="$.user",
+        retry=RETRY_DYNAMODB,
+        catch=on_error,
+        next=ID_PRESENT,
+    ))
+    workflow.add(ID_PRESENT, asl.choice(
+        [
+            (asl.any_of(asl.is_present(f"{ITEM}.id_object.S", False),
+                        asl.is_present(f"{ITEM}.id_verify_status.S", False)), NO_ID),
+            (asl.string_equals(f"{ITEM}.id_verify_status.S", "pass"), COMPARE),
+        ],
+        default=ID_NOT_ACCEPTED,
+    ))
+    workflow.add(COMPARE, asl.task(
+        asl.sdk("rekognition", "compareFaces"),
+        comment="SimilarityThreshold 0 returns a score for every face; the Choice applies "
+                "the threshold so that a rejection can say how similar the faces were.",
+        parameters={
+            "SourceImage": s3_image(),
+            "TargetImage": s3_image(f"{ITEM}.id_bucket.S", f"{ITEM}.id_object.S"),
+            "SimilarityThreshold": 0,
+        },
+        result_selector={"matches.$": "$.FaceMatches"},
+        result_path="$.comparison",
+        retry=RETRY_REKOGNITION,
+        catch=[
+            # Rekognition answers InvalidParameterException when either image has no face.
+            asl.catch("Rekognition.InvalidParameterException", next=NO_COMPARABLE_FACE),
+            asl.catch("States.ALL", next=DESCRIBE_ERROR),
+        ],
+        next=SIMILAR,
+    ))
+    workflow.add(SIMILAR, asl.choice(
+        [
+            (asl.is_present(f"{MATCHES}[0]", False), NO_MATCH_FOUND),
+            (asl.numeric(best_match, "GreaterThanEquals", path="$.settings.compare_similarity"),
+             MATCH),
+        ],
+        default=NO_MATCH,
+    ))
+    workflow.add(MATCH, verdict(
+        "pass", reason_format=f"States.Format('similarity {{}} >= {{}}', {best_match}, "
+                              "$.settings.compare_similarity)",
+        similarity=best_match, next=RECORD_SCORED))
+    workflow.add(NO_MATCH, verdict(
+        "fail", reason_format=f"States.Format('similarity {{}} < {{}}', {best_match}, "
+                              "$.settings.compare_similarity)",
+        similarity=best_match, next=RECORD_SCORED))
+    workflow.add(NO_MATCH_FOUND, verdict(
+        "fail", reason="no face on the ID document to compare with", next=RECORD_UNSCORED))
+    workflow.add(NO_COMPARABLE_FACE, verdict(
+        "fail", reason="no comparable face in the selfie or the ID document",
+        next=RECORD_UNSCORED))
+    workflow.add(NO_ID, verdict("fail", reason="no ID document", next=RECORD_UNSCORED))
+    workflow.add(ID_NOT_ACCEPTED, verdict(
+        "fail", reason_format=f"States.Format('ID document not accepted (status {{}})', "
+                              f"{ITEM}.id_verify_status.S)",
+        next=RECORD_UNSCORED))
+    workflow.add(RECORD_SCORED, record_verdict(scored=True, on_error=on_error))
+    workflow.add(RECORD_UNSCORED, record_verdict(scored=False, on_error=on_error))
+    workflow.add(RETURN_VERDICT, asl.pass_state(output_path="$.verdict", next=None))
+
+    workflow.add(DESCRIBE_ERROR, describe_error(error="CompareError", next=RECORD_ERROR))
+    workflow.add(RECORD_ERROR, asl.task(
+        asl.optimized("dynamodb:updateItem"),
+        parameters={
+            "TableName": TABLE,
+            "Key": userid_key(),
+            "UpdateExpression": ("SET compare_status = :status, compare_reason = :reason, "
+                                 "compare_execution = :execution, updated_at = :now"),
+            "ExpressionAttributeValues": {
+                ":status": asl.ddb_string("$.failure.status"),
+                ":reason": asl.ddb_string("$.failure.reason"),
+                ":execution": asl.ddb_string("$$.Execution.Id"),
+                ":now": asl.ddb_string("$$.State.EnteredTime"),
+            },
+        },
+        result_path=None,
+        retry=RETRY_DYNAMODB,
+        catch=asl.catch_all(FAILED, result_path="$.record_error"),
+        next=FAILED,
+    ))
+    workflow.add(FAILED, asl.fail_with(error_path="$.failure.error",
+                                       cause_path="$.failure.reason"))
+    return workflow.definition()

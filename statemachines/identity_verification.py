@@ -1,0 +1,272 @@
+"""Identity verification workflow: is this selfie good enough, new, and the ID's owner?
+
+Started by the starter Lambda for ``selfie/<userid>.<ext>``. Checks run cheapest first, and
+the face is indexed only after every check has passed:
+
+1. detect faces with all attributes, then a quality gate (one face, confident, no sunglasses,
+   eyes open, head pose within limits);
+2. search the collection for the same face under another user (duplicate registration);
+3. run the nested identity compare workflow and wait for its verdict;
+4. index the face (``ExternalImageId`` = userid) and record it.
+
+``build(express=True)`` gives the variant for Express workflows, which cannot wait on a child
+with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads its status itself.
+"""
+
+from __future__ import annotations
+
+from . import asl
+from .common import (COLLECTION, COMPARE_STATE_MACHINE, RETRY_DYNAMODB, RETRY_REKOGNITION,
+                     RETRY_STEP_FUNCTIONS, TABLE, add_failure_tail, describe_error, reject,
+                     s3_image, settings_state, userid_key)
+
+NAME = "identity_verification"
+TITLE = "Identity verification"
+
+READ_THRESHOLDS = "Read thresholds"
+DETECT = "Detect faces in selfie"
+COUNT_FACES = "How many faces are in the selfie?"
+NO_FACE = "No face in selfie"
+SEVERAL_FACES = "More than one face in selfie"
+QUALITY = "Check face quality"
+LOW_CONFIDENCE = "Face confidence too low"
+SUNGLASSES = "Sunglasses detected"
+EYES_CLOSED = "Eyes closed"
+POSE = "Head turned too far"
+SEARCH = "Search for duplicate faces"
+ALREADY_REGISTERED = "Is the face already registered?"
+DUPLICATE = "Duplicate face"
+COMPARE = "Compare selfie with ID document"
+COMPARE_SUCCEEDED = "Did the compare workflow succeed?"
+READ_VERDICT = "Read compare verdict"
+COMPARE_FAILED = "Compare workflow failed"
+MATCHES_ID = "Does the selfie match the ID document?"
+NOT_MATCHING = "Selfie does not match ID document"
+INDEX = "Index face"
+INDEXED = "Was the face indexed?"
+NOT_INDEXED = "Face not indexed"
+RECORD_PASSED = "Record verification passed"
+UNDO_INDEX = "Remove the indexed face"
+DESCRIBE_ERROR = "Describe the error"
+RECORD_FAILURE = "Record verification failure"
+NOTIFY_FAILURE = "Notify verification failure"
+FAILED = "Verification failed"
+
+FACE = "$.detection.faces[0]"
+BEST_DUPLICATE = "$.duplicates.matches[0]"
+REJECTED = "VerificationRejected"
+
+
+def _add_quality_gate(workflow: asl.Workflow, on_error: list) -> None:
+    workflow.add(DETECT, asl.task(
+        asl.sdk("rekognition", "detectFaces"),
+        parameters={"Image": s3_image(), "Attributes": ["ALL"]},
+        result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
+                         "faces.$": "$.FaceDetails"},
+        result_path="$.detection",
+        retry=RETRY_REKOGNITION,
+        catch=on_error,
+        next=COUNT_FACES,
+    ))
+    workflow.add(COUNT_FACES, asl.choice(
+        [
+            (asl.numeric("$.detection.count", "Equals", 0), NO_FACE),
+            (asl.numeric("$.detection.count", "GreaterThan", 1), SEVERAL_FACES),
+        ],
+        default=QUALITY,
+    ))
+    pose_beyond_limits = [
+        asl.numeric(f"{FACE}.Pose.{axis}", operator, path=f"$.settings.{limit}")
+        for axis in ("Yaw", "Pitch")
+        for operator, limit in (("GreaterThan", "max_pose"), ("LessThan", "min_pose"))
+    ]
+    # Attributes a face engine cannot compute may be missing: check presence before value.
+    workflow.add(QUALITY, asl.choice(
+        [
+            (asl.numeric(f"{FACE}.Confidence", "LessThan", path="$.settings.min_face_confidence"),
+             LOW_CONFIDENCE),
+            (asl.all_of(asl.is_present(f"{FACE}.Sunglasses.Value"),
+                        asl.boolean_equals(f"{FACE}.Sunglasses.Value", True)), SUNGLASSES),
+            (asl.all_of(asl.is_present(f"{FACE}.EyesOpen.Value"),
+                        asl.boolean_equals(f"{FACE}.EyesOpen.Value", False)), EYES_CLOSED),
+            (asl.all_of(asl.is_present(f"{FACE}.Pose"), asl.any_of(*pose_beyond_limits)), POSE),
+        ],
+        default=SEARCH,
+    ))
+    workflow.add(NO_FACE, reject("no face", error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(SEVERAL_FACES, reject(
+        reason_format="States.Format('{} faces', $.detection.count)",
+        error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(LOW_CONFIDENCE, reject(
+        reason_format=(f"States.Format('face confidence {{}} < {{}}', {FACE}.Confidence, "
+                       "$.settings.min_face_confidence)"),
+        error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(SUNGLASSES, reject("sunglasses", error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(EYES_CLOSED, reject("eyes closed", error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(POSE, reject(
+        reason_format=(f"States.Format('head pose yaw {{}} pitch {{}} beyond {{}} degrees', "
+                       f"{FACE}.Pose.Yaw, {FACE}.Pose.Pitch, $.settings.max_pose)"),
+        error=REJECTED, next=RECORD_FAILURE))
+
+
+def _add_duplicate_search(workflow: asl.Workflow, on_error: list) -> None:
+    workflow.add(SEARCH, asl.task(
+        asl.sdk("rekognition", "searchFacesByImage"),
+        parameters={
+            "CollectionId": COLLECTION,
+            "Image": s3_image(),
+            "FaceMatchThreshold.$": "$.settings.duplicate_similarity",
+            "MaxFaces": 1,
+        },
+        result_selector={"matches.$": "$.FaceMatches"},
+        result_path="$.duplicates",
+        retry=RETRY_REKOGNITION,
+        catch=on_error,
+        next=ALREADY_REGISTERED,
+    ))
+    # A duplicate is decided on the match's Similarity (how alike the two faces are), not on
+    # SearchedFaceConfidence (how sure Rekognition is that the selfie holds a face).
+    workflow.add(ALREADY_REGISTERED, asl.choice(
+        [(asl.all_of(asl.is_present(BEST_DUPLICATE),
+                     asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
+                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+        default=COMPARE,
+    ))
+    workflow.add(DUPLICATE, reject(
+        reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
+        error=REJECTED, next=RECORD_FAILURE))
+
+
+def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool) -> None:
+    if not express:
+        workflow.add(COMPARE, asl.task(
+            asl.optimized("states:startExecution.sync:2"),
+            parameters={
+                "StateMachineArn": COMPARE_STATE_MACHINE,
+                "Input": {
+                    "userid.$": "$.userid",
+                    "bucket.$": "$.bucket",
+                    "key.$": "$.key",
+                    "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
+                },
+            },
+            result_selector={"verdict.$": "$.Output"},
+            result_path="$.compare",
+            timeout_seconds=300,
+            retry=RETRY_STEP_FUNCTIONS,
+            catch=on_error,
+            next=MATCHES_ID,
+        ))
+    else:
+        workflow.add(COMPARE, asl.task(
+            asl.sdk("sfn", "startSyncExecution"),
+            parameters={
+                "StateMachineArn": COMPARE_STATE_MACHINE,
+                "Input.$": "States.JsonToString($$.Execution.Input)",
+            },
+            result_path="$.compare_run",
+            timeout_seconds=300,
+            retry=RETRY_STEP_FUNCTIONS,
+            catch=on_error,
+            next=COMPARE_SUCCEEDED,
+        ))
+        workflow.add(COMPARE_SUCCEEDED, asl.choice(
+            [(asl.string_equals("$.compare_run.Status", "SUCCEEDED"), READ_VERDICT)],
+            default=COMPARE_FAILED,
+        ))
+        workflow.add(READ_VERDICT, asl.pass_state(
+            parameters={"verdict.$": "States.StringToJson($.compare_run.Output)"},
+            result_path="$.compare",
+            next=MATCHES_ID,
+        ))
+        workflow.add(COMPARE_FAILED, asl.pass_state(
+            parameters={
+                "status": "error",
+                "error": "VerificationError",
+                "reason.$": "States.Format('identity compare ended {}', $.compare_run.Status)",
+            },
+            result_path="$.failure",
+            next=RECORD_FAILURE,
+        ))
+    workflow.add(MATCHES_ID, asl.choice(
+        [(asl.string_equals("$.compare.verdict.compare_status", "pass"), INDEX)],
+        default=NOT_MATCHING,
+    ))
+    workflow.add(NOT_MATCHING, reject(reason_format="States.Format('{}', $.compare.verdict.reason)",
+                                      error=REJECTED, next=RECORD_FAILURE))
+
+
+def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
+    workflow.add(INDEX, asl.task(
+        asl.sdk("rekognition", "indexFaces"),
+        parameters={
+            "CollectionId": COLLECTION,
+            "Image": s3_image(),
+            "ExternalImageId.$": "$.userid",
+            "MaxFaces": 1,
+            "QualityFilter": "NONE",
+            "DetectionAttributes": ["DEFAULT"],
+        },
+        result_selector={"records.$": "$.FaceRecords"},
+        result_path="$.indexed",
+        retry=RETRY_REKOGNITION,
+        catch=on_error,
+        next=INDEXED,
+    ))
+    workflow.add(INDEXED, asl.choice(
+        [(asl.is_present("$.indexed.records[0].Face.FaceId"), RECORD_PASSED)],
+        default=NOT_INDEXED,
+    ))
+    workflow.add(NOT_INDEXED, reject("face could not be indexed", error=REJECTED,
+                                     next=RECORD_FAILURE))
+    workflow.add(RECORD_PASSED, asl.task(
+        asl.optimized("dynamodb:updateItem"),
+        parameters={
+            "TableName": TABLE,
+            "Key": userid_key(),
+            "UpdateExpression": ("SET rek_faceid = :face, identity_verify_status = :pass, "
+                                 "last_execution = :execution, updated_at = :now "
+                                 "REMOVE identity_verify_reason"),
+            "ExpressionAttributeValues": {
+                ":face": asl.ddb_string("$.indexed.records[0].Face.FaceId"),
+                ":pass": {"S": "pass"},
+                ":execution": asl.ddb_string("$$.Execution.Id"),
+                ":now": asl.ddb_string("$$.State.EnteredTime"),
+            },
+        },
+        result_path=None,
+        retry=RETRY_DYNAMODB,
+        catch=asl.catch_all(UNDO_INDEX),
+        next=None,
+    ))
+    # A face left in the collection without a record would make the user's next attempt a
+    # "duplicate" of themselves, so take it out before reporting the error.
+    workflow.add(UNDO_INDEX, asl.task(
+        asl.sdk("rekognition", "deleteFaces"),
+        parameters={"CollectionId": COLLECTION,
+                    "FaceIds.$": "States.Array($.indexed.records[0].Face.FaceId)"},
+        result_path=None,
+        retry=RETRY_REKOGNITION,
+        catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error"),
+        next=DESCRIBE_ERROR,
+    ))
+
+
+def build(*, express: bool = False) -> dict:
+    variant = " (Express variant)" if express else ""
+    workflow = asl.Workflow(
+        "eKYC: check a selfie's quality, refuse duplicates, compare it with the user's ID "
+        f"document and register the face{variant}.")
+    on_error = asl.catch_all(DESCRIBE_ERROR)
+
+    workflow.add(READ_THRESHOLDS, settings_state(
+        "min_face_confidence", "max_pose", "duplicate_similarity", next=DETECT))
+    _add_quality_gate(workflow, on_error)
+    _add_duplicate_search(workflow, on_error)
+    _add_nested_compare(workflow, on_error, express=express)
+    _add_indexing(workflow, on_error)
+    workflow.add(DESCRIBE_ERROR, describe_error(error="VerificationError", next=RECORD_FAILURE))
+    add_failure_tail(workflow, status_attribute="identity_verify_status",
+                     reason_attribute="identity_verify_reason", flow=NAME,
+                     record=RECORD_FAILURE, notify=NOTIFY_FAILURE, end=FAILED)
+    return workflow.definition()
