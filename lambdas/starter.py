@@ -1,0 +1,132 @@
+"""Starter Lambda: S3 upload events (through SQS) in, one eKYC workflow execution out.
+
+Each SQS message holds an S3 event notification. For every uploaded object the starter derives
+the user id from the key, records the upload on the user's item and starts the workflow for
+the key's prefix. A message it cannot process is reported as a batch item failure, so SQS
+delivers it again and finally moves it to the dead-letter queue: nothing is dropped.
+
+Deployed inline in the CloudFormation template (see lambdas/inline.py), so it stays small and
+uses nothing beyond the Lambda runtime's boto3.
+"""
+
+import hashlib
+import json
+import os
+import re
+from datetime import datetime, timezone
+from urllib.parse import unquote_plus
+
+import boto3
+
+# key prefix -> (short name: prefix of execution names and item attributes,
+#                prefix of the workflow's status attributes,
+#                environment variable holding the workflow's state machine ARN)
+WORKFLOWS = {
+    "id_document": ("id", "id_verify", "ID_DOCUMENT_STATE_MACHINE_ARN"),
+    "selfie": ("selfie", "identity_verify", "IDENTITY_VERIFICATION_STATE_MACHINE_ARN"),
+}
+EXTENSIONS = ("jpg", "jpeg", "png")
+# The user id becomes Rekognition's ExternalImageId, whose alphabet is [a-zA-Z0-9_.\-:].
+USERID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+
+_clients = {}
+
+
+def client(service):
+    if service not in _clients:
+        _clients[service] = boto3.client(service)
+    return _clients[service]
+
+
+def parse_key(key):
+    """``selfie/alice.jpg`` -> ``("selfie", "alice")``; anything else raises ValueError."""
+    prefix, slash, name = key.partition("/")
+    userid, dot, extension = name.rpartition(".")
+    if prefix not in WORKFLOWS or not slash:
+        why = "expected id_document/<userid>.<ext> or selfie/<userid>.<ext>"
+    elif "/" in name:
+        why = "nested folders are not allowed"
+    elif not dot or extension.lower() not in EXTENSIONS:
+        why = "the file must end in .jpg, .jpeg or .png"
+    elif not USERID.fullmatch(userid) or ".." in userid:
+        why = f"user id {userid!r} must be 1-100 of A-Z a-z 0-9 _ . : - starting alphanumeric"
+    else:
+        return prefix, userid
+    raise ValueError(f"key {key!r}: {why}")
+
+
+def execution_name(prefix, userid, bucket, key, version):
+    """The same upload always gets the same name, so a repeated S3 event starts no second run."""
+    digest = hashlib.sha256(f"{bucket}/{key}#{version}".encode()).hexdigest()[:16]
+    # Names allow [A-Za-z0-9_-] and 80 characters: "selfie-" + 56 + "-" + 16 fit.
+    return f"{WORKFLOWS[prefix][0]}-{re.sub(r'[^A-Za-z0-9_-]', '_', userid)[:56]}-{digest}"
+
+
+def start(upload):
+    """Record one uploaded S3 object on the user's item and start its workflow."""
+    bucket, s3_object = upload["s3"]["bucket"]["name"], upload["s3"]["object"]
+    key = unquote_plus(s3_object["key"])
+    prefix, userid = parse_key(key)
+    version = s3_object.get("sequencer") or s3_object.get("eTag", "")
+    name = execution_name(prefix, userid, bucket, key, version)
+    record_upload(prefix, userid, bucket, key, name)
+    sfn = client("stepfunctions")
+    try:
+        sfn.start_execution(stateMachineArn=os.environ[WORKFLOWS[prefix][2]], name=name,
+                            input=json.dumps({"userid": userid, "bucket": bucket, "key": key}))
+        log("started", key=key, execution=name)
+    except sfn.exceptions.ExecutionAlreadyExists:
+        log("already started", key=key, execution=name)
+
+
+def record_upload(prefix, userid, bucket, key, name):
+    """Point the user's item at this upload, unless it already does (a repeated S3 event)."""
+    short, status, _ = WORKFLOWS[prefix]
+    table, item_key = os.environ["TABLE_NAME"], {"userid": {"S": userid}}
+    ddb = client("dynamodb")
+    item = ddb.get_item(TableName=table, Key=item_key, ConsistentRead=True).get("Item", {})
+    if item.get(f"{short}_event", {}).get("S") == name:
+        return
+    remove = f"{status}_reason"
+    if prefix == "selfie":  # a new selfie replaces the user's registered face
+        remove += ", rek_faceid"
+        if "rek_faceid" in item:
+            client("rekognition").delete_faces(CollectionId=os.environ["COLLECTION_ID"],
+                                               FaceIds=[item["rek_faceid"]["S"]])
+    ddb.update_item(
+        TableName=table, Key=item_key,
+        UpdateExpression=f"SET {short}_bucket = :b, {short}_object = :k, {short}_event = :e, "
+                         f"{status}_status = :s, updated_at = :t REMOVE {remove}",
+        ExpressionAttributeValues={
+            ":b": {"S": bucket}, ":k": {"S": key}, ":e": {"S": name}, ":s": {"S": "processing"},
+            ":t": {"S": datetime.now(timezone.utc).isoformat()}})
+
+
+def uploads(body):
+    """The S3 records of one SQS message body; S3's test event holds none."""
+    event = json.loads(body)
+    if event.get("Event") == "s3:TestEvent":
+        return []
+    records = event.get("Records") or [{}]
+    for record in records:
+        if record.get("eventSource") != "aws:s3" or \
+                not record.get("eventName", "").startswith("ObjectCreated:"):
+            raise ValueError("not an S3 ObjectCreated event notification")
+    return records
+
+
+def handler(event, context):
+    failures = []
+    for message in event["Records"]:
+        try:
+            for upload in uploads(message["body"]):
+                start(upload)
+        except Exception as error:  # report, never drop: SQS retries, then the DLQ keeps it
+            log("failed", level="ERROR", messageId=message["messageId"],
+                error=f"{type(error).__name__}: {error}")
+            failures.append({"itemIdentifier": message["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def log(message, level="INFO", **fields):
+    print(json.dumps({"level": level, "message": message, **fields}))

@@ -1,0 +1,69 @@
+"""Write every generated artifact, or with ``--check`` fail when a committed one has drifted.
+
+    python -m scripts.synth            # write templates/*.template.json, statemachines/*.asl.json
+    python -m scripts.synth --check    # compare the committed files with a fresh build
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from statemachines import DEFINITIONS
+from templates import ekyc
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
+
+
+def render(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def artifacts() -> dict[Path, str]:
+    """Every generated file and its content, built fresh from the Python sources."""
+    files = {definition.path: render(definition.build()) for definition in DEFINITIONS}
+    files[TEMPLATE_PATH] = render(ekyc.build().to_dict())
+    return files
+
+
+def drift(files: dict[Path, str]) -> list[str]:
+    """A unified diff for each committed file that differs from its fresh build."""
+    problems = []
+    for path, fresh in files.items():
+        committed = path.read_text() if path.exists() else ""
+        if committed != fresh:
+            relative = path.relative_to(ROOT)
+            diff = difflib.unified_diff(committed.splitlines(keepends=True),
+                                        fresh.splitlines(keepends=True),
+                                        f"{relative} (committed)", f"{relative} (generated)")
+            problems.append("".join(diff) or f"{relative}: missing\n")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="fail if committed artifacts differ from the generator")
+    args = parser.parse_args(argv)
+    files = artifacts()
+    if args.check:
+        problems = drift(files)
+        for problem in problems:
+            sys.stdout.write(problem)
+        if problems:
+            print(f"\n{len(problems)} generated file(s) drifted: run `make synth` and commit.")
+            return 1
+        print(f"{len(files)} generated files match the generator.")
+        return 0
+    for path, content in files.items():
+        path.write_text(content)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

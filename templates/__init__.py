@@ -1,0 +1,1 @@
+"""CloudFormation templates, built with troposphere and written to ``templates/*.template.json``."""

@@ -1,0 +1,440 @@
+"""The eKYC stack: upload bucket, queues, starter Lambda, table, topic, collection, workflows.
+
+Flow: a user's picture lands in the bucket under ``id_document/`` or ``selfie/``; S3 notifies
+that prefix's queue; the starter Lambda reads the queue, records the upload and starts the
+matching workflow. Every threshold is a parameter, every name and ARN a user needs an output.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, xray
+from awacs import logs as log_actions
+from awacs.aws import (Bool, Condition, Deny, Policy, Principal, Statement,
+                       StringEquals)
+from awacs.aws import ArnLike
+from troposphere import (AccountId, And, Equals, GetAtt, If, Join, Not, Output, Parameter,
+                         Ref, Region, Select, Split, StackId, StackName, Sub, Tags, Template,
+                         awslambda, dynamodb as ddb, logs, rekognition as rek, s3 as s3r,
+                         sns as snsr, sqs as sqsr, stepfunctions as sfn)
+
+from lambdas.inline import inline_source
+from statemachines import id_document, identity_compare, identity_verification
+
+from .policies import (allow, allow_unscoped, arn, deny_insecure_transport, policy,
+                       service_role, state_machine_logging_statement, tracing_statement)
+from .waivers import waive
+
+STARTER_SOURCE = Path(__file__).resolve().parent.parent / "lambdas" / "starter.py"
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+ID_PREFIX = "id_document/"
+SELFIE_PREFIX = "selfie/"
+STARTER_TIMEOUT_SECONDS = 30
+# AWS recommends a queue visibility timeout of at least six times the function timeout.
+QUEUE_VISIBILITY_SECONDS = 6 * STARTER_TIMEOUT_SECONDS
+QUEUE_RETENTION_SECONDS = 4 * 24 * 3600
+# Longer than the source queues' retention, so a message cannot expire on its way to a DLQ.
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
+LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+                      1827, 2192, 2557, 2922, 3288, 3653]
+EVENTS_RULE_FOR_SYNC = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+
+
+def placeholders(definition: dict) -> set[str]:
+    """Names of the ``${Name}`` placeholders in an ASL definition."""
+    return set(PLACEHOLDER.findall(repr(definition)))
+
+
+class EkycStack:
+    """Builds the template; each ``_add_*`` method adds one part of the stack."""
+
+    def __init__(self) -> None:
+        self.t = Template(
+            Description="ekyc: face-based identity verification (selfie vs. ID document, "
+                        "duplicate search) with Rekognition, Step Functions and DynamoDB.")
+        self.t.set_version("2010-09-09")
+        self._add_parameters()
+        self._add_storage()
+        self._add_queues()
+        self._add_bucket()
+        self._add_state_machines()
+        self._add_starter()
+        self._add_outputs()
+
+    # --- parameters ------------------------------------------------------------------------
+    def _add_parameters(self) -> None:
+        t = self.t
+        self.workflow_type = t.add_parameter(Parameter(
+            "WorkflowType", Type="String", Default="STANDARD", AllowedValues=["STANDARD", "EXPRESS"],
+            Description="STANDARD (execution history, nested .sync) or EXPRESS (cheaper at "
+                        "volume; the nested compare becomes StartSyncExecution)."))
+        self.thresholds = {
+            "FaceConfidenceThreshold": t.add_parameter(Parameter(
+                "FaceConfidenceThreshold", Type="Number", Default="99", MinValue="0",
+                MaxValue="100", Description="Minimum confidence (%) that the selfie shows a face.")),
+            "DuplicateSimilarityThreshold": t.add_parameter(Parameter(
+                "DuplicateSimilarityThreshold", Type="Number", Default="95", MinValue="0",
+                MaxValue="100",
+                Description="Similarity (%) from which a registered face counts as the same person.")),
+            "CompareSimilarityThreshold": t.add_parameter(Parameter(
+                "CompareSimilarityThreshold", Type="Number", Default="80", MinValue="0",
+                MaxValue="100",
+                Description="Minimum similarity (%) between the selfie and the ID document photo.")),
+            "MaxPoseDegrees": t.add_parameter(Parameter(
+                "MaxPoseDegrees", Type="Number", Default="45", MinValue="0", MaxValue="90",
+                Description="Largest head yaw or pitch (degrees, either way) a selfie may show.")),
+        }
+        self.notification_email = t.add_parameter(Parameter(
+            "NotificationEmail", Type="String", Default="",
+            AllowedPattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            Description="Optional e-mail address subscribed to failure notifications."))
+        self.log_retention = t.add_parameter(Parameter(
+            "LogRetentionDays", Type="Number", Default="30",
+            AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
+            Description="Days to keep workflow and Lambda logs."))
+        self.max_receive_count = t.add_parameter(Parameter(
+            "MaxReceiveCount", Type="Number", Default="3", MinValue="1", MaxValue="1000",
+            Description="Deliveries of an upload message before it moves to the dead-letter queue."))
+        t.add_condition("IsExpress", Equals(Ref(self.workflow_type), "EXPRESS"))
+        t.add_condition("HasNotificationEmail", Not(Equals(Ref(self.notification_email), "")))
+
+    # --- table, collection, topic ----------------------------------------------------------
+    def _add_storage(self) -> None:
+        t = self.t
+        self.table = t.add_resource(ddb.Table(
+            "UsersTable",
+            AttributeDefinitions=[ddb.AttributeDefinition(AttributeName="userid",
+                                                          AttributeType="S")],
+            KeySchema=[ddb.KeySchema(AttributeName="userid", KeyType="HASH")],
+            BillingMode="PAY_PER_REQUEST",
+            SSESpecification=ddb.SSESpecification(SSEEnabled=True),
+            PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
+                PointInTimeRecoveryEnabled=True),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Retain",
+        ))
+        self.collection = t.add_resource(rek.Collection(
+            "FacesCollection",
+            CollectionId=Sub("${AWS::StackName}-faces"),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Retain",
+        ))
+        self.topic = t.add_resource(snsr.Topic(
+            "NotificationTopic",
+            DisplayName="eKYC failures",
+            # AWS-managed key: Step Functions publishes with its role, no key policy needed.
+            KmsMasterKeyId="alias/aws/sns",
+        ))
+        self.table_arn = GetAtt(self.table, "Arn")
+        self.collection_arn = GetAtt(self.collection, "Arn")
+        self.topic_arn = Ref(self.topic)
+
+        undelivered = t.add_resource(self._queue(
+            "NotificationDeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+            Metadata=waive(ES6000="This queue is itself a dead-letter queue, for the e-mail "
+                                  "subscription; the rule only recognises DLQs of queues.")))
+        t.add_resource(sqsr.QueuePolicy(
+            "NotificationDeadLetterQueuePolicy",
+            Queues=[Ref(undelivered)],
+            PolicyDocument=Policy(Version="2012-10-17", Statement=[
+                Statement(
+                    Sid="UndeliveredNotifications",
+                    Effect="Allow",
+                    Principal=Principal("Service", ["sns.amazonaws.com"]),
+                    Action=[sqs.SendMessage],
+                    Resource=[GetAtt(undelivered, "Arn")],
+                    Condition=Condition(ArnLike({"aws:SourceArn": self.topic_arn})),
+                ),
+                deny_insecure_transport(sqs.Action("*"), [GetAtt(undelivered, "Arn")]),
+            ]),
+        ))
+        self.dead_letter_queues = {"Notification": undelivered}
+        t.add_resource(snsr.SubscriptionResource(
+            "NotificationEmailSubscription",
+            Condition="HasNotificationEmail",
+            Protocol="email",
+            Endpoint=Ref(self.notification_email),
+            TopicArn=self.topic_arn,
+            RedrivePolicy={"deadLetterTargetArn": GetAtt(undelivered, "Arn")},
+        ))
+
+    # --- queues ----------------------------------------------------------------------------
+    def _add_queues(self) -> None:
+        self.queues: dict[str, sqsr.Queue] = {}
+        for name in ("IdDocument", "Selfie"):
+            dead_letter = self.t.add_resource(self._queue(
+                f"{name}DeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+                Metadata=waive(ES6000=f"This queue is the dead-letter queue of {name}Queue; "
+                                      "the rule finds DLQs only when RedrivePolicy is an "
+                                      "intrinsic function, not the plain object used here.")))
+            queue = self.t.add_resource(self._queue(
+                f"{name}Queue",
+                retention_seconds=QUEUE_RETENTION_SECONDS,
+                VisibilityTimeout=QUEUE_VISIBILITY_SECONDS,
+                RedrivePolicy=sqsr.RedrivePolicy(
+                    deadLetterTargetArn=GetAtt(dead_letter, "Arn"),
+                    maxReceiveCount=Ref(self.max_receive_count),
+                ),
+            ))
+            self.queues[name] = queue
+            self.dead_letter_queues[name] = dead_letter
+
+    @staticmethod
+    def _queue(title: str, *, retention_seconds: int, **properties) -> sqsr.Queue:
+        return sqsr.Queue(title, SqsManagedSseEnabled=True,
+                          MessageRetentionPeriod=retention_seconds,
+                          DeletionPolicy="Delete", UpdateReplacePolicy="Delete", **properties)
+
+    # --- bucket ----------------------------------------------------------------------------
+    def _bucket_name(self) -> Join:
+        """``ekyc-<account>-<first block of the stack id>``: known before the bucket exists,
+        so the queue policy can name the bucket without a circular dependency."""
+        stack_uuid = Select(2, Split("/", StackId))
+        return Join("-", ["ekyc", AccountId, Select(0, Split("-", stack_uuid))])
+
+    def _add_bucket(self) -> None:
+        t = self.t
+        bucket_name = self._bucket_name()
+        bucket_arn = Sub("arn:${AWS::Partition}:s3:::${Name}", Name=bucket_name)
+        queue_arns = [GetAtt(queue, "Arn") for queue in self.queues.values()]
+        queue_policy = t.add_resource(sqsr.QueuePolicy(
+            "UploadQueuesPolicy",
+            Queues=[Ref(queue) for queue in self.queues.values()],
+            PolicyDocument=Policy(Version="2012-10-17", Statement=[
+                Statement(
+                    Sid="S3UploadNotifications",
+                    Effect="Allow",
+                    Principal=Principal("Service", ["s3.amazonaws.com"]),
+                    Action=[sqs.SendMessage],
+                    Resource=queue_arns,
+                    Condition=Condition([ArnLike({"aws:SourceArn": bucket_arn}),
+                                         StringEquals({"aws:SourceAccount": AccountId})]),
+                ),
+                deny_insecure_transport(sqs.Action("*"), queue_arns),
+            ]),
+        ))
+        self.bucket = t.add_resource(s3r.Bucket(
+            "UploadBucket",
+            DependsOn=[queue_policy.title],
+            BucketName=bucket_name,
+            BucketEncryption=s3r.BucketEncryption(ServerSideEncryptionConfiguration=[
+                s3r.ServerSideEncryptionRule(
+                    ServerSideEncryptionByDefault=s3r.ServerSideEncryptionByDefault(
+                        SSEAlgorithm="AES256"))]),
+            PublicAccessBlockConfiguration=s3r.PublicAccessBlockConfiguration(
+                BlockPublicAcls=True, BlockPublicPolicy=True,
+                IgnorePublicAcls=True, RestrictPublicBuckets=True),
+            OwnershipControls=s3r.OwnershipControls(
+                Rules=[s3r.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]),
+            NotificationConfiguration=s3r.NotificationConfiguration(QueueConfigurations=[
+                s3r.QueueConfigurations(
+                    Event="s3:ObjectCreated:*",
+                    Queue=GetAtt(self.queues[name], "Arn"),
+                    Filter=s3r.Filter(S3Key=s3r.S3Key(Rules=[
+                        s3r.Rules(Name="prefix", Value=prefix)])),
+                )
+                for name, prefix in (("IdDocument", ID_PREFIX), ("Selfie", SELFIE_PREFIX))
+            ]),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Retain",
+        ))
+        t.add_resource(s3r.BucketPolicy(
+            "UploadBucketPolicy",
+            Bucket=Ref(self.bucket),
+            PolicyDocument=Policy(Version="2012-10-17", Statement=[deny_insecure_transport(
+                s3.Action("*"), [GetAtt(self.bucket, "Arn"), Sub("${UploadBucket.Arn}/*")])]),
+        ))
+
+    def _objects(self, prefix: str) -> Sub:
+        return Sub(f"${{{self.bucket.title}.Arn}}/{prefix}*")
+
+    # --- state machines --------------------------------------------------------------------
+    def _log_group(self, title: str, suffix: str) -> logs.LogGroup:
+        return self.t.add_resource(logs.LogGroup(
+            title,
+            LogGroupName=Sub(f"/aws/vendedlogs/states/${{AWS::StackName}}-{suffix}"),
+            RetentionInDays=Ref(self.log_retention),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Delete",
+        ))
+
+    def _substitutions(self, definition: dict, extra: dict | None = None) -> dict:
+        values = {
+            "TableName": Ref(self.table),
+            "CollectionId": Ref(self.collection),
+            "NotificationTopicArn": self.topic_arn,
+            **{name: Ref(parameter) for name, parameter in self.thresholds.items()},
+            **(extra or {}),
+        }
+        unknown = placeholders(definition) - values.keys()
+        if unknown:
+            raise KeyError(f"no substitution for placeholders {sorted(unknown)}")
+        return {name: values[name] for name in sorted(placeholders(definition))}
+
+    def _state_machine(self, title: str, log_suffix: str, role: "iam.Role", definition,
+                       substitutions: dict) -> sfn.StateMachine:
+        log_group = self._log_group(f"{title}LogGroup", log_suffix)
+        return self.t.add_resource(sfn.StateMachine(
+            title,
+            StateMachineType=Ref(self.workflow_type),
+            RoleArn=GetAtt(role, "Arn"),
+            Definition=definition,
+            DefinitionSubstitutions=substitutions,
+            # Executions carry user ids and object keys: log the path, not the data.
+            LoggingConfiguration=sfn.LoggingConfiguration(
+                Level="ALL", IncludeExecutionData=False,
+                Destinations=[sfn.LogDestination(CloudWatchLogsLogGroup=sfn.CloudWatchLogsLogGroup(
+                    LogGroupArn=GetAtt(log_group, "Arn")))]),
+            TracingConfiguration=sfn.TracingConfiguration(Enabled=True),
+        ))
+
+    def _workflow_statements(self) -> list:
+        return [state_machine_logging_statement(), tracing_statement()]
+
+    def _add_state_machines(self) -> None:
+        t = self.t
+        id_definition = id_document.build()
+        id_role = t.add_resource(service_role("IdDocumentRole", "states", [policy("id-document", [
+            allow_unscoped([rekognition.DetectFaces]),
+            allow([s3.GetObject], [self._objects(ID_PREFIX)]),
+            allow([dynamodb.UpdateItem], [self.table_arn]),
+            allow([sns.Publish], [self.topic_arn]),
+            *self._workflow_statements(),
+        ])]))
+        self.id_state_machine = self._state_machine(
+            "IdDocumentStateMachine", "id-document", id_role, id_definition,
+            self._substitutions(id_definition))
+
+        compare_definition = identity_compare.build()
+        compare_role = t.add_resource(service_role(
+            "IdentityCompareRole", "states", [policy("identity-compare", [
+                allow_unscoped([rekognition.CompareFaces]),
+                allow([s3.GetObject], [self._objects(SELFIE_PREFIX), self._objects(ID_PREFIX)]),
+                allow([dynamodb.GetItem, dynamodb.UpdateItem], [self.table_arn]),
+                *self._workflow_statements(),
+            ])]))
+        self.compare_state_machine = self._state_machine(
+            "IdentityCompareStateMachine", "identity-compare", compare_role, compare_definition,
+            self._substitutions(compare_definition))
+
+        compare_arn = Ref(self.compare_state_machine)
+        nested_standard = policy("nested-compare-standard", [
+            allow([states.StartExecution], [compare_arn]),
+            allow([states.DescribeExecution, states.StopExecution],
+                  [Sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
+                       "execution:${Name}:*", Name=GetAtt(self.compare_state_machine, "Name"))]),
+            allow([events.PutTargets, events.PutRule, events.DescribeRule],
+                  [arn("events", f"rule/{EVENTS_RULE_FOR_SYNC}")]),
+        ])
+        nested_express = policy("nested-compare-express", [
+            allow([states.StartSyncExecution], [compare_arn]),
+        ])
+        verification_role = t.add_resource(service_role(
+            "IdentityVerificationRole", "states", [
+                policy("identity-verification", [
+                    allow_unscoped([rekognition.DetectFaces]),
+                    allow([rekognition.SearchFacesByImage, rekognition.IndexFaces,
+                           rekognition.DeleteFaces], [self.collection_arn]),
+                    allow([s3.GetObject], [self._objects(SELFIE_PREFIX)]),
+                    allow([dynamodb.UpdateItem], [self.table_arn]),
+                    allow([sns.Publish], [self.topic_arn]),
+                    *self._workflow_statements(),
+                ]),
+                If("IsExpress", nested_express, nested_standard),
+            ]))
+        standard = identity_verification.build()
+        express = identity_verification.build(express=True)
+        compare_substitution = {"IdentityCompareStateMachineArn": compare_arn}
+        substitutions = self._substitutions(standard, compare_substitution)
+        if substitutions.keys() != self._substitutions(express, compare_substitution).keys():
+            raise ValueError("the Standard and Express variants must use the same placeholders")
+        self.verification_state_machine = self._state_machine(
+            "IdentityVerificationStateMachine", "identity-verification", verification_role,
+            If("IsExpress", express, standard), substitutions)
+
+    # --- starter Lambda --------------------------------------------------------------------
+    def _add_starter(self) -> None:
+        t = self.t
+        log_group = t.add_resource(logs.LogGroup(
+            "StarterLogGroup",
+            LogGroupName=Sub("/aws/lambda/${AWS::StackName}-starter"),
+            RetentionInDays=Ref(self.log_retention),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Delete",
+        ))
+        queue_arns = [GetAtt(queue, "Arn") for queue in self.queues.values()]
+        role = t.add_resource(service_role("StarterRole", "lambda", [policy("starter", [
+            allow([sqs.ReceiveMessage, sqs.DeleteMessage, sqs.GetQueueAttributes,
+                   sqs.ChangeMessageVisibility], queue_arns),
+            allow([dynamodb.GetItem, dynamodb.UpdateItem], [self.table_arn]),
+            allow([rekognition.DeleteFaces], [self.collection_arn]),
+            allow([states.StartExecution], [Ref(self.id_state_machine),
+                                            Ref(self.verification_state_machine)]),
+            allow([log_actions.CreateLogStream, log_actions.PutLogEvents],
+                  [Sub(f"${{{log_group.title}.Arn}}:*")]),
+            allow_unscoped([xray.PutTraceSegments, xray.PutTelemetryRecords]),
+        ])]))
+        self.starter = t.add_resource(awslambda.Function(
+            "StarterFunction",
+            FunctionName=Sub("${AWS::StackName}-starter"),
+            Description="Reads S3 upload events from SQS, records the upload and starts the "
+                        "matching eKYC workflow.",
+            Runtime="python3.12",
+            Handler="index.handler",
+            Architectures=["arm64"],
+            MemorySize=256,
+            Timeout=STARTER_TIMEOUT_SECONDS,
+            Role=GetAtt(role, "Arn"),
+            Code=awslambda.Code(ZipFile=inline_source(STARTER_SOURCE)),
+            Environment=awslambda.Environment(Variables={
+                "TABLE_NAME": Ref(self.table),
+                "COLLECTION_ID": Ref(self.collection),
+                "ID_DOCUMENT_STATE_MACHINE_ARN": Ref(self.id_state_machine),
+                "IDENTITY_VERIFICATION_STATE_MACHINE_ARN": Ref(self.verification_state_machine),
+            }),
+            LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(log_group)),
+            TracingConfig=awslambda.TracingConfig(Mode="Active"),
+            Metadata=waive(WS1004="LoggingConfig sends the logs to StarterLogGroup, which has a "
+                                  "retention; the rule only knows log groups named "
+                                  "/aws/lambda/<function name>."),
+        ))
+        for name, queue in self.queues.items():
+            t.add_resource(awslambda.EventSourceMapping(
+                f"{name}QueueToStarter",
+                EventSourceArn=GetAtt(queue, "Arn"),
+                FunctionName=Ref(self.starter),
+                BatchSize=10,
+                FunctionResponseTypes=["ReportBatchItemFailures"],
+                Metadata=waive(ES1001="An SQS event source takes no on-failure destination; "
+                                      "failed messages reach the queue's dead-letter queue "
+                                      "through its RedrivePolicy."),
+            ))
+
+    # --- outputs ---------------------------------------------------------------------------
+    def _add_outputs(self) -> None:
+        outputs = {
+            "BucketName": (Ref(self.bucket), "Upload bucket: put ID documents under "
+                           f"{ID_PREFIX} and selfies under {SELFIE_PREFIX} as <userid>.jpg"),
+            "TableName": (Ref(self.table), "DynamoDB table with one item per user"),
+            "CollectionId": (Ref(self.collection), "Rekognition collection of registered faces"),
+            "NotificationTopicArn": (self.topic_arn, "SNS topic for failure notifications"),
+            "IdDocumentStateMachineArn": (Ref(self.id_state_machine), "ID document workflow"),
+            "IdentityVerificationStateMachineArn": (Ref(self.verification_state_machine),
+                                                    "Identity verification (selfie) workflow"),
+            "IdentityCompareStateMachineArn": (Ref(self.compare_state_machine),
+                                               "Nested selfie-vs-ID compare workflow"),
+            "StarterFunctionName": (Ref(self.starter), "Starter Lambda"),
+        }
+        for name, queue in self.queues.items():
+            outputs[f"{name}QueueUrl"] = (Ref(queue), f"Queue of {name} upload events")
+        for name, queue in self.dead_letter_queues.items():
+            outputs[f"{name}DeadLetterQueueUrl"] = (
+                Ref(queue), f"Dead-letter queue: {name} messages that could not be delivered")
+        for name, (value, description) in outputs.items():
+            self.t.add_output(Output(name, Value=value, Description=description))
+
+
+def build() -> Template:
+    return EkycStack().t

@@ -1,0 +1,94 @@
+"""IAM building blocks written with awacs: roles that services assume, and scoped statements.
+
+Every statement names its resources. The few APIs that accept no resource are listed in
+``UNSCOPED_ACTIONS`` with the reason, and tests refuse a ``*`` resource for any other action.
+"""
+
+from __future__ import annotations
+
+from awacs import logs, xray
+from awacs.aws import (Allow, Bool, Condition, Deny, Policy, PolicyDocument, Principal, Statement,
+                       StringEquals)
+from awacs.sts import AssumeRole
+from troposphere import AccountId, Sub, iam
+
+# action -> why it cannot name a resource (AWS documents no resource type for these APIs).
+UNSCOPED_ACTIONS = {
+    "rekognition:DetectFaces": "DetectFaces acts on an image, not on an AWS resource",
+    "rekognition:CompareFaces": "CompareFaces acts on two images, not on an AWS resource",
+    "xray:PutTraceSegments": "X-Ray trace APIs support no resource-level permissions",
+    "xray:PutTelemetryRecords": "X-Ray trace APIs support no resource-level permissions",
+    "xray:GetSamplingRules": "X-Ray trace APIs support no resource-level permissions",
+    "xray:GetSamplingTargets": "X-Ray trace APIs support no resource-level permissions",
+    "logs:CreateLogDelivery": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:GetLogDelivery": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:UpdateLogDelivery": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:DeleteLogDelivery": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:ListLogDeliveries": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:PutResourcePolicy": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:DescribeResourcePolicies": "CloudWatch Logs vended-log delivery APIs require '*'",
+    "logs:DescribeLogGroups": "CloudWatch Logs vended-log delivery APIs require '*'",
+}
+
+
+def allow(actions: list, resources: list) -> Statement:
+    return Statement(Effect=Allow, Action=actions, Resource=resources)
+
+
+def allow_unscoped(actions: list) -> Statement:
+    """A statement on ``*``, only for actions listed (with a reason) in ``UNSCOPED_ACTIONS``."""
+    for action in actions:
+        if action.JSONrepr() not in UNSCOPED_ACTIONS:
+            raise ValueError(f"{action.JSONrepr()} can be scoped: name its resources")
+    return Statement(Effect=Allow, Action=actions, Resource=["*"])
+
+
+def deny_insecure_transport(action, resources: list) -> Statement:
+    """Refuse any request to ``resources`` that does not use TLS."""
+    return Statement(Sid="DenyInsecureTransport", Effect=Deny, Principal=Principal("*"),
+                     Action=[action], Resource=resources,
+                     Condition=Condition(Bool({"aws:SecureTransport": "false"})))
+
+
+def service_role(title: str, service: str, policies: list) -> iam.Role:
+    """A role ``service`` may assume only on behalf of this account (confused-deputy guard)."""
+    return iam.Role(
+        title,
+        AssumeRolePolicyDocument=PolicyDocument(
+            Version="2012-10-17",
+            Statement=[Statement(
+                Effect=Allow,
+                Action=[AssumeRole],
+                Principal=Principal("Service", [f"{service}.amazonaws.com"]),
+                Condition=Condition(StringEquals({"aws:SourceAccount": AccountId})),
+            )],
+        ),
+        Policies=policies,
+    )
+
+
+def policy(name: str, statements: list) -> iam.Policy:
+    return iam.Policy(PolicyName=name,
+                      PolicyDocument=Policy(Version="2012-10-17", Statement=statements))
+
+
+def tracing_statement() -> Statement:
+    return allow_unscoped([xray.PutTraceSegments, xray.PutTelemetryRecords,
+                           xray.GetSamplingRules, xray.GetSamplingTargets])
+
+
+def state_machine_logging_statement() -> Statement:
+    """What Step Functions needs to deliver execution logs to CloudWatch Logs."""
+    return allow_unscoped([
+        logs.CreateLogDelivery, logs.GetLogDelivery, logs.UpdateLogDelivery,
+        logs.DeleteLogDelivery, logs.ListLogDeliveries, logs.PutResourcePolicy,
+        logs.DescribeResourcePolicies, logs.DescribeLogGroups,
+    ])
+
+
+def arn(service: str, resource: str, *, region: bool = True, account: bool = True) -> Sub:
+    """An ARN in this stack's partition, region and account: nothing is hard-coded."""
+    region_part = "${AWS::Region}" if region else ""
+    account_part = "${AWS::AccountId}" if account else ""
+    return Sub(f"arn:${{AWS::Partition}}:{service}:{region_part}:{account_part}:{resource}")
+
