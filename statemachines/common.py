@@ -76,6 +76,54 @@ def userid_key() -> dict:
     return {"userid": asl.ddb_string("$.userid")}
 
 
+def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
+                execution_attribute: str = "last_execution", next: str | None,
+                catch: list) -> asl.State:
+    """An updateItem on the user's item: ``SET attribute = value`` for each assignment, plus
+    which execution wrote it and when; ``REMOVE`` the attributes in ``remove``."""
+    assignments = {**assignments, execution_attribute: asl.ddb_string("$$.Execution.Id"),
+                   "updated_at": asl.ddb_string("$$.State.EnteredTime")}
+    expression = "SET " + ", ".join(f"{name} = :{name}" for name in assignments)
+    if remove:
+        expression += " REMOVE " + ", ".join(remove)
+    return asl.task(
+        asl.optimized("dynamodb:updateItem"),
+        parameters={
+            "TableName": TABLE,
+            "Key": userid_key(),
+            "UpdateExpression": expression,
+            "ExpressionAttributeValues": {f":{name}": value for name, value in assignments.items()},
+        },
+        result_path=None,
+        retry=RETRY_DYNAMODB,
+        catch=catch,
+        next=next,
+    )
+
+
+def detect_faces(attributes: str, *, next: str, catch: list) -> asl.State:
+    """DetectFaces on the uploaded object; ``$.detection`` gets the faces and their count."""
+    return asl.task(
+        asl.sdk("rekognition", "detectFaces"),
+        parameters={"Image": s3_image(), "Attributes": [attributes]},
+        result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
+                         "faces.$": "$.FaceDetails"},
+        result_path="$.detection",
+        retry=RETRY_REKOGNITION,
+        catch=catch,
+        next=next,
+    )
+
+
+def record_failure(status_attribute: str, reason_attribute: str, *,
+                   execution_attribute: str = "last_execution", next: str,
+                   catch: list) -> asl.State:
+    """Write ``$.failure``'s status and reason onto the user's item."""
+    return update_user({status_attribute: asl.ddb_string("$.failure.status"),
+                        reason_attribute: asl.ddb_string("$.failure.reason")},
+                       execution_attribute=execution_attribute, next=next, catch=catch)
+
+
 def reject(reason: str | None = None, *, reason_format: str | None = None, error: str,
            next: str) -> asl.State:
     """A Pass state that describes a rejection (a business outcome, not a fault)."""
@@ -109,25 +157,9 @@ def add_failure_tail(workflow: asl.Workflow, *, status_attribute: str, reason_at
     If recording fails the notification still goes out; if notifying fails the execution still
     fails with the original error. Nothing on this path is swallowed.
     """
-    workflow.add(record, asl.task(
-        asl.optimized("dynamodb:updateItem"),
-        parameters={
-            "TableName": TABLE,
-            "Key": userid_key(),
-            "UpdateExpression": (f"SET {status_attribute} = :status, {reason_attribute} = :reason, "
-                                 "last_execution = :execution, updated_at = :now"),
-            "ExpressionAttributeValues": {
-                ":status": asl.ddb_string("$.failure.status"),
-                ":reason": asl.ddb_string("$.failure.reason"),
-                ":execution": asl.ddb_string("$$.Execution.Id"),
-                ":now": asl.ddb_string("$$.State.EnteredTime"),
-            },
-        },
-        result_path=None,
-        retry=RETRY_DYNAMODB,
-        catch=asl.catch_all(notify, result_path="$.record_error"),
-        next=notify,
-    ))
+    workflow.add(record, record_failure(
+        status_attribute, reason_attribute,
+        next=notify, catch=asl.catch_all(notify, result_path="$.record_error")))
     workflow.add(notify, asl.task(
         asl.optimized("sns:publish"),
         parameters={

@@ -9,8 +9,8 @@ a rejected selfie produces exactly one message.
 from __future__ import annotations
 
 from . import asl
-from .common import (RETRY_DYNAMODB, RETRY_REKOGNITION, TABLE, describe_error, s3_image,
-                     settings_state, userid_key)
+from .common import (RETRY_DYNAMODB, RETRY_REKOGNITION, TABLE, describe_error, record_failure,
+                     s3_image, settings_state, update_user, userid_key)
 
 NAME = "identity_compare"
 TITLE = "Identity compare"
@@ -50,28 +50,13 @@ def verdict(status: str, *, reason: str | None = None, reason_format: str | None
 
 
 def record_verdict(*, scored: bool, on_error: list) -> asl.State:
-    values = {
-        ":status": asl.ddb_string("$.verdict.compare_status"),
-        ":reason": asl.ddb_string("$.verdict.reason"),
-        ":execution": asl.ddb_string("$$.Execution.Id"),
-        ":now": asl.ddb_string("$$.State.EnteredTime"),
-    }
-    expression = ("SET compare_status = :status, compare_reason = :reason, "
-                  "compare_execution = :execution, updated_at = :now")
+    assignments = {"compare_status": asl.ddb_string("$.verdict.compare_status"),
+                   "compare_reason": asl.ddb_string("$.verdict.reason")}
     if scored:
-        expression += ", similarity = :similarity"
-        values[":similarity"] = asl.ddb_number("$.verdict.similarity")
-    else:
-        expression += " REMOVE similarity"
-    return asl.task(
-        asl.optimized("dynamodb:updateItem"),
-        parameters={"TableName": TABLE, "Key": userid_key(), "UpdateExpression": expression,
-                    "ExpressionAttributeValues": values},
-        result_path=None,
-        retry=RETRY_DYNAMODB,
-        catch=on_error,
-        next=RETURN_VERDICT,
-    )
+        assignments["similarity"] = asl.ddb_number("$.verdict.similarity")
+    return update_user(assignments, remove=() if scored else ("similarity",),
+                       execution_attribute="compare_execution", next=RETURN_VERDICT,
+                       catch=on_error)
 
 
 def build() -> dict:
@@ -147,25 +132,9 @@ def build() -> dict:
     workflow.add(RETURN_VERDICT, asl.pass_state(output_path="$.verdict", next=None))
 
     workflow.add(DESCRIBE_ERROR, describe_error(error="CompareError", next=RECORD_ERROR))
-    workflow.add(RECORD_ERROR, asl.task(
-        asl.optimized("dynamodb:updateItem"),
-        parameters={
-            "TableName": TABLE,
-            "Key": userid_key(),
-            "UpdateExpression": ("SET compare_status = :status, compare_reason = :reason, "
-                                 "compare_execution = :execution, updated_at = :now"),
-            "ExpressionAttributeValues": {
-                ":status": asl.ddb_string("$.failure.status"),
-                ":reason": asl.ddb_string("$.failure.reason"),
-                ":execution": asl.ddb_string("$$.Execution.Id"),
-                ":now": asl.ddb_string("$$.State.EnteredTime"),
-            },
-        },
-        result_path=None,
-        retry=RETRY_DYNAMODB,
-        catch=asl.catch_all(FAILED, result_path="$.record_error"),
-        next=FAILED,
-    ))
+    workflow.add(RECORD_ERROR, record_failure(
+        "compare_status", "compare_reason", execution_attribute="compare_execution",
+        next=FAILED, catch=asl.catch_all(FAILED, result_path="$.record_error")))
     workflow.add(FAILED, asl.fail_with(error_path="$.failure.error",
                                        cause_path="$.failure.reason"))
     return workflow.definition()

@@ -16,9 +16,9 @@ with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads it
 from __future__ import annotations
 
 from . import asl
-from .common import (COLLECTION, COMPARE_STATE_MACHINE, RETRY_DYNAMODB, RETRY_REKOGNITION,
-                     RETRY_STEP_FUNCTIONS, TABLE, add_failure_tail, describe_error, reject,
-                     s3_image, settings_state, userid_key)
+from .common import (COLLECTION, COMPARE_STATE_MACHINE, RETRY_REKOGNITION, RETRY_STEP_FUNCTIONS,
+                     add_failure_tail, describe_error, detect_faces, reject, s3_image,
+                     settings_state, update_user)
 
 NAME = "identity_verification"
 TITLE = "Identity verification"
@@ -58,16 +58,7 @@ REJECTED = "VerificationRejected"
 
 
 def _add_quality_gate(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(DETECT, asl.task(
-        asl.sdk("rekognition", "detectFaces"),
-        parameters={"Image": s3_image(), "Attributes": ["ALL"]},
-        result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
-                         "faces.$": "$.FaceDetails"},
-        result_path="$.detection",
-        retry=RETRY_REKOGNITION,
-        catch=on_error,
-        next=COUNT_FACES,
-    ))
+    workflow.add(DETECT, detect_faces("ALL", next=COUNT_FACES, catch=on_error))
     workflow.add(COUNT_FACES, asl.choice(
         [
             (asl.numeric("$.detection.count", "Equals", 0), NO_FACE),
@@ -219,26 +210,12 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
     ))
     workflow.add(NOT_INDEXED, reject("face could not be indexed", error=REJECTED,
                                      next=RECORD_FAILURE))
-    workflow.add(RECORD_PASSED, asl.task(
-        asl.optimized("dynamodb:updateItem"),
-        parameters={
-            "TableName": TABLE,
-            "Key": userid_key(),
-            "UpdateExpression": ("SET rek_faceid = :face, identity_verify_status = :pass, "
-                                 "last_execution = :execution, updated_at = :now "
-                                 "REMOVE identity_verify_reason"),
-            "ExpressionAttributeValues": {
-                ":face": asl.ddb_string("$.indexed.records[0].Face.FaceId"),
-                ":pass": {"S": "pass"},
-                ":execution": asl.ddb_string("$$.Execution.Id"),
-                ":now": asl.ddb_string("$$.State.EnteredTime"),
-            },
+    workflow.add(RECORD_PASSED, update_user(
+        {
+            "rek_faceid": asl.ddb_string("$.indexed.records[0].Face.FaceId"),
+            "identity_verify_status": {"S": "pass"},
         },
-        result_path=None,
-        retry=RETRY_DYNAMODB,
-        catch=asl.catch_all(UNDO_INDEX),
-        next=None,
-    ))
+        remove=("identity_verify_reason",), next=None, catch=asl.catch_all(UNDO_INDEX)))
     # A face left in the collection without a record would make the user's next attempt a
     # "duplicate" of themselves, so take it out before reporting the error.
     workflow.add(UNDO_INDEX, asl.task(
