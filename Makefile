@@ -24,7 +24,8 @@ synth: install ## Generate templates/*.template.json and statemachines/*.asl.jso
 check-generated: install ## Fail if committed generated files differ from a fresh synth
 	$(PY) -m scripts.synth --check
 
-lint: install ## cfn-lint (incl. informational and serverless rules), statelint, engine parser
+lint: install ## ruff; cfn-lint (incl. informational and serverless rules); statelint; engine parser
+	$(VENV)/bin/ruff check .
 	$(CFN_LINT) $(TEMPLATES)
 	@echo "cfn-lint: no findings in $(TEMPLATES)"
 	$(PY) -m scripts.validate_asl

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 import boto3
@@ -99,7 +99,7 @@ def record_upload(prefix, userid, bucket, key, name):
                          f"{status}_status = :s, updated_at = :t REMOVE {remove}",
         ExpressionAttributeValues={
             ":b": {"S": bucket}, ":k": {"S": key}, ":e": {"S": name}, ":s": {"S": "processing"},
-            ":t": {"S": datetime.now(timezone.utc).isoformat()}})
+            ":t": {"S": datetime.now(UTC).isoformat()}})
 
 
 def uploads(body):

@@ -7,7 +7,6 @@ tests run on. statelint's URI check is skipped: it would flag the ``${Placeholde
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

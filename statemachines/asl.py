@@ -18,7 +18,7 @@ PARTITION = "aws"
 
 
 def sdk(service: str, action: str) -> str:
-    """Resource ARN of an AWS SDK service integration, e.g. ``sdk("rekognition", "detectFaces")``."""
+    """ARN of an AWS SDK service integration, e.g. ``sdk("rekognition", "detectFaces")``."""
     return f"arn:{PARTITION}:states:::aws-sdk:{service}:{action}"
 
 
@@ -87,7 +87,8 @@ def pass_state(
     return _transition(state, next)
 
 
-def choice(rules: list[tuple[Condition, str]], *, default: str, comment: str | None = None) -> State:
+def choice(rules: list[tuple[Condition, str]], *, default: str,
+           comment: str | None = None) -> State:
     """A Choice state: ``rules`` are (condition, next state) pairs tried in order."""
     state: State = {"Type": "Choice"}
     if comment:

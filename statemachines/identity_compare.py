@@ -9,8 +9,17 @@ a rejected selfie produces exactly one message.
 from __future__ import annotations
 
 from . import asl
-from .common import (RETRY_DYNAMODB, RETRY_REKOGNITION, TABLE, describe_error, record_failure,
-                     s3_image, settings_state, update_user, userid_key)
+from .common import (
+    RETRY_DYNAMODB,
+    RETRY_REKOGNITION,
+    TABLE,
+    describe_error,
+    record_failure,
+    s3_image,
+    settings_state,
+    update_user,
+    userid_key,
+)
 
 NAME = "identity_compare"
 TITLE = "Identity compare"

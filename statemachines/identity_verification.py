@@ -16,9 +16,19 @@ with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads it
 from __future__ import annotations
 
 from . import asl
-from .common import (COLLECTION, COMPARE_STATE_MACHINE, RETRY_REKOGNITION, RETRY_STEP_FUNCTIONS,
-                     add_failure_tail, describe_error, detect_faces, reject, s3_image,
-                     settings_state, update_user)
+from .common import (
+    COLLECTION,
+    COMPARE_STATE_MACHINE,
+    RETRY_REKOGNITION,
+    RETRY_STEP_FUNCTIONS,
+    add_failure_tail,
+    describe_error,
+    detect_faces,
+    reject,
+    s3_image,
+    settings_state,
+    update_user,
+)
 
 NAME = "identity_verification"
 TITLE = "Identity verification"

@@ -12,19 +12,46 @@ from pathlib import Path
 
 from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, xray
 from awacs import logs as log_actions
-from awacs.aws import (Bool, Condition, Deny, Policy, Principal, Statement,
-                       StringEquals)
-from awacs.aws import ArnLike
-from troposphere import (AccountId, And, Equals, GetAtt, If, Join, Not, Output, Parameter,
-                         Ref, Region, Select, Split, StackId, StackName, Sub, Tags, Template,
-                         awslambda, dynamodb as ddb, logs, rekognition as rek, s3 as s3r,
-                         sns as snsr, sqs as sqsr, stepfunctions as sfn)
+from awacs.aws import ArnLike, Condition, Policy, Principal, Statement, StringEquals
+from troposphere import (
+    AccountId,
+    Equals,
+    GetAtt,
+    If,
+    Join,
+    Not,
+    Output,
+    Parameter,
+    Ref,
+    Select,
+    Split,
+    StackId,
+    Sub,
+    Template,
+    awslambda,
+    logs,
+)
+from troposphere import dynamodb as ddb
+from troposphere import rekognition as rek
+from troposphere import s3 as s3r
+from troposphere import sns as snsr
+from troposphere import sqs as sqsr
+from troposphere import stepfunctions as sfn
+from troposphere.iam import Role
 
 from lambdas.inline import inline_source
 from statemachines import id_document, identity_compare, identity_verification
 
-from .policies import (allow, allow_unscoped, arn, deny_insecure_transport, policy,
-                       service_role, state_machine_logging_statement, tracing_statement)
+from .policies import (
+    allow,
+    allow_unscoped,
+    arn,
+    deny_insecure_transport,
+    policy,
+    service_role,
+    state_machine_logging_statement,
+    tracing_statement,
+)
 from .waivers import waive
 
 STARTER_SOURCE = Path(__file__).resolve().parent.parent / "lambdas" / "starter.py"
@@ -40,6 +67,16 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
                       1827, 2192, 2557, 2922, 3288, 3653]
 EVENTS_RULE_FOR_SYNC = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+THRESHOLDS = [  # parameter, default, maximum, description
+    ("FaceConfidenceThreshold", "99", "100",
+     "Minimum confidence (%) that the selfie shows a face."),
+    ("DuplicateSimilarityThreshold", "95", "100",
+     "Similarity (%) from which a registered face counts as the same person."),
+    ("CompareSimilarityThreshold", "80", "100",
+     "Minimum similarity (%) between the selfie and the ID document photo."),
+    ("MaxPoseDegrees", "45", "90",
+     "Largest head yaw or pitch (degrees, either way) a selfie may show."),
+]
 
 
 def placeholders(definition: dict) -> set[str]:
@@ -67,24 +104,14 @@ class EkycStack:
     def _add_parameters(self) -> None:
         t = self.t
         self.workflow_type = t.add_parameter(Parameter(
-            "WorkflowType", Type="String", Default="STANDARD", AllowedValues=["STANDARD", "EXPRESS"],
+            "WorkflowType", Type="String", Default="STANDARD",
+            AllowedValues=["STANDARD", "EXPRESS"],
             Description="STANDARD (execution history, nested .sync) or EXPRESS (cheaper at "
                         "volume; the nested compare becomes StartSyncExecution)."))
         self.thresholds = {
-            "FaceConfidenceThreshold": t.add_parameter(Parameter(
-                "FaceConfidenceThreshold", Type="Number", Default="99", MinValue="0",
-                MaxValue="100", Description="Minimum confidence (%) that the selfie shows a face.")),
-            "DuplicateSimilarityThreshold": t.add_parameter(Parameter(
-                "DuplicateSimilarityThreshold", Type="Number", Default="95", MinValue="0",
-                MaxValue="100",
-                Description="Similarity (%) from which a registered face counts as the same person.")),
-            "CompareSimilarityThreshold": t.add_parameter(Parameter(
-                "CompareSimilarityThreshold", Type="Number", Default="80", MinValue="0",
-                MaxValue="100",
-                Description="Minimum similarity (%) between the selfie and the ID document photo.")),
-            "MaxPoseDegrees": t.add_parameter(Parameter(
-                "MaxPoseDegrees", Type="Number", Default="45", MinValue="0", MaxValue="90",
-                Description="Largest head yaw or pitch (degrees, either way) a selfie may show.")),
+            name: t.add_parameter(Parameter(name, Type="Number", Default=default, MinValue="0",
+                                            MaxValue=maximum, Description=description))
+            for name, default, maximum, description in THRESHOLDS
         }
         self.notification_email = t.add_parameter(Parameter(
             "NotificationEmail", Type="String", Default="",
@@ -96,7 +123,7 @@ class EkycStack:
             Description="Days to keep workflow and Lambda logs."))
         self.max_receive_count = t.add_parameter(Parameter(
             "MaxReceiveCount", Type="Number", Default="3", MinValue="1", MaxValue="1000",
-            Description="Deliveries of an upload message before it moves to the dead-letter queue."))
+            Description="Deliveries of an upload message before it goes to the dead-letter queue."))
         t.add_condition("IsExpress", Equals(Ref(self.workflow_type), "EXPRESS"))
         t.add_condition("HasNotificationEmail", Not(Equals(Ref(self.notification_email), "")))
 
@@ -273,7 +300,7 @@ class EkycStack:
             raise KeyError(f"no substitution for placeholders {sorted(unknown)}")
         return {name: values[name] for name in sorted(placeholders(definition))}
 
-    def _state_machine(self, title: str, log_suffix: str, role: "iam.Role", definition,
+    def _state_machine(self, title: str, log_suffix: str, role: Role, definition,
                        substitutions: dict) -> sfn.StateMachine:
         log_group = self._log_group(f"{title}LogGroup", log_suffix)
         return self.t.add_resource(sfn.StateMachine(

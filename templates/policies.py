@@ -7,8 +7,17 @@ Every statement names its resources. The few APIs that accept no resource are li
 from __future__ import annotations
 
 from awacs import logs, xray
-from awacs.aws import (Allow, Bool, Condition, Deny, Policy, PolicyDocument, Principal, Statement,
-                       StringEquals)
+from awacs.aws import (
+    Allow,
+    Bool,
+    Condition,
+    Deny,
+    Policy,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
 from awacs.sts import AssumeRole
 from troposphere import AccountId, Sub, iam
 

@@ -93,7 +93,8 @@ def test_drift_check_reports_a_changed_file(tmp_path):
         problems = synth.drift({path: '{"new": true}\n'})
     finally:
         synth.ROOT = original_root
-    assert len(problems) == 1 and '-{"old": true}' in problems[0] and '+{"new": true}' in problems[0]
+    assert len(problems) == 1
+    assert '-{"old": true}' in problems[0] and '+{"new": true}' in problems[0]
 
 
 def test_template_uses_definition_objects_never_strings():
@@ -217,7 +218,8 @@ def test_rejection_reasons_are_specific():
     assert "duplicate of face {}" in reasons["Duplicate face"]
     compare = asl_file("identity_compare.asl.json")["States"]
     assert compare["No ID document"]["Parameters"]["reason"] == "no ID document"
-    assert "similarity {} < {}" in compare["Selfie does not match ID photo"]["Parameters"]["reason.$"]
+    not_similar = compare["Selfie does not match ID photo"]["Parameters"]["reason.$"]
+    assert "similarity {} < {}" in not_similar
 
 
 def test_duplicate_is_decided_on_match_similarity_not_searched_face_confidence():
@@ -267,7 +269,7 @@ def test_no_wildcard_resource_outside_the_documented_list():
 
 
 def test_roles_can_only_be_assumed_by_their_service_for_this_account():
-    for title, resource in RESOURCES.items():
+    for resource in RESOURCES.values():
         if resource["Type"] == "AWS::IAM::Role":
             (statement,) = resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]
             assert statement["Condition"] == {

@@ -206,7 +206,8 @@ def test_one_bad_key_fails_only_its_own_message(clients, capsys):
     json.dumps({"Records": [{"eventSource": "aws:sns", "eventName": "ObjectCreated:Put"}]}),
 ], ids=["not-json", "not-s3", "no-records", "removal", "other-source"])
 def test_unprocessable_messages_are_reported_not_dropped(clients, body):
-    assert starter.handler(sqs_event(body), None) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert starter.handler(sqs_event(body), None) == {
+        "batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert clients["stepfunctions"].calls == []
 
 
