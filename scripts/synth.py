@@ -1,6 +1,6 @@
 """Write every generated artifact, or with ``--check`` fail when a committed one has drifted.
 
-    python -m scripts.synth            # write templates/*.template.json, statemachines/*.asl.json
+    python -m scripts.synth            # write the template, the ASL files and the mock config
     python -m scripts.synth --check    # compare the committed files with a fresh build
 """
 
@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 from statemachines import DEFINITIONS
+from statemachines.scenarios import all_scenarios, mock_config
 from templates import ekyc
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
+MOCK_CONFIG_PATH = ROOT / "statemachines" / "mock_config.json"
 
 
 def render(document: dict) -> str:
@@ -27,6 +29,7 @@ def artifacts() -> dict[Path, str]:
     """Every generated file and its content, built fresh from the Python sources."""
     files = {definition.path: render(definition.build()) for definition in DEFINITIONS}
     files[TEMPLATE_PATH] = render(ekyc.build().to_dict())
+    files[MOCK_CONFIG_PATH] = render(mock_config(all_scenarios()))
     return files
 
 

@@ -155,7 +155,8 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
             result_path="$.compare",
             timeout_seconds=300,
             retry=RETRY_STEP_FUNCTIONS,
-            catch=on_error,
+            # A failed child fails this task with States.TaskFailed; it has recorded why.
+            catch=[asl.catch("States.TaskFailed", next=COMPARE_FAILED), *on_error],
             next=MATCHES_ID,
         ))
     else:
@@ -180,15 +181,12 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
             result_path="$.compare",
             next=MATCHES_ID,
         ))
-        workflow.add(COMPARE_FAILED, asl.pass_state(
-            parameters={
-                "status": "error",
-                "error": "VerificationError",
-                "reason.$": "States.Format('identity compare ended {}', $.compare_run.Status)",
-            },
-            result_path="$.failure",
-            next=RECORD_FAILURE,
-        ))
+    workflow.add(COMPARE_FAILED, asl.pass_state(
+        parameters={"status": "error", "error": "VerificationError",
+                    "reason": "identity compare workflow failed (see compare_reason)"},
+        result_path="$.failure",
+        next=RECORD_FAILURE,
+    ))
     workflow.add(MATCHES_ID, asl.choice(
         [(asl.string_equals("$.compare.verdict.compare_status", "pass"), INDEX)],
         default=NOT_MATCHING,

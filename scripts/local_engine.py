@@ -1,0 +1,86 @@
+"""The embedded engine: moto in server mode, state machines executing, on a loopback port.
+
+    python -m scripts.local_engine          # or `make local`; PORT=4566 by default
+
+prints the endpoint URL as its first line and serves until interrupted, so a person can point
+the AWS CLI at it (``aws --endpoint-url http://127.0.0.1:4566 stepfunctions list-state-machines``)
+and watch. Tests start it on a free port through ``LocalEngine``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+
+import requests
+from moto.server import ThreadedMotoServer
+
+from scripts import moto_adapter
+
+HOST = "127.0.0.1"
+ENGINE_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
+
+
+class LocalEngine:
+    """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied."""
+
+    def __init__(self, port: int = 0):
+        self.port = port
+        self._server: ThreadedMotoServer | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> str:
+        moto_adapter.install()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+        self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+        self._server.start()
+        self.port = self._server.get_host_and_port()[1]
+        # moto's state machines send every service call to localhost:$MOTO_PORT, whatever port
+        # the server listens on: point them at this one.
+        os.environ["MOTO_PORT"] = str(self.port)
+        requests.post(f"{self.endpoint_url}/moto-api/config", json=ENGINE_CONFIG,
+                      timeout=10).raise_for_status()
+        return self.endpoint_url
+
+    def reset(self) -> None:
+        """Forget every resource (moto's reset), keeping the engine's configuration."""
+        requests.post(f"{self.endpoint_url}/moto-api/reset", timeout=10).raise_for_status()
+        requests.post(f"{self.endpoint_url}/moto-api/config", json=ENGINE_CONFIG,
+                      timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> LocalEngine:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "4566"))
+    engine = LocalEngine(port)
+    print(engine.start(), flush=True)
+    print("Embedded engine (moto with executing state machines). Ctrl-C stops it.", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    engine.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

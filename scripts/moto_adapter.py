@@ -1,0 +1,343 @@
+"""What the embedded engine (moto 5.2.5 with ``execute_state_machine``) needs to run our workflows.
+
+Every change to moto's behaviour lives in this module, one function per defect, each with a test
+in ``tests/test_moto_adapter.py`` that fails if the fix stops working or stops being needed. It
+reaches into moto's internals, so moto is pinned exactly (``MOTO_VERSION``); ``install()`` refuses
+any other version rather than patching blindly.
+
+1. ``MockConfigFile`` test cases (Step Functions Local's contract): ``start_execution`` with
+   ``stateMachineArn="<arn>#<TestCase>"`` runs that test case of the file named by
+   ``SFN_MOCK_CONFIG``. moto carries the mocking machinery but never loads a file nor hands a test
+   case to an execution. A child started by a mocked execution runs the test case of the same
+   name, when its state machine has one, so nested workflows run for real with their own mocks.
+2. ``states:startExecution`` (request-response, ``.sync``, ``.sync:2``) and ``aws-sdk:sfn:*``:
+   moto stubbed the conversion of ASL parameter names to boto's casing and of responses back.
+3. ``aws-sdk`` errors are named after the service as AWS names them (``Rekognition.X``, not
+   ``rekognition.X``), so ``Retry``/``Catch`` on them match.
+4. ``start_execution`` without a name gets a generated one (moto made the ARN end in ``:None``).
+5. Retry waits can be compressed for tests with ``EKYC_RETRY_TIME_SCALE`` (default 1: real
+   waits); the retries themselves still happen, in the same order.
+6. A definite JSONPath through an array index (``$.faces[0].Confidence``) selects one value, as
+   in AWS; moto returned a one-element list, so Choice rules on it silently never matched.
+7. ``.sync`` tasks check on their child every ``SYNC_POLL_SECONDS`` instead of every 0.5 s, so a
+   nested workflow costs its parent about what it costs on AWS, not half a second more.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import os
+import re
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import moto
+
+MOTO_VERSION = "5.2.5"
+MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
+RETRY_SCALE_VARIABLE = "EKYC_RETRY_TIME_SCALE"
+SYNC_POLL_SECONDS = 0.01
+
+_installed = False
+_lock = threading.Lock()
+
+
+def install() -> None:
+    """Apply every fix once; safe to call again."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        if moto.__version__ != MOTO_VERSION:
+            raise RuntimeError(f"scripts/moto_adapter.py is written for moto {MOTO_VERSION}, "
+                               f"found {moto.__version__}: re-check every fix before upgrading")
+        _run_mock_config_test_cases()
+        _convert_step_functions_requests_and_responses()
+        _name_sdk_errors_like_aws()
+        _generate_missing_execution_names()
+        _scale_retry_waits()
+        _select_single_values_on_definite_paths()
+        _poll_children_promptly()
+        _installed = True
+
+
+# --- 1. MockConfigFile test cases --------------------------------------------------------------
+
+def load_mock_config(path: str | os.PathLike | None = None) -> dict | None:
+    """The MockConfigFile named by ``path`` or ``$SFN_MOCK_CONFIG``, or None if neither is set."""
+    path = path or os.environ.get(MOCK_CONFIG_VARIABLE)
+    if not path:
+        return None
+    return _read_json(str(Path(path).resolve()), Path(path).stat().st_mtime)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_json(path: str, mtime: float) -> dict:  # mtime: re-read when the file changes
+    return json.loads(Path(path).read_text())
+
+
+def mock_test_case(config: dict, state_machine: str, test_case: str):
+    """Build moto's ``MockTestCase`` for one test case of a MockConfigFile ``config``."""
+    from moto.stepfunctions.parser.mocking.mock_config import (
+        MockedResponseReturn,
+        MockedResponseThrow,
+        MockTestCase,
+        StateMockedResponses,
+    )
+
+    cases = config.get("StateMachines", {}).get(state_machine, {}).get("TestCases", {})
+    if test_case not in cases:
+        raise ValueError(f"the mock config has no test case {test_case!r} for state machine "
+                         f"{state_machine!r}")
+    states = []
+    for state_name, response_name in cases[test_case].items():
+        answers = config.get("MockedResponses", {}).get(response_name)
+        if not answers:
+            raise ValueError(f"mocked response {response_name!r} (state {state_name!r} of "
+                             f"{state_machine}#{test_case}) is not defined")
+        responses = []
+        for attempts, answer in answers.items():
+            first, _, last = attempts.partition("-")
+            start, end = int(first), int(last or first)
+            if "Return" in answer:
+                responses.append(MockedResponseReturn(start, end, answer["Return"]))
+            elif "Throw" in answer:
+                responses.append(MockedResponseThrow(start, end, answer["Throw"]["Error"],
+                                                     answer["Throw"].get("Cause", "")))
+            else:
+                raise ValueError(f"mocked response {response_name!r} attempt {attempts}: "
+                                 "expected Return or Throw")
+        states.append(StateMockedResponses(state_name, response_name, responses))
+    return MockTestCase(state_machine, test_case, states)
+
+
+def _run_mock_config_test_cases() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk,
+        state_task_service_sfn,
+    )
+    from moto.stepfunctions.parser.backend import execution
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    start_execution = StepFunctionsParserBackend.start_execution
+
+    def start_execution_with_test_case(self, state_machine_arn, name=None, execution_input=None,
+                                       trace_header=None):
+        arn, _, test_case = state_machine_arn.partition("#")
+        case = None
+        if test_case:
+            config = load_mock_config()
+            if config is None:
+                raise ValueError(f"{state_machine_arn}: a test case needs a MockConfigFile; "
+                                 f"set {MOCK_CONFIG_VARIABLE}")
+            case = mock_test_case(config, self.describe_state_machine(arn).name, test_case)
+        _pending_test_case.value = case
+        try:
+            return start_execution(self, arn, name, execution_input, trace_header)
+        finally:
+            _pending_test_case.value = None
+
+    StepFunctionsParserBackend.start_execution = start_execution_with_test_case
+
+    # Execution.start() builds its worker; hand the test case over on the same thread.
+    original_worker = execution.Execution._get_start_execution_worker
+
+    def worker_with_test_case(self):
+        worker = original_worker(self)
+        worker._mock_test_case = getattr(_pending_test_case, "value", None)
+        return worker
+
+    execution.Execution._get_start_execution_worker = worker_with_test_case
+
+    # A mocked parent passes its test case on to the children it starts.
+    for service in (state_task_service_sfn.StateTaskServiceSfn,
+                    state_task_service_aws_sdk.StateTaskServiceAwsSdk):
+        service._eval_service_task = _inherit_test_case(service._eval_service_task)
+
+
+_pending_test_case = threading.local()
+
+
+def _inherit_test_case(eval_service_task):
+    def eval_with_inherited_test_case(self, env, resource_runtime_part, normalised_parameters,
+                                      state_credentials):
+        arn = normalised_parameters.get("stateMachineArn")
+        case = env.mock_test_case
+        if self._get_boto_service_name() == "stepfunctions" and arn and case and "#" not in arn:
+            config = load_mock_config() or {}
+            child = arn.rsplit(":", 1)[-1]
+            if case.test_case_name in config.get("StateMachines", {}).get(child, {}).get(
+                    "TestCases", {}):
+                normalised_parameters = {**normalised_parameters,
+                                         "stateMachineArn": f"{arn}#{case.test_case_name}"}
+        return eval_service_task(self, env, resource_runtime_part, normalised_parameters,
+                                 state_credentials)
+    return eval_with_inherited_test_case
+
+
+# --- 2. Step Functions parameters and responses ------------------------------------------------
+
+@functools.lru_cache(maxsize=64)
+def _operation_model(service: str, snake_case_action: str):
+    model = botocore.session.get_session().get_service_model(service)
+    for name in model.operation_names:
+        if botocore.xform_name(name) == snake_case_action:
+            return model.operation_model(name)
+    raise ValueError(f"{service} has no operation {snake_case_action}")
+
+
+def _json_ready(value: Any) -> Any:
+    """Datetimes become epoch milliseconds, as Step Functions shows them in task output."""
+    if isinstance(value, datetime.datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, dict):
+        return {key: _json_ready(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(inner) for inner in value]
+    return value
+
+
+def _convert_step_functions_requests_and_responses() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk,
+        state_task_service_sfn,
+    )
+
+    def to_boto_request(original):
+        def normalise_parameters(self, parameters, boto_service_name=None,
+                                 service_action_name=None):
+            original(self, parameters, boto_service_name, service_action_name)
+            service = self._get_boto_service_name(boto_service_name)
+            if service == "stepfunctions":
+                operation = _operation_model(service,
+                                             self._get_boto_service_action(service_action_name))
+                self._to_boto_request(parameters, operation.input_shape)
+        return normalise_parameters
+
+    def from_boto_response(original):
+        def normalise_response(self, response, boto_service_name=None, service_action_name=None):
+            original(self, response, boto_service_name, service_action_name)
+            service = self._get_boto_service_name(boto_service_name)
+            if service == "stepfunctions" and isinstance(response, dict):
+                operation = _operation_model(service,
+                                             self._get_boto_service_action(service_action_name))
+                self._from_boto_response(response, operation.output_shape)
+                response.update(_json_ready(response))
+        return normalise_response
+
+    for service in (state_task_service_sfn.StateTaskServiceSfn,
+                    state_task_service_aws_sdk.StateTaskServiceAwsSdk):
+        service._normalise_parameters = to_boto_request(service._normalise_parameters)
+        service._normalise_response = from_boto_response(service._normalise_response)
+
+
+# --- 3. aws-sdk error names --------------------------------------------------------------------
+
+# AWS prefixes aws-sdk errors with the service name as the SDK spells it.
+SDK_ERROR_PREFIXES = {"dynamodb": "DynamoDb", "sfn": "Sfn", "stepfunctions": "Sfn"}
+
+
+def sdk_error_prefix(service: str) -> str:
+    return SDK_ERROR_PREFIXES.get(service.lower(), service[:1].upper() + service[1:])
+
+
+def _name_sdk_errors_like_aws() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk,
+    )
+
+    state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_service_error_name = \
+        staticmethod(sdk_error_prefix)
+
+
+# --- 4. executions started without a name -------------------------------------------------------
+
+def _generate_missing_execution_names() -> None:
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    start_execution = StepFunctionsParserBackend.start_execution
+
+    def start_execution_named(self, state_machine_arn, name=None, execution_input=None,
+                              trace_header=None):
+        return start_execution(self, state_machine_arn, name or str(uuid.uuid4()),
+                               execution_input, trace_header)
+
+    StepFunctionsParserBackend.start_execution = start_execution_named
+
+
+# --- 5. retry waits ---------------------------------------------------------------------------
+
+class _ScaledTime:
+    """Stands in for the ``time`` module in moto's retrier: sleeps ``scale`` times as long."""
+
+    def __init__(self, scale: float):
+        self.scale = scale
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds * self.scale)
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+
+def _scale_retry_waits() -> None:
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    retrier_decl.time = _ScaledTime(float(os.environ.get(RETRY_SCALE_VARIABLE, "1")))
+
+
+def set_retry_time_scale(scale: float) -> None:
+    """Change the retry wait scale of an installed adapter (1 = real waits)."""
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    retrier_decl.time.scale = scale
+
+
+# --- 6. definite JSONPaths --------------------------------------------------------------------
+
+# A path selects a list only through a wildcard, a slice, a filter, a union or recursive descent.
+_INDEFINITE_PATH = re.compile(r"\[\s*\*\s*\]|\.\*|\.\.|\[\s*\?|\[[^\]]*[:,][^\]]*\]")
+
+
+def is_definite(path: str) -> bool:
+    return not _INDEFINITE_PATH.search(path)
+
+
+def _select_single_values_on_definite_paths() -> None:
+    from moto.stepfunctions.parser.asl.utils import json_path
+
+    original = json_path.extract_json
+
+    def extract_json(path: str, data: Any) -> Any:
+        if is_definite(path):
+            matches = json_path.parse(path).find(data)
+            if not matches:
+                raise json_path.NoSuchJsonPathError(json_path=path, data=data)
+            return matches[0].value
+        return original(path, data)
+
+    json_path.extract_json = extract_json
+    # Modules that imported the function before the patch hold their own reference.
+    for name, module in list(sys.modules.items()):
+        if name.startswith("moto.stepfunctions.parser") and \
+                getattr(module, "extract_json", None) is original:
+            module.extract_json = extract_json
+
+
+# --- 7. polling of .sync children ---------------------------------------------------------------
+
+def _poll_children_promptly() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_callback as callback,
+    )
+
+    if not hasattr(callback, "_DELAY_SECONDS_SYNC_CONDITION_CHECK"):
+        raise RuntimeError("moto's .sync poll interval moved: re-check _poll_children_promptly")
+    callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = SYNC_POLL_SECONDS

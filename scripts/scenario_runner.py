@@ -1,0 +1,185 @@
+"""Deploy the workflows to a Step Functions endpoint and play scenarios against it.
+
+Talks to AWS APIs only through boto3 and an endpoint URL, so the same code runs against the
+embedded engine, Step Functions Local (with DynamoDB and SNS endpoints of its own) or, where a
+user has one, a real account. Each run returns what a test asserts: the states entered, the
+execution's status and error, the user's item afterwards and the notifications published.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from statemachines.scenarios import Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+STATEMACHINES = ROOT / "statemachines"
+MOCK_CONFIG_PATH = STATEMACHINES / "mock_config.json"
+# Names as in the MockConfigFile; the ASL file each one runs.
+WORKFLOW_FILES = {
+    "id_document": "id_document.asl.json",
+    "identity_compare": "identity_compare.asl.json",
+    "identity_verification": "identity_verification.asl.json",
+}
+THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "95",
+              "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45"}
+ROLE_ARN = "arn:aws:iam::123456789012:role/ekyc-local-tests"
+
+
+@dataclass
+class Run:
+    """What one execution did."""
+
+    execution_arn: str
+    status: str
+    error: str | None
+    path: list[str]
+    item: dict[str, Any]
+    notifications: list[dict]
+    children: list[Run] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def plain(item: dict) -> dict[str, Any]:
+    """A DynamoDB item as Python values (numbers as float or int)."""
+    deserializer = TypeDeserializer()
+    values = {key: deserializer.deserialize(value) for key, value in item.items()}
+    return {key: _number(value) if isinstance(value, Decimal) else value
+            for key, value in values.items()}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value.is_finite() and value == value.to_integral_value() \
+        else float(value)
+
+
+def substitute(text: str, substitutions: dict[str, str]) -> str:
+    """Fill ``${Name}`` placeholders as CloudFormation's DefinitionSubstitutions would."""
+    for name, value in substitutions.items():
+        text = text.replace("${" + name + "}", value)
+    if "${" in text:
+        raise ValueError(f"unfilled placeholder in definition: {text[text.index('${'):][:40]}")
+    return text
+
+
+class Deployment:
+    """The workflows with their table, topic and a queue that collects notifications."""
+
+    def __init__(self, session: boto3.session.Session, endpoint_url: str | None,
+                 prefix: str = "ekyc-test"):
+        def client(name):
+            return session.client(name, endpoint_url=endpoint_url)
+        self.sfn, self.ddb = client("stepfunctions"), client("dynamodb")
+        self.sns, self.sqs = client("sns"), client("sqs")
+        self.prefix = prefix
+        self.table = f"{prefix}-users"
+        self.state_machines: dict[str, str] = {}
+
+    def create(self) -> Deployment:
+        self.ddb.create_table(
+            TableName=self.table, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "userid", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "userid", "AttributeType": "S"}])
+        self.topic = self.sns.create_topic(Name=f"{self.prefix}-failures")["TopicArn"]
+        self.queue = self.sqs.create_queue(QueueName=f"{self.prefix}-notifications")["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(
+            QueueUrl=self.queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.sns.subscribe(TopicArn=self.topic, Protocol="sqs", Endpoint=queue_arn,
+                           Attributes={"RawMessageDelivery": "true"})
+        substitutions = {"TableName": self.table, "CollectionId": f"{self.prefix}-faces",
+                         "NotificationTopicArn": self.topic, **THRESHOLDS}
+        for name in ("id_document", "identity_compare", "identity_verification"):
+            if name == "identity_verification":
+                substitutions["IdentityCompareStateMachineArn"] = \
+                    self.state_machines["identity_compare"]
+            definition = substitute((STATEMACHINES / WORKFLOW_FILES[name]).read_text(),
+                                    substitutions)
+            self.state_machines[name] = self.sfn.create_state_machine(
+                name=name, definition=definition, roleArn=ROLE_ARN)["stateMachineArn"]
+        return self
+
+    # --- one scenario ---------------------------------------------------------------------
+    def run(self, scenario: Scenario, timeout: float = 60) -> Run:
+        key = TypeSerializer().serialize
+        item_key = {"userid": key(scenario.userid)}
+        self.ddb.delete_item(TableName=self.table, Key=item_key)
+        if scenario.seed_item is not None:
+            self.ddb.put_item(TableName=self.table, Item={
+                "userid": key(scenario.userid),
+                **{name: key(value) for name, value in scenario.seed_item.items()}})
+        self.drain_notifications()
+        started = time.perf_counter()
+        execution = self.sfn.start_execution(
+            stateMachineArn=f"{self.state_machines[scenario.workflow]}#{scenario.name}",
+            name=f"{scenario.name}-{uuid.uuid4().hex[:12]}",
+            input=json.dumps(scenario.input))["executionArn"]
+        run = self.wait(execution, timeout)
+        run.seconds = time.perf_counter() - started
+        run.item = plain(self.ddb.get_item(TableName=self.table, Key=item_key,
+                                           ConsistentRead=True).get("Item", {}))
+        run.notifications = self.drain_notifications()
+        return run
+
+    def wait(self, execution_arn: str, timeout: float) -> Run:
+        deadline = time.monotonic() + timeout
+        while True:
+            described = self.sfn.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING":
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} still running after {timeout} s")
+            time.sleep(0.01)
+        events = self.history(execution_arn)
+        children = [self.wait(arn, timeout) for arn in child_executions(events)]
+        return Run(execution_arn=execution_arn, status=described["status"],
+                   error=described.get("error"), path=entered_states(events), item={},
+                   notifications=[], children=children)
+
+    def history(self, execution_arn: str) -> list[dict]:
+        events, token = [], None
+        while True:
+            page = self.sfn.get_execution_history(
+                executionArn=execution_arn, maxResults=1000, **({"nextToken": token} if token
+                                                                 else {}))
+            events += page["events"]
+            token = page.get("nextToken")
+            if not token:
+                return events
+
+    def drain_notifications(self) -> list[dict]:
+        messages = []
+        while True:
+            received = self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10,
+                                                WaitTimeSeconds=0).get("Messages", [])
+            if not received:
+                return messages
+            for message in received:
+                messages.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue,
+                                        ReceiptHandle=message["ReceiptHandle"])
+
+
+def entered_states(events: list[dict]) -> list[str]:
+    return [event["stateEnteredEventDetails"]["name"] for event in events
+            if "stateEnteredEventDetails" in event]
+
+
+def child_executions(events: list[dict]) -> list[str]:
+    """ARNs of executions a parent started (from its TaskSubmitted/TaskSucceeded output)."""
+    arns = []
+    for event in events:
+        details = event.get("taskSubmittedEventDetails") or {}
+        if details.get("resourceType") == "states" and details.get("output"):
+            arn = json.loads(details["output"]).get("ExecutionArn")
+            if arn and arn not in arns:
+                arns.append(arn)
+    return arns

@@ -1,0 +1,49 @@
+"""Named mocked Rekognition answers shared by the scenarios."""
+
+from __future__ import annotations
+
+from . import rekognition as rk
+from . import returns, throws
+
+THROTTLED = ("Rekognition.ThrottlingException",
+             "Slow down: the request rate is higher than the account's limit.")
+ACCESS_DENIED = ("Rekognition.AccessDeniedException",
+                 "User is not authorized to perform: rekognition:CompareFaces")
+NO_FACE_IN_IMAGE = ("Rekognition.InvalidParameterException",
+                    "Request has invalid parameters: no face detected in the source image")
+# Initial attempt plus every retry of common.RETRY_REKOGNITION.
+ALL_ATTEMPTS = 1 + 4
+
+ONE_GOOD_FACE = returns("DetectFacesOneGoodFace", rk.detect_faces(rk.face_detail()))
+NO_FACE = returns("DetectFacesNoFace", rk.detect_faces())
+TWO_FACES = returns("DetectFacesTwoFaces",
+                    rk.detect_faces(rk.face_detail(left=0.05), rk.face_detail(left=0.55)))
+LOW_CONFIDENCE = returns("DetectFacesLowConfidence",
+                         rk.detect_faces(rk.face_detail(confidence=97.5)))
+SUNGLASSES = returns("DetectFacesSunglasses", rk.detect_faces(rk.face_detail(sunglasses=True)))
+EYES_CLOSED = returns("DetectFacesEyesClosed", rk.detect_faces(rk.face_detail(eyes_open=False)))
+HEAD_TURNED = returns("DetectFacesHeadTurned", rk.detect_faces(rk.face_detail(yaw=52.5)))
+THROTTLED_TWICE = throws("DetectFacesThrottledTwice", *THROTTLED, times=2,
+                         then=rk.detect_faces(rk.face_detail()))
+ALWAYS_THROTTLED = throws("DetectFacesAlwaysThrottled", *THROTTLED, times=ALL_ATTEMPTS)
+DETECT_DENIED = throws("DetectFacesAccessDenied", "Rekognition.AccessDeniedException",
+                       "User is not authorized to perform: rekognition:DetectFaces")
+
+NO_DUPLICATE = returns("SearchFacesNoMatch", rk.search_faces_by_image())
+DUPLICATE = returns("SearchFacesDuplicate", rk.search_faces_by_image(
+    (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
+
+SIMILAR = returns("CompareFacesSimilar", rk.compare_faces(98.25))
+NOT_SIMILAR = returns("CompareFacesNotSimilar", rk.compare_faces(42.5))
+AT_THRESHOLD = returns("CompareFacesAtThreshold", rk.compare_faces(80))
+NO_MATCHES = returns("CompareFacesNoMatches", rk.compare_faces(unmatched=1))
+NO_COMPARABLE_FACE = throws("CompareFacesNoFace", *NO_FACE_IN_IMAGE)
+COMPARE_DENIED = throws("CompareFacesAccessDenied", *ACCESS_DENIED)
+
+INDEXED_FACE_ID = "3f1d2c4b-8a7e-4e6f-b5d0-9c1a2b3e4f50"
+INDEXED = returns("IndexFacesIndexed", rk.index_faces(INDEXED_FACE_ID, "alice"))
+NOT_INDEXED = returns("IndexFacesNothingIndexed", rk.index_faces(None, "alice"))
+FACE_DELETED = returns("DeleteFacesDeleted", {"DeletedFaces": [INDEXED_FACE_ID],
+                                              "UnsuccessfulFaceDeletions": []})
+RECORD_REFUSED = throws("UpdateItemTableMissing", "DynamoDB.ResourceNotFoundException",
+                        "Requested resource not found")

@@ -1,0 +1,104 @@
+"""Realistic Rekognition response bodies for mocked Task states.
+
+Field names and shapes follow Rekognition's API reference (DetectFaces with ``Attributes: ALL``,
+SearchFacesByImage, CompareFaces, IndexFaces), so a scenario exercises the same paths that a
+real answer would. Values are plausible, not copied from any real call.
+"""
+
+from __future__ import annotations
+
+FACE_MODEL_VERSION = "7.0"
+
+
+def bounding_box(left: float = 0.31, top: float = 0.22, width: float = 0.38,
+                 height: float = 0.46) -> dict:
+    return {"Width": width, "Height": height, "Left": left, "Top": top}
+
+
+def landmarks() -> list[dict]:
+    points = {"eyeLeft": (0.42, 0.38), "eyeRight": (0.58, 0.38), "nose": (0.50, 0.48),
+              "mouthLeft": (0.44, 0.58), "mouthRight": (0.56, 0.58)}
+    return [{"Type": name, "X": x, "Y": y} for name, (x, y) in points.items()]
+
+
+def face_detail(*, confidence: float = 99.98, sunglasses: bool = False, eyes_open: bool = True,
+                yaw: float = -3.4, pitch: float = 5.1, roll: float = 1.2,
+                left: float = 0.31) -> dict:
+    """One ``FaceDetails`` entry as DetectFaces returns it with ``Attributes: ["ALL"]``."""
+    return {
+        "BoundingBox": bounding_box(left=left),
+        "AgeRange": {"Low": 26, "High": 34},
+        "Smile": {"Value": False, "Confidence": 96.2},
+        "Eyeglasses": {"Value": sunglasses, "Confidence": 97.4},
+        "Sunglasses": {"Value": sunglasses, "Confidence": 98.9},
+        "Gender": {"Value": "Female", "Confidence": 99.1},
+        "Beard": {"Value": False, "Confidence": 95.5},
+        "Mustache": {"Value": False, "Confidence": 98.0},
+        "EyesOpen": {"Value": eyes_open, "Confidence": 97.6},
+        "MouthOpen": {"Value": False, "Confidence": 94.3},
+        "Emotions": [{"Type": "CALM", "Confidence": 93.8}, {"Type": "HAPPY", "Confidence": 3.1}],
+        "Landmarks": landmarks(),
+        "Pose": {"Roll": roll, "Yaw": yaw, "Pitch": pitch},
+        "Quality": {"Brightness": 81.4, "Sharpness": 92.7},
+        "Confidence": confidence,
+        "FaceOccluded": {"Value": False, "Confidence": 99.2},
+        "EyeDirection": {"Yaw": 1.8, "Pitch": -4.0, "Confidence": 99.0},
+    }
+
+
+def detect_faces(*faces: dict) -> dict:
+    return {"FaceDetails": list(faces)}
+
+
+def face(face_id: str, external_image_id: str) -> dict:
+    """A face stored in a collection, as SearchFacesByImage and IndexFaces describe it."""
+    return {
+        "FaceId": face_id,
+        "BoundingBox": bounding_box(),
+        "ImageId": "6e1f4a0c-2b1d-4a53-9c47-0f3b8d1e2a77",
+        "ExternalImageId": external_image_id,
+        "Confidence": 99.99,
+        "IndexFacesModelVersion": FACE_MODEL_VERSION,
+    }
+
+
+def search_faces_by_image(*matches: tuple[float, str, str]) -> dict:
+    """``matches``: (similarity, face id, external image id), best first."""
+    return {
+        "SearchedFaceBoundingBox": bounding_box(),
+        "SearchedFaceConfidence": 99.99,
+        "FaceMatches": [{"Similarity": similarity, "Face": face(face_id, owner)}
+                        for similarity, face_id, owner in matches],
+        "FaceModelVersion": FACE_MODEL_VERSION,
+    }
+
+
+def compare_faces(*similarities: float, unmatched: int = 0) -> dict:
+    """One ``FaceMatches`` entry per similarity (best first), ``unmatched`` faces below it."""
+    target_face = {"BoundingBox": bounding_box(left=0.08, width=0.2, height=0.3),
+                   "Confidence": 99.95, "Landmarks": landmarks(),
+                   "Pose": {"Roll": 0.4, "Yaw": 2.2, "Pitch": -1.5},
+                   "Quality": {"Brightness": 74.2, "Sharpness": 78.3}}
+    return {
+        "SourceImageFace": {"BoundingBox": bounding_box(), "Confidence": 99.98},
+        "FaceMatches": [{"Similarity": similarity, "Face": target_face}
+                        for similarity in similarities],
+        "UnmatchedFaces": [target_face] * unmatched,
+    }
+
+
+def index_faces(face_id: str | None, external_image_id: str) -> dict:
+    """IndexFaces with one face indexed, or (``face_id=None``) none, as the quality filter may."""
+    records = [] if face_id is None else [{
+        "Face": face(face_id, external_image_id),
+        "FaceDetail": {"BoundingBox": bounding_box(), "Landmarks": landmarks(),
+                       "Pose": {"Roll": 1.2, "Yaw": -3.4, "Pitch": 5.1},
+                       "Quality": {"Brightness": 81.4, "Sharpness": 92.7},
+                       "Confidence": 99.98},
+    }]
+    unindexed = [] if face_id is not None else [{
+        "Reasons": ["LOW_SHARPNESS"],
+        "FaceDetail": {"BoundingBox": bounding_box(), "Confidence": 99.1},
+    }]
+    return {"FaceRecords": records, "FaceModelVersion": FACE_MODEL_VERSION,
+            "UnindexedFaces": unindexed}

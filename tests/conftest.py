@@ -1,0 +1,82 @@
+"""Fixtures shared by the suite: an engine to run workflows on, and the path-coverage report.
+
+By default the workflows run on the embedded engine (moto, started in-process on a free loopback
+port). With ``AWS_ENDPOINT_URL`` set, the same tests run against that endpoint instead, e.g.
+Step Functions Local in Docker started with our MockConfigFile (see ``make test-sfn-local``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import boto3
+import pytest
+
+from scripts.path_coverage import Coverage
+from scripts.scenario_runner import MOCK_CONFIG_PATH, STATEMACHINES, WORKFLOW_FILES, Deployment
+
+# Retries really happen on the embedded engine; their waits are cut to a hundredth.
+RETRY_TIME_SCALE = "0.01"
+COVERAGE: dict[str, Coverage] = {
+    name: Coverage(name, json.loads((STATEMACHINES / filename).read_text()))
+    for name, filename in WORKFLOW_FILES.items()
+}
+
+
+@pytest.fixture(scope="session")
+def endpoint_url():
+    external = os.environ.get("AWS_ENDPOINT_URL")
+    if external:
+        yield external
+        return
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
+    os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
+    from scripts.local_engine import LocalEngine
+
+    with LocalEngine() as engine:
+        yield engine.endpoint_url
+
+
+@pytest.fixture(scope="session")
+def deployment(endpoint_url):
+    session = boto3.session.Session(region_name=os.environ.get("AWS_DEFAULT_REGION",
+                                                               "us-east-1"))
+    return Deployment(session, endpoint_url, prefix=f"ekyc-{uuid.uuid4().hex[:8]}").create()
+
+
+@pytest.fixture(scope="session")
+def record_path():
+    """Call with (workflow, states entered) for each execution a test ran."""
+    def record(workflow: str, path: list[str]) -> None:
+        COVERAGE[workflow].add(path)
+    return record
+
+
+def pytest_collection_modifyitems(config, items):
+    from statemachines.scenarios import all_scenarios
+
+    selected = [item for item in items if item.nodeid.startswith("tests/test_scenarios.py::")]
+    config._ekyc_all_scenarios_ran = len(selected) == len(all_scenarios())
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not any(coverage.states_seen for coverage in COVERAGE.values()):
+        return
+    terminalreporter.section("workflow path coverage")
+    for coverage in COVERAGE.values():
+        terminalreporter.write_line(coverage.summary())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Below 100% path coverage the suite fails, when every scenario ran."""
+    if not getattr(session.config, "_ekyc_all_scenarios_ran", False):
+        return
+    incomplete = [name for name, coverage in COVERAGE.items() if not coverage.complete]
+    if incomplete and session.exitstatus == 0:
+        session.exitstatus = 1
+        print(f"\nworkflow path coverage below 100% for: {', '.join(incomplete)}")

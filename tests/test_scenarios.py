@@ -1,0 +1,46 @@
+"""Every path of every workflow, on a real engine: Rekognition is mocked through the
+MockConfigFile; DynamoDB, SNS and the nested compare run for real.
+
+Each test checks the states entered (and the nested compare's), the execution's status and
+error, the user's item afterwards and the notification published, or that none was.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from statemachines.scenarios import all_scenarios
+
+SCENARIOS = all_scenarios()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[f"{s.workflow}:{s.name}" for s in SCENARIOS])
+def test_scenario(deployment, record_path, scenario):
+    run = deployment.run(scenario)
+    record_path(scenario.workflow, run.path)
+    for child in run.children:
+        record_path("identity_compare", child.path)
+
+    assert run.path == list(scenario.path)
+    assert (run.status, run.error) == (scenario.status, scenario.error)
+
+    for attribute, expected in scenario.item.items():
+        if expected is None:
+            assert attribute not in run.item, attribute
+        else:
+            assert run.item.get(attribute) == expected, attribute
+    assert run.item.get("userid") == scenario.userid
+
+    if scenario.notification is None:
+        assert run.notifications == []
+    else:
+        (message,) = run.notifications
+        assert {key: message.get(key) for key in scenario.notification} == scenario.notification
+        assert message["execution"] == run.execution_arn
+        assert message["object"] == f"s3://ekyc-test-uploads/{scenario.key}"
+
+    if scenario.nested_mocks is None:
+        assert run.children == []
+    else:
+        (child,) = run.children
+        assert child.path == list(scenario.nested_path)
