@@ -21,6 +21,20 @@ any other version rather than patching blindly.
    in AWS; moto returned a one-element list, so Choice rules on it silently never matched.
 7. ``.sync`` tasks check on their child every ``SYNC_POLL_SECONDS`` instead of every 0.5 s, so a
    nested workflow costs its parent about what it costs on AWS, not half a second more.
+8. A ``States.*`` error inside a Parallel branch or a Map iteration reaches the state's Catch
+   under its own name; moto raised a ValueError that failed the whole execution (Parallel) or
+   replaced the error with ``States.Runtime`` (Map). The same holds for a Fail state that names
+   a ``States.*`` error.
+9. moto's server lists its own package folders on disk twice for every request it routes
+   (about 20 ms each time here); the list cannot change while it runs, so it is read once.
+10. Every execution parsed its state machine's definition anew with ANTLR, most of the time an
+    execution took. The syntax tree of a definition is kept (it is only read afterwards); each
+    execution still builds its own evaluation components from it.
+11. Every JSONPath was compiled anew (jsonpath-ng builds a parser each time) and every service
+    call made a new boto3 client and connection. Compiled paths are immutable and boto3 clients
+    are thread-safe, so both are kept and reused.
+
+JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
 from __future__ import annotations
@@ -65,7 +79,21 @@ def install() -> None:
         _scale_retry_waits()
         _select_single_values_on_definite_paths()
         _poll_children_promptly()
+        _keep_states_errors_from_branches()
+        _list_moto_modules_once()
+        _parse_each_definition_once()
+        _reuse_paths_and_clients()
         _installed = True
+
+
+def _replace_everywhere(module, name: str, replacement) -> None:
+    """Set ``module.name``, and rebind it in the parser modules that imported it by name."""
+    original = getattr(module, name)
+    setattr(module, name, replacement)
+    for module_name, loaded in list(sys.modules.items()):
+        if module_name.startswith("moto.stepfunctions.parser") and \
+                getattr(loaded, name, None) is original:
+            setattr(loaded, name, replacement)
 
 
 # --- 1. MockConfigFile test cases --------------------------------------------------------------
@@ -119,6 +147,7 @@ def mock_test_case(config: dict, state_machine: str, test_case: str):
 
 
 def _run_mock_config_test_cases() -> None:
+    from moto.stepfunctions.exceptions import ValidationException
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
         state_task_service_aws_sdk,
         state_task_service_sfn,
@@ -135,9 +164,12 @@ def _run_mock_config_test_cases() -> None:
         if test_case:
             config = load_mock_config()
             if config is None:
-                raise ValueError(f"{state_machine_arn}: a test case needs a MockConfigFile; "
-                                 f"set {MOCK_CONFIG_VARIABLE}")
-            case = mock_test_case(config, self.describe_state_machine(arn).name, test_case)
+                raise ValidationException(f"{state_machine_arn}: a test case needs a "
+                                          f"MockConfigFile; set {MOCK_CONFIG_VARIABLE}")
+            try:
+                case = mock_test_case(config, self.describe_state_machine(arn).name, test_case)
+            except ValueError as error:
+                raise ValidationException(str(error)) from error
         _pending_test_case.value = case
         try:
             return start_execution(self, arn, name, execution_input, trace_header)
@@ -323,12 +355,7 @@ def _select_single_values_on_definite_paths() -> None:
             return matches[0].value
         return original(path, data)
 
-    json_path.extract_json = extract_json
-    # Modules that imported the function before the patch hold their own reference.
-    for name, module in list(sys.modules.items()):
-        if name.startswith("moto.stepfunctions.parser") and \
-                getattr(module, "extract_json", None) is original:
-            module.extract_json = extract_json
+    _replace_everywhere(json_path, "extract_json", extract_json)
 
 
 # --- 7. polling of .sync children ---------------------------------------------------------------
@@ -341,3 +368,92 @@ def _poll_children_promptly() -> None:
     if not hasattr(callback, "_DELAY_SECONDS_SYNC_CONDITION_CHECK"):
         raise RuntimeError("moto's .sync poll interval moved: re-check _poll_children_promptly")
     callback._DELAY_SECONDS_SYNC_CONDITION_CHECK = SYNC_POLL_SECONDS
+
+
+# --- 8. States.* errors out of Parallel branches and Map iterations -----------------------------
+
+def _keep_states_errors_from_branches() -> None:
+    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
+        CustomErrorName,
+    )
+    from moto.stepfunctions.parser.asl.component.common.error_name.error_name import ErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (
+        StatesErrorName,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
+        iteration_worker,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+    from moto.stepfunctions.parser.asl.component.state.fail import state_fail
+
+    def error_name_of(error_name=None):
+        """The error a branch ended with, whether a custom name or one of the States.* names."""
+        if isinstance(error_name, str) and error_name.startswith("States."):
+            try:
+                return StatesErrorName.from_name(error_name)
+            except Exception:  # a States.* name moto does not know: keep it as it is
+                return ErrorName(error_name=error_name)
+        return CustomErrorName(error_name=error_name)
+
+    for module in (branches_decl, iteration_worker, state_fail):
+        if module.CustomErrorName is not CustomErrorName:
+            raise RuntimeError(f"{module.__name__} changed: re-check the States.* error fix")
+        module.CustomErrorName = error_name_of
+
+
+# --- 9. request routing -----------------------------------------------------------------------
+
+def _list_moto_modules_once() -> None:
+    from moto import backends
+
+    backends.list_of_moto_modules = functools.cache(
+        lambda listed=backends.list_of_moto_modules: tuple(listed()))
+
+
+# --- 10. parsing ------------------------------------------------------------------------------
+
+def _parse_each_definition_once() -> None:
+    from moto.stepfunctions.parser.asl.parse import asl_parser
+
+    parser = asl_parser.AmazonStateLanguageParser
+    parse = parser.parse
+
+    @functools.lru_cache(maxsize=256)
+    def syntax_tree(definition: str):
+        return parse(definition)[1]  # raises ASLParserException on a bad definition
+
+    def parse_with_cached_tree(definition: str):
+        tree = syntax_tree(definition)
+        return asl_parser.Preprocessor().visit(tree), tree
+
+    parser.parse = staticmethod(parse_with_cached_tree)
+
+
+# --- 11. compiled paths and clients -----------------------------------------------------------
+
+def _reuse_paths_and_clients() -> None:
+    import jsonpath_ng
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import boto_client, json_path
+
+    json_path.parse = functools.lru_cache(maxsize=4096)(json_path.parse)
+    if result_path.parse is not jsonpath_ng.parse:
+        raise RuntimeError("moto's ResultPath parsing changed: re-check _reuse_paths_and_clients")
+    result_path.parse = functools.lru_cache(maxsize=4096)(jsonpath_ng.parse)
+
+    create_client = boto_client.boto_client_for
+    clients: dict[tuple, Any] = {}
+
+    def reused_client(region: str, service: str, state_credentials: Any = None):
+        if state_credentials is not None:  # credentials of the state: a client of its own
+            return create_client(region, service, state_credentials)
+        from moto.core.models import botocore_stubber
+        from moto.settings import moto_server_port
+
+        key = (region, service, moto_server_port(), botocore_stubber.enabled)
+        with _lock:
+            if key not in clients:
+                clients[key] = create_client(region, service)
+            return clients[key]
+
+    _replace_everywhere(boto_client, "boto_client_for", reused_client)

@@ -46,7 +46,8 @@ class Run:
     item: dict[str, Any]
     notifications: list[dict]
     children: list[Run] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # from the StartExecution call until the client saw the final status
+    engine_seconds: float = 0.0  # the execution's own start to stop, as the engine reports it
 
 
 def plain(item: dict) -> dict[str, Any]:
@@ -122,14 +123,13 @@ class Deployment:
             stateMachineArn=f"{self.state_machines[scenario.workflow]}#{scenario.name}",
             name=f"{scenario.name}-{uuid.uuid4().hex[:12]}",
             input=json.dumps(scenario.input))["executionArn"]
-        run = self.wait(execution, timeout)
-        run.seconds = time.perf_counter() - started
+        run = self.wait(execution, timeout, started)
         run.item = plain(self.ddb.get_item(TableName=self.table, Key=item_key,
                                            ConsistentRead=True).get("Item", {}))
         run.notifications = self.drain_notifications()
         return run
 
-    def wait(self, execution_arn: str, timeout: float) -> Run:
+    def wait(self, execution_arn: str, timeout: float, started: float | None = None) -> Run:
         deadline = time.monotonic() + timeout
         while True:
             described = self.sfn.describe_execution(executionArn=execution_arn)
@@ -137,12 +137,15 @@ class Deployment:
                 break
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{execution_arn} still running after {timeout} s")
-            time.sleep(0.01)
+            time.sleep(0.005)
+        seen = time.perf_counter() - started if started is not None else 0.0
         events = self.history(execution_arn)
         children = [self.wait(arn, timeout) for arn in child_executions(events)]
         return Run(execution_arn=execution_arn, status=described["status"],
                    error=described.get("error"), path=entered_states(events), item={},
-                   notifications=[], children=children)
+                   notifications=[], children=children, seconds=seen,
+                   engine_seconds=(described["stopDate"] - described["startDate"])
+                   .total_seconds())
 
     def history(self, execution_arn: str) -> list[dict]:
         events, token = [], None

@@ -1,0 +1,288 @@
+"""One test per fix in scripts/moto_adapter.py, on the embedded engine.
+
+Each test fails if its fix stops working. A fix that stops being needed is caught by the version
+pin: ``install()`` refuses any moto but the one these fixes were checked against.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+
+import boto3
+import pytest
+
+from scripts import moto_adapter
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("AWS_ENDPOINT_URL")),
+                                reason="tests the embedded engine's adapter")
+ROLE = "arn:aws:iam::123456789012:role/adapter-tests"
+
+
+@pytest.fixture(scope="module")
+def sfn(endpoint_url):
+    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
+
+
+@pytest.fixture(scope="module")
+def ddb(endpoint_url):
+    client = boto3.client("dynamodb", endpoint_url=endpoint_url)
+    client.create_table(TableName="adapter-tests", BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    client.put_item(TableName="adapter-tests", Item={"id": {"S": "a"}, "v": {"S": "real"}})
+    return client
+
+
+def create(sfn, states: dict, name: str | None = None) -> str:
+    definition = {"StartAt": next(iter(states)), "States": states}
+    return sfn.create_state_machine(name=name or f"m{uuid.uuid4().hex[:10]}",
+                                    definition=json.dumps(definition),
+                                    roleArn=ROLE)["stateMachineArn"]
+
+
+def finish(sfn, arn: str, payload: dict | None = None, **start) -> dict:
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps(payload or {}),
+                                    **start)["executionArn"]
+    for _ in range(1000):
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            return described
+        time.sleep(0.01)
+    raise TimeoutError(execution)
+
+
+def output(described: dict) -> dict:
+    assert described["status"] == "SUCCEEDED", described
+    return json.loads(described["output"])
+
+
+CAUGHT = {"Type": "Pass", "Parameters": {"caught.$": "$.error.Error"}, "End": True}
+
+
+def test_install_refuses_an_other_moto_version(monkeypatch):
+    monkeypatch.setattr(moto_adapter, "_installed", False)
+    monkeypatch.setattr(moto_adapter.moto, "__version__", "9.9.9")
+    with pytest.raises(RuntimeError, match="written for moto 5.2.5, found 9.9.9"):
+        moto_adapter.install()
+
+
+# --- 1. MockConfigFile test cases ----------------------------------------------------------------
+
+def test_test_case_mocks_its_states_and_leaves_the_others_real(sfn, ddb, tmp_path, monkeypatch):
+    name = f"mocked{uuid.uuid4().hex[:8]}"
+    arn = create(sfn, {
+        "Detect": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:rekognition:detectFaces",
+                   "Parameters": {"Image": {"Bytes": "eA=="}}, "ResultPath": "$.detected",
+                   "Retry": [{"ErrorEquals": ["Rekognition.ThrottlingException"],
+                              "IntervalSeconds": 1, "MaxAttempts": 3}],
+                   "Next": "Read"},
+        "Read": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                 "Parameters": {"TableName": "adapter-tests", "Key": {"id": {"S": "a"}}},
+                 "ResultSelector": {"v.$": "$.Item.v.S"}, "ResultPath": "$.read", "End": True},
+    }, name=name)
+    config = tmp_path / "mock.json"
+    config.write_text(json.dumps({
+        "StateMachines": {name: {"TestCases": {"Throttled": {"Detect": "Faces"}}}},
+        "MockedResponses": {"Faces": {
+            "0-1": {"Throw": {"Error": "Rekognition.ThrottlingException", "Cause": "slow"}},
+            "2": {"Return": {"FaceDetails": [{"Confidence": 99.5}]}}}},
+    }))
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    result = output(finish(sfn, f"{arn}#Throttled"))
+    assert result == {"detected": {"FaceDetails": [{"Confidence": 99.5}]}, "read": {"v": "real"}}
+
+
+def test_unknown_test_case_and_missing_config_are_clear_errors(sfn, tmp_path, monkeypatch):
+    arn = create(sfn, {"Only": {"Type": "Pass", "End": True}})
+    monkeypatch.delenv("SFN_MOCK_CONFIG", raising=False)
+    with pytest.raises(sfn.exceptions.ClientError, match="set SFN_MOCK_CONFIG"):
+        sfn.start_execution(stateMachineArn=f"{arn}#Anything", input="{}")
+    config = tmp_path / "mock.json"
+    config.write_text(json.dumps({"StateMachines": {}, "MockedResponses": {}}))
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    with pytest.raises(sfn.exceptions.ClientError, match="no test case 'Anything'"):
+        sfn.start_execution(stateMachineArn=f"{arn}#Anything", input="{}")
+
+
+def test_child_runs_the_test_case_of_its_parent(sfn, tmp_path, monkeypatch):
+    child_name = f"child{uuid.uuid4().hex[:8]}"
+    child = create(sfn, {"Ask": {"Type": "Task", "End": True,
+                                 "Resource": "arn:aws:states:::aws-sdk:rekognition:listFaces",
+                                 "Parameters": {"CollectionId": "c"}}}, name=child_name)
+    parent = create(sfn, {"Run child": {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": child, "Input": {}},
+        "ResultSelector": {"out.$": "$.Output"}, "End": True}})
+    config = tmp_path / "mock.json"
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    # The parent's test case mocks nothing: only the child's Task is mocked.
+    config.write_text(json.dumps({
+        "StateMachines": {child_name: {"TestCases": {"Inherited": {"Ask": "Listed"}}},
+                          parent.rsplit(":", 1)[1]: {"TestCases": {"Inherited": {}}}},
+        "MockedResponses": {"Listed": {"0": {"Return": {"Faces": [{"FaceId": "f1"}]}}}},
+    }))
+    assert output(finish(sfn, f"{parent}#Inherited")) == {"out": {"Faces": [{"FaceId": "f1"}]}}
+
+
+# --- 2. states:startExecution in all three patterns -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def child(sfn):
+    return create(sfn, {"Answer": {"Type": "Pass", "Parameters": {"doubled.$":
+                                                                 "States.MathAdd($.n, $.n)"},
+                                   "End": True}})
+
+
+@pytest.fixture(scope="module")
+def failing_child(sfn):
+    return create(sfn, {"Refuse": {"Type": "Fail", "Error": "ChildRefused", "Cause": "no"}})
+
+
+def nested(sfn, child_arn: str, resource: str) -> str:
+    return create(sfn, {
+        "Start child": {"Type": "Task", "Resource": f"arn:aws:states:::{resource}",
+                        "Parameters": {"StateMachineArn": child_arn, "Input": {"n": 21}},
+                        "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.error",
+                                   "Next": "Caught"}],
+                        "End": True},
+        "Caught": CAUGHT})
+
+
+def test_request_response_start_returns_the_execution_and_a_json_ready_date(sfn, child):
+    result = output(finish(sfn, nested(sfn, child, "states:startExecution")))
+    assert result["ExecutionArn"].startswith(child.replace(":stateMachine:", ":execution:"))
+    assert isinstance(result["StartDate"], int) and result["StartDate"] > 1_600_000_000_000
+
+
+def test_sync_gives_the_child_output_as_a_string(sfn, child):
+    result = output(finish(sfn, nested(sfn, child, "states:startExecution.sync")))
+    assert result["Status"] == "SUCCEEDED" and json.loads(result["Output"]) == {"doubled": 42}
+
+
+def test_sync2_gives_the_child_output_as_json(sfn, child):
+    result = output(finish(sfn, nested(sfn, child, "states:startExecution.sync:2")))
+    assert result["Output"] == {"doubled": 42}
+
+
+@pytest.mark.parametrize("resource", ["states:startExecution.sync", "states:startExecution.sync:2"])
+def test_a_failed_child_fails_the_task_into_its_catch(sfn, failing_child, resource):
+    assert output(finish(sfn, nested(sfn, failing_child, resource))) == {
+        "caught": "States.TaskFailed"}
+
+
+# --- 3. aws-sdk error names -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("service,prefix", [("rekognition", "Rekognition"), ("s3", "S3"),
+                                            ("dynamodb", "DynamoDb"), ("sfn", "Sfn")])
+def test_sdk_error_prefix_is_the_service_as_aws_names_it(service, prefix):
+    assert moto_adapter.sdk_error_prefix(service) == prefix
+
+
+def test_sdk_errors_match_catchers_written_as_on_aws(sfn):
+    arn = create(sfn, {
+        "Read": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                 "Parameters": {"Bucket": "no-such-bucket-here", "Key": "k"},
+                 "Catch": [{"ErrorEquals": ["S3.NoSuchBucketException"], "ResultPath": "$.error",
+                            "Next": "Caught"}],
+                 "End": True},
+        "Caught": CAUGHT})
+    assert output(finish(sfn, arn)) == {"caught": "S3.NoSuchBucketException"}
+
+
+# --- 4. unnamed executions ------------------------------------------------------------------------
+
+def test_unnamed_executions_get_distinct_generated_names(sfn):
+    arn = create(sfn, {"Only": {"Type": "Pass", "End": True}})
+    first = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    second = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    assert first != second
+    assert not first.endswith(":None")
+    assert len(first.rsplit(":", 1)[1]) == 36  # a UUID, as AWS generates
+
+
+# --- 5. retry waits -------------------------------------------------------------------------------
+
+def test_retries_still_happen_with_scaled_waits(sfn, tmp_path, monkeypatch):
+    name = f"retry{uuid.uuid4().hex[:8]}"
+    arn = create(sfn, {"Call": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:rekognition:listCollections",
+        "Parameters": {}, "End": True,
+        "Retry": [{"ErrorEquals": ["Rekognition.ThrottlingException"], "IntervalSeconds": 30,
+                   "BackoffRate": 2, "MaxAttempts": 2}]}}, name=name)
+    config = tmp_path / "mock.json"
+    config.write_text(json.dumps({
+        "StateMachines": {name: {"TestCases": {"T": {"Call": "Slow"}}}},
+        "MockedResponses": {"Slow": {
+            "0-1": {"Throw": {"Error": "Rekognition.ThrottlingException", "Cause": "slow"}},
+            "2": {"Return": {"CollectionIds": ["c"]}}}}}))
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    moto_adapter.set_retry_time_scale(0.0001)  # 30 s and 60 s of waiting become 9 ms
+    try:
+        described = finish(sfn, f"{arn}#T")
+    finally:
+        moto_adapter.set_retry_time_scale(float(os.environ.get("EKYC_RETRY_TIME_SCALE", "1")))
+    assert output(described) == {"CollectionIds": ["c"]}
+    events = sfn.get_execution_history(executionArn=described["executionArn"])["events"]
+    assert [e["type"] for e in events].count("TaskFailed") == 2
+
+
+# --- 6. definite JSONPaths ------------------------------------------------------------------------
+
+def test_a_path_through_an_index_selects_one_value(sfn):
+    arn = create(sfn, {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.faces[0].Confidence",
+                                                 "NumericLessThan": 99, "Next": "Low"}],
+                  "Default": "High"},
+        "Low": {"Type": "Pass", "Parameters": {"said.$": "States.Format('{}',"
+                                               " $.faces[0].Confidence)",
+                                               "all.$": "$.faces[*].Confidence"},
+                "End": True},
+        "High": {"Type": "Pass", "End": True}})
+    assert output(finish(sfn, arn, {"faces": [{"Confidence": 97.5}]})) == {
+        "said": "97.5", "all": [97.5]}
+
+
+@pytest.mark.parametrize("path,definite", [
+    ("$.a[0].b", True), ("$.a.b", True), ("$.a[0]", True), ("$.a[*].b", False),
+    ("$..b", False), ("$.a[1:2]", False), ("$.a[?(@.x == 1)]", False), ("$.a[0,1]", False),
+])
+def test_definite_paths_are_told_apart(path, definite):
+    assert moto_adapter.is_definite(path) is definite
+
+
+# --- 7. .sync polling -----------------------------------------------------------------------------
+
+def test_sync_children_are_polled_promptly():
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_callback as callback,
+    )
+
+    assert callback._DELAY_SECONDS_SYNC_CONDITION_CHECK == moto_adapter.SYNC_POLL_SECONDS
+
+
+# --- 8. States.* errors out of branches -----------------------------------------------------------
+
+BRANCH_ENDINGS = {
+    "fail state": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "States.TaskFailed",
+                                                    "Cause": "x"}}},
+    "runtime error": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True,
+                                                       "Parameters": {"x.$": "$.missing"}}}},
+}
+
+
+@pytest.mark.parametrize("ending", BRANCH_ENDINGS, ids=list(BRANCH_ENDINGS))
+@pytest.mark.parametrize("kind", ["Parallel", "Map"])
+def test_states_errors_in_branches_reach_the_catch(sfn, kind, ending):
+    branch = BRANCH_ENDINGS[ending]
+    body = {"Branches": [branch]} if kind == "Parallel" else {
+        "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, **branch}}
+    arn = create(sfn, {
+        "Fan out": {"Type": kind, **body, "End": True,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
+                               "Next": "Caught"}]},
+        "Caught": CAUGHT})
+    expected = "States.TaskFailed" if ending == "fail state" else "States.Runtime"
+    assert output(finish(sfn, arn, {"items": [1]})) == {"caught": expected}
