@@ -6,7 +6,10 @@ CFN_LINT := $(VENV)/bin/cfn-lint -c I -a cfn_lint_serverless.rules --
 TEMPLATES := templates/ekyc.template.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install synth lint check-generated unit test lock clean
+PORT ?= 4566
+REPEAT ?= 10
+
+.PHONY: help install synth lint check-generated unit test local bench test-sfn-local lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,6 +37,15 @@ unit: install ## Run the test suite only
 	$(PY) -m pytest
 
 test: lint check-generated unit ## Lint, drift check and tests: what CI runs
+
+local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
+	PORT=$(PORT) $(PY) -m scripts.local_engine
+
+bench: install ## Time every scenario REPEAT times on the embedded engine
+	$(PY) -m bench.scenarios --repeat $(REPEAT)
+
+test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
+	bash scripts/test_sfn_local.sh
 
 lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock

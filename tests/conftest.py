@@ -1,8 +1,9 @@
 """Fixtures shared by the suite: an engine to run workflows on, and the path-coverage report.
 
 By default the workflows run on the embedded engine (moto, started in-process on a free loopback
-port). With ``AWS_ENDPOINT_URL`` set, the same tests run against that endpoint instead, e.g.
-Step Functions Local in Docker started with our MockConfigFile (see ``make test-sfn-local``).
+port). With ``AWS_ENDPOINT_URL`` (or a service's ``AWS_ENDPOINT_URL_<SERVICE>``) set, the same
+tests run against those endpoints instead, e.g. Step Functions Local in Docker started with our
+MockConfigFile and moto for DynamoDB, SNS and SQS (see ``make test-sfn-local``).
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ COVERAGE: dict[str, Coverage] = {
 }
 
 
+EXTERNAL_ENGINE = any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ)
+
+
 @pytest.fixture(scope="session")
 def endpoint_url():
-    external = os.environ.get("AWS_ENDPOINT_URL")
-    if external:
-        yield external
+    """The embedded engine's URL, or None: boto3 then reads the endpoints from the environment."""
+    if EXTERNAL_ENGINE:
+        yield None
         return
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")

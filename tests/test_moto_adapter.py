@@ -16,8 +16,9 @@ import pytest
 
 from scripts import moto_adapter
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("AWS_ENDPOINT_URL")),
-                                reason="tests the embedded engine's adapter")
+from .conftest import EXTERNAL_ENGINE
+
+pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter")
 ROLE = "arn:aws:iam::123456789012:role/adapter-tests"
 
 
@@ -286,3 +287,32 @@ def test_states_errors_in_branches_reach_the_catch(sfn, kind, ending):
         "Caught": CAUGHT})
     expected = "States.TaskFailed" if ending == "fail state" else "States.Runtime"
     assert output(finish(sfn, arn, {"items": [1]})) == {"caught": expected}
+
+
+# --- 9-11. work done once instead of per request or per execution --------------------------------
+
+def test_request_routing_lists_moto_modules_once():
+    from moto import backends
+
+    first = backends.list_of_moto_modules()
+    assert first is backends.list_of_moto_modules()
+    assert "stepfunctions" in first and "dynamodb" in first
+
+
+def test_a_definition_is_parsed_once_but_each_execution_gets_its_own_components():
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+
+    definition = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    first_program, first_tree = AmazonStateLanguageParser.parse(definition)
+    second_program, second_tree = AmazonStateLanguageParser.parse(definition)
+    assert first_tree is second_tree
+    assert first_program is not second_program
+
+
+def test_json_paths_are_compiled_once_and_clients_reused(sfn):
+    from moto.stepfunctions.parser.asl.utils import boto_client, json_path
+
+    assert json_path.parse("$.a.b") is json_path.parse("$.a.b")
+    client = boto_client.boto_client_for("us-east-1", "dynamodb")
+    assert client is boto_client.boto_client_for("us-east-1", "dynamodb")
+    assert client is not boto_client.boto_client_for("eu-west-1", "dynamodb")
