@@ -34,6 +34,12 @@ any other version rather than patching blindly.
     call made a new boto3 client and connection. Compiled paths are immutable and boto3 clients
     are thread-safe, so both are kept and reused.
 
+12. ``StartSyncExecution`` runs an Express state machine to its end and answers with its status
+    and output, directly or from an ``aws-sdk:sfn:startSyncExecution`` task; moto had no such
+    action. AWS serves it on a ``sync-`` host prefix, which a local endpoint does not resolve:
+    the engine's own clients send it without the prefix, and so must a caller's
+    (``botocore.config.Config(inject_host_prefix=False)``).
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -83,6 +89,7 @@ def install() -> None:
         _list_moto_modules_once()
         _parse_each_definition_once()
         _reuse_paths_and_clients()
+        _start_sync_executions()
         _installed = True
 
 
@@ -179,14 +186,15 @@ def _run_mock_config_test_cases() -> None:
     StepFunctionsParserBackend.start_execution = start_execution_with_test_case
 
     # Execution.start() builds its worker; hand the test case over on the same thread.
-    original_worker = execution.Execution._get_start_execution_worker
+    def with_test_case(build_worker):
+        def worker_with_test_case(self):
+            worker = build_worker(self)
+            worker._mock_test_case = getattr(_pending_test_case, "value", None)
+            return worker
+        return worker_with_test_case
 
-    def worker_with_test_case(self):
-        worker = original_worker(self)
-        worker._mock_test_case = getattr(_pending_test_case, "value", None)
-        return worker
-
-    execution.Execution._get_start_execution_worker = worker_with_test_case
+    for kind in (execution.Execution, execution.SyncExecution):
+        kind._get_start_execution_worker = with_test_case(kind._get_start_execution_worker)
 
     # A mocked parent passes its test case on to the children it starts.
     for service in (state_task_service_sfn.StateTaskServiceSfn,
@@ -444,16 +452,76 @@ def _reuse_paths_and_clients() -> None:
     create_client = boto_client.boto_client_for
     clients: dict[tuple, Any] = {}
 
+    def create_client_without_host_prefix(*args):
+        client = create_client(*args)
+        client.meta.config.inject_host_prefix = False  # see fix 12
+        return client
+
     def reused_client(region: str, service: str, state_credentials: Any = None):
         if state_credentials is not None:  # credentials of the state: a client of its own
-            return create_client(region, service, state_credentials)
+            return create_client_without_host_prefix(region, service, state_credentials)
         from moto.core.models import botocore_stubber
         from moto.settings import moto_server_port
 
         key = (region, service, moto_server_port(), botocore_stubber.enabled)
         with _lock:
             if key not in clients:
-                clients[key] = create_client(region, service)
+                clients[key] = create_client_without_host_prefix(region, service)
             return clients[key]
 
     _replace_everywhere(boto_client, "boto_client_for", reused_client)
+
+
+# --- 12. StartSyncExecution -------------------------------------------------------------------
+
+def _start_sync_executions() -> None:
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.exceptions import ValidationException
+    from moto.stepfunctions.parser.backend.execution import SyncExecution
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def start_sync_execution(self, state_machine_arn, name=None, execution_input=None,
+                             trace_header=None):
+        arn, _, test_case = state_machine_arn.partition("#")
+        state_machine = self.describe_state_machine(arn)
+        if state_machine.type != "EXPRESS":
+            raise ValidationException("StartSyncExecution only runs EXPRESS state machines")
+        execution_input = execution_input or "{}"
+        try:
+            json.loads(execution_input)
+        except ValueError as error:
+            raise ValidationException(f"Invalid execution input: {error}") from error
+        case = None
+        if test_case:
+            config = load_mock_config()
+            if config is None:
+                raise ValidationException(f"{state_machine_arn}: a test case needs a "
+                                          f"MockConfigFile; set {MOCK_CONFIG_VARIABLE}")
+            try:
+                case = mock_test_case(config, state_machine.name, test_case)
+            except ValueError as error:
+                raise ValidationException(str(error)) from error
+        name = name or str(uuid.uuid4())
+        execution = SyncExecution(
+            name=name, sm_type=state_machine.type, role_arn=state_machine.roleArn,
+            exec_arn=f"arn:{self.partition}:states:{self.region_name}:{self.account_id}:"
+                     f"express:{state_machine.name}:{name}:{uuid.uuid4()}",
+            account_id=self.account_id, region_name=self.region_name,
+            state_machine=state_machine, start_date=datetime.datetime.now(datetime.UTC),
+            cloud_watch_logging_session=None, input_data=execution_input, trace_header=trace_header,
+            activity_store={})
+        _pending_test_case.value = case
+        try:
+            execution.start()  # a sync worker runs the whole execution on this thread
+        finally:
+            _pending_test_case.value = None
+        return execution.to_start_sync_execution_output()
+
+    def start_sync_execution_action(self):
+        return ActionResult(self.stepfunction_backend.start_sync_execution(
+            self._get_param("stateMachineArn"), self._get_param("name"),
+            self._get_param("input", if_none="{}"), self._get_param("traceHeader")))
+
+    StepFunctionsParserBackend.start_sync_execution = start_sync_execution
+    StepFunctionResponse.start_sync_execution = start_sync_execution_action

@@ -24,12 +24,21 @@ from statemachines.scenarios import Scenario
 ROOT = Path(__file__).resolve().parent.parent
 STATEMACHINES = ROOT / "statemachines"
 MOCK_CONFIG_PATH = STATEMACHINES / "mock_config.json"
-# Names as in the MockConfigFile; the ASL file each one runs.
-WORKFLOW_FILES = {
-    "id_document": "id_document.asl.json",
-    "identity_compare": "identity_compare.asl.json",
-    "identity_verification": "identity_verification.asl.json",
+# State machines by their name in the MockConfigFile: the ASL file each runs, its type, and the
+# state machine its nested compare calls. The Express variant of the identity verification runs
+# in a Standard execution here, so that its path can be read from the execution history; its
+# child is Express, started with StartSyncExecution as in an Express deployment.
+STATE_MACHINES = {
+    "id_document": ("id_document.asl.json", "STANDARD", None),
+    "identity_compare": ("identity_compare.asl.json", "STANDARD", None),
+    "identity_compare_express": ("identity_compare.asl.json", "EXPRESS", None),
+    "identity_verification": ("identity_verification.asl.json", "STANDARD", "identity_compare"),
+    "identity_verification_express": ("identity_verification.express.asl.json", "STANDARD",
+                                      "identity_compare_express"),
 }
+# Each definition once, by the state machine whose runs cover it.
+WORKFLOW_FILES = {name: spec[0] for name, spec in STATE_MACHINES.items()
+                  if name != "identity_compare_express"}
 THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "95",
               "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45"}
 ROLE_ARN = "arn:aws:iam::123456789012:role/ekyc-local-tests"
@@ -98,14 +107,12 @@ class Deployment:
                            Attributes={"RawMessageDelivery": "true"})
         substitutions = {"TableName": self.table, "CollectionId": f"{self.prefix}-faces",
                          "NotificationTopicArn": self.topic, **THRESHOLDS}
-        for name in ("id_document", "identity_compare", "identity_verification"):
-            if name == "identity_verification":
-                substitutions["IdentityCompareStateMachineArn"] = \
-                    self.state_machines["identity_compare"]
-            definition = substitute((STATEMACHINES / WORKFLOW_FILES[name]).read_text(),
-                                    substitutions)
+        for name, (filename, kind, nested) in STATE_MACHINES.items():
+            if nested:
+                substitutions["IdentityCompareStateMachineArn"] = self.state_machines[nested]
+            definition = substitute((STATEMACHINES / filename).read_text(), substitutions)
             self.state_machines[name] = self.sfn.create_state_machine(
-                name=name, definition=definition, roleArn=ROLE_ARN)["stateMachineArn"]
+                name=name, definition=definition, roleArn=ROLE_ARN, type=kind)["stateMachineArn"]
         return self
 
     # --- one scenario ---------------------------------------------------------------------

@@ -316,3 +316,57 @@ def test_json_paths_are_compiled_once_and_clients_reused(sfn):
     client = boto_client.boto_client_for("us-east-1", "dynamodb")
     assert client is boto_client.boto_client_for("us-east-1", "dynamodb")
     assert client is not boto_client.boto_client_for("eu-west-1", "dynamodb")
+
+
+# --- 12. StartSyncExecution -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sync_client(endpoint_url):
+    from botocore.config import Config
+
+    return boto3.client("stepfunctions", endpoint_url=endpoint_url,
+                        config=Config(inject_host_prefix=False))
+
+
+def express(sfn, states: dict, name: str | None = None) -> str:
+    return sfn.create_state_machine(
+        name=name or f"x{uuid.uuid4().hex[:10]}", type="EXPRESS", roleArn=ROLE,
+        definition=json.dumps({"StartAt": next(iter(states)), "States": states}),
+    )["stateMachineArn"]
+
+
+def test_start_sync_execution_answers_with_status_and_output(sync_client):
+    doubler = express(sync_client, {"Double": {"Type": "Pass", "End": True, "Parameters": {
+        "doubled.$": "States.MathAdd($.n, $.n)"}}})
+    answer = sync_client.start_sync_execution(stateMachineArn=doubler, input='{"n": 4}')
+    assert answer["status"] == "SUCCEEDED" and json.loads(answer["output"]) == {"doubled": 8}
+    refuser = express(sync_client, {"No": {"Type": "Fail", "Error": "Refused", "Cause": "why"}})
+    answer = sync_client.start_sync_execution(stateMachineArn=refuser, input="{}")
+    assert (answer["status"], answer["error"], answer["cause"]) == ("FAILED", "Refused", "why")
+    assert "output" not in answer
+
+
+def test_start_sync_execution_refuses_standard_state_machines(sync_client):
+    standard = create(sync_client, {"Only": {"Type": "Pass", "End": True}})
+    with pytest.raises(sync_client.exceptions.ClientError, match="only runs EXPRESS"):
+        sync_client.start_sync_execution(stateMachineArn=standard, input="{}")
+
+
+def test_sdk_task_runs_an_express_child_with_the_parents_test_case(sfn, tmp_path, monkeypatch):
+    child_name = f"xchild{uuid.uuid4().hex[:8]}"
+    child = express(sfn, {"Ask": {"Type": "Task", "End": True,
+                                  "Resource": "arn:aws:states:::aws-sdk:rekognition:listFaces",
+                                  "Parameters": {"CollectionId": "c"}}}, name=child_name)
+    parent = create(sfn, {"Run child": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startSyncExecution",
+        "Parameters": {"StateMachineArn": child, "Input": "{}"},
+        "ResultSelector": {"status.$": "$.Status", "out.$": "States.StringToJson($.Output)"},
+        "End": True}})
+    config = tmp_path / "mock.json"
+    config.write_text(json.dumps({
+        "StateMachines": {child_name: {"TestCases": {"Case": {"Ask": "Listed"}}},
+                          parent.rsplit(":", 1)[1]: {"TestCases": {"Case": {}}}},
+        "MockedResponses": {"Listed": {"0": {"Return": {"Faces": [{"FaceId": "f9"}]}}}}}))
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    assert output(finish(sfn, f"{parent}#Case")) == {
+        "status": "SUCCEEDED", "out": {"Faces": [{"FaceId": "f9"}]}}

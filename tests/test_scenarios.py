@@ -44,8 +44,8 @@ def test_scenario(deployment, record_path, scenario):
         assert message["execution"] == run.execution_arn
         assert message["object"] == f"s3://ekyc-test-uploads/{scenario.key}"
 
-    if scenario.nested_mocks is None:
-        assert run.children == []
-    else:
+    if scenario.nested_path:
         (child,) = run.children
         assert child.path == list(scenario.nested_path)
+    else:
+        assert run.children == []

@@ -67,9 +67,10 @@ class Scenario:
     seed_item: dict[str, Any] | None = None
     item: dict[str, Any] = field(default_factory=dict)  # None as a value: attribute absent
     notification: dict[str, Any] | None = None  # None: no message may be published
-    # A nested compare's own test case (same name, in the identity_compare workflow).
+    # A nested compare's own test case: same name, in the ``nested_workflow`` state machine.
     nested_mocks: dict[str, Mock] | None = None
-    nested_path: tuple[str, ...] = ()
+    nested_path: tuple[str, ...] = ()  # empty where the engine keeps no history (Express)
+    nested_workflow: str = "identity_compare"
 
     @property
     def key(self) -> str:
@@ -98,10 +99,11 @@ def mock_config(scenarios: list[Scenario]) -> dict:
     for scenario in scenarios:
         add(scenario.workflow, scenario.name, scenario.mocks)
         if scenario.nested_mocks is not None:
-            add("identity_compare", scenario.name, scenario.nested_mocks)
+            add(scenario.nested_workflow, scenario.name, scenario.nested_mocks)
     return {"StateMachines": machines, "MockedResponses": responses}
 
 
 def all_scenarios() -> list[Scenario]:
     from . import id_document, identity_verification
-    return [*id_document.SCENARIOS, *identity_verification.SCENARIOS]
+    return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
+            *identity_verification.EXPRESS_SCENARIOS]

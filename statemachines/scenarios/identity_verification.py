@@ -1,6 +1,12 @@
-"""Scenarios of the identity verification workflow (and, nested, of the identity compare)."""
+"""Scenarios of the identity verification workflow (and, nested, of the identity compare).
+
+Each runs twice: on the Standard definition, and on the Express variant, whose nested compare is
+an Express child started with StartSyncExecution (``EXPRESS_SCENARIOS``).
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 from .. import identity_compare as compare
 from .. import identity_verification as wf
@@ -175,3 +181,24 @@ SCENARIOS = [
         item={"identity_verify_status": "error", "rek_faceid": None},
         notification={"userid": "alice", "flow": wf.NAME, "status": "error"}),
 ]
+
+
+EXPRESS_WORKFLOW = "identity_verification_express"
+EXPRESS_COMPARE = "identity_compare_express"
+
+
+def express_variant(scenario: Scenario) -> Scenario:
+    """The same scenario on the Express variant: the compare's result is read in two more
+    states, and the Express child leaves no execution history to check."""
+    path: list[str] = []
+    for state in scenario.path:
+        path.append(state)
+        if state == wf.COMPARE:
+            path.append(wf.COMPARE_SUCCEEDED)
+            if wf.MATCHES_ID in scenario.path:
+                path.append(wf.READ_VERDICT)
+    return dataclasses.replace(scenario, workflow=EXPRESS_WORKFLOW, path=tuple(path),
+                               nested_path=(), nested_workflow=EXPRESS_COMPARE)
+
+
+EXPRESS_SCENARIOS = [express_variant(scenario) for scenario in SCENARIOS]
