@@ -18,17 +18,22 @@ import threading
 import requests
 from moto.server import ThreadedMotoServer
 
+from local_rekognition import responses as face_service
 from scripts import moto_adapter
 
 HOST = "127.0.0.1"
+# Face collections of the embedded engine persist here unless EKYC_FACES_DB says otherwise.
+DEFAULT_FACES_DB = ".ekyc/faces.sqlite"
 ENGINE_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 
 
 class LocalEngine:
-    """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied."""
+    """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied and the
+    local face service answering Rekognition's face actions."""
 
-    def __init__(self, port: int = 0):
+    def __init__(self, port: int = 0, faces_db: str | None = None):
         self.port = port
+        self.faces_db = faces_db or os.environ.get("EKYC_FACES_DB", DEFAULT_FACES_DB)
         self._server: ThreadedMotoServer | None = None
 
     @property
@@ -37,6 +42,7 @@ class LocalEngine:
 
     def start(self) -> str:
         moto_adapter.install()
+        face_service.install(self.faces_db)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()

@@ -30,7 +30,7 @@ EXTERNAL_ENGINE = any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ
 
 
 @pytest.fixture(scope="session")
-def endpoint_url():
+def endpoint_url(tmp_path_factory):
     """The embedded engine's URL, or None: boto3 then reads the endpoints from the environment."""
     if EXTERNAL_ENGINE:
         yield None
@@ -42,7 +42,8 @@ def endpoint_url():
     os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
     from scripts.local_engine import LocalEngine
 
-    with LocalEngine() as engine:
+    faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"
+    with LocalEngine(faces_db=str(faces_db)) as engine:
         yield engine.endpoint_url
 
 

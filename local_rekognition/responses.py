@@ -1,0 +1,77 @@
+"""Rekognition's JSON protocol for the face actions, served inside moto's server.
+
+moto routes ``X-Amz-Target: RekognitionService.<Action>`` to its Rekognition handler and calls
+the method named after the action; ``install()`` gives that handler one method per face action,
+backed by ``FaceService``. So the face service answers at the very endpoint the state machines
+call for ``aws-sdk:rekognition:*`` tasks, with images in S3 read from moto's own S3.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from .engine import FaceEngine
+from .models import FaceService, RekognitionError
+from .store import FaceStore
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def read_from_moto_s3(account: str):
+    def read(bucket: str, key: str, version: str | None) -> bytes:
+        from moto.s3.exceptions import MissingBucket, MissingKey
+        from moto.s3.models import s3_backends
+
+        try:
+            found = s3_backends[account]["global"].get_object(bucket, key, version_id=version)
+        except (MissingBucket, MissingKey) as error:
+            raise KeyError(f"s3://{bucket}/{key}") from error
+        if found is None:
+            raise KeyError(f"s3://{bucket}/{key}")
+        return found.value
+    return read
+
+
+def service_for(account: str, region: str) -> FaceService:
+    with _lock:
+        key = (account, region)
+        if key not in _state["services"]:
+            _state["services"][key] = FaceService(
+                _state["store"], _state["engine"], read_from_moto_s3(account),
+                account=account, region=region)
+        return _state["services"][key]
+
+
+def _handler(action: str):
+    def handle(self) -> str:
+        from moto.core.exceptions import JsonRESTError
+
+        try:
+            request = json.loads(self.body or "{}")
+        except ValueError as error:
+            raise JsonRESTError("SerializationException", str(error)) from error
+        try:
+            answer = getattr(service_for(self.current_account, self.region), action)(request)
+        except RekognitionError as error:
+            raise JsonRESTError(error.code, error.message) from error
+        return json.dumps(answer)
+    handle.__name__ = action
+    return handle
+
+
+def install(store_path: str | Path) -> FaceStore:
+    """Serve the face actions from moto's server, collections kept at ``store_path``."""
+    from moto.rekognition.responses import RekognitionResponse
+
+    with _lock:
+        if _state.get("path") != str(store_path):
+            if "store" in _state:
+                _state["store"].close()
+            _state.update(path=str(store_path), store=FaceStore(store_path), services={},
+                          engine=_state.get("engine") or FaceEngine())
+        for action in FaceService.ACTIONS:
+            setattr(RekognitionResponse, action, _handler(action))
+        return _state["store"]

@@ -1,0 +1,68 @@
+"""Test images: scikit-image's bundled photos and pictures derived from them with Pillow.
+
+``astronaut`` is the only bundled photo with a face; ``coffee`` has none. Everything else is made
+from them at run time, so no third-party photo is committed.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import skimage.data
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+# The astronaut's face in the 512 x 512 photo, and the centres of her eyes (image left, right).
+FACE_BOX = (175, 76, 265, 166)
+EYES = ((203, 102), (247, 104))
+
+
+def encode(image: Image.Image, kind: str = "JPEG") -> bytes:
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, kind, quality=92)
+    return buffer.getvalue()
+
+
+@functools.cache
+def astronaut() -> Image.Image:
+    return Image.fromarray(skimage.data.astronaut())
+
+
+@functools.cache
+def images() -> dict[str, bytes]:
+    face = astronaut()
+    card = Image.new("RGB", (640, 400), (228, 232, 240))
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((20, 20, 620, 70), fill=(30, 60, 120))
+    draw.text((40, 35), "IDENTITY CARD  /  CARTE D'IDENTITE", fill=(255, 255, 255))
+    for row, text in enumerate(("SURNAME  COLLINS", "GIVEN NAMES  EILEEN", "BORN  19.11.1956",
+                                "DOCUMENT  X1234567")):
+        draw.text((300, 120 + 40 * row), text, fill=(20, 20, 20))
+    card.paste(face.crop((125, 26, 315, 236)).resize((210, 232)), (50, 110))
+
+    pair = Image.new("RGB", (1024, 512))
+    pair.paste(face, (0, 0))
+    pair.paste(ImageOps.mirror(face), (512, 0))
+
+    sunglasses = face.copy()
+    draw = ImageDraw.Draw(sunglasses)
+    for x, y in EYES:
+        draw.ellipse((x - 15, y - 10, x + 15, y + 10), fill=(12, 12, 12))
+    draw.line((EYES[0][0] + 15, EYES[0][1], EYES[1][0] - 15, EYES[1][1]), fill=(12, 12, 12),
+              width=3)
+
+    png = io.BytesIO()
+    face.save(png, "PNG")
+    return {
+        "astronaut": encode(face),
+        "astronaut_png": png.getvalue(),
+        "mirrored": encode(ImageOps.mirror(face)),
+        "coffee": encode(Image.fromarray(skimage.data.coffee())),
+        "id_card": encode(card),
+        "two_faces": encode(pair),
+        "sunglasses": encode(sunglasses),
+        "rotated": encode(face.rotate(25, resample=Image.Resampling.BICUBIC)),
+        "blurred": encode(face.filter(ImageFilter.GaussianBlur(2))),
+        "not_an_image": b"%PDF-1.4 this is a document, not a photo",
+        "truncated_png": png.getvalue()[:2000],
+    }
