@@ -9,7 +9,8 @@ TEMPLATES := templates/ekyc.template.json
 PORT ?= 4566
 REPEAT ?= 10
 
-.PHONY: help install synth lint check-generated unit test local bench test-sfn-local lock clean
+.PHONY: help install synth lint check-generated unit test local bench bench-faces test-sfn-local \
+	lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,6 +44,9 @@ local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
 
 bench: install ## Time every scenario REPEAT times on the embedded engine
 	$(PY) -m bench.scenarios --repeat $(REPEAT)
+
+bench-faces: install ## Face service speed, search scaling, calibration on ../shared/faces
+	$(PY) -m bench.faces
 
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh

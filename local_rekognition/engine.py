@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # ID and selfie photos stay well above the detector's 80x80 minimum at this size.
 MAX_SIDE = 1024
 # Small images are searched once more at twice the size, for faces under 80 px.
-UPSAMPLE_BELOW_SIDE = 640
+UPSAMPLE_BELOW_SIDE = 400
 # The HOG detector's margin: real faces score about 0.4 and more; a face-like pattern (the mission
 # patch in scikit-image's astronaut photo) scores 0.12.
 MIN_DETECTION_SCORE = 0.3

@@ -230,17 +230,13 @@ class FaceService:
                  exclude: str | None = None) -> list[dict]:
         threshold = self._number(request, "FaceMatchThreshold", 80.0, 0, 100)
         max_faces = self._number(request, "MaxFaces", 4096, 1, 4096)
-        faces, encodings = self.store.matrix(collection_id)
-        scores = similarity(distances(query, encodings))
-        order = np.argsort(-scores, kind="stable")
-        matches = []
-        for index in order:
-            if scores[index] < threshold or len(matches) >= max_faces:
-                break
-            if faces[index].face_id != exclude:
-                matches.append({"Similarity": round(float(scores[index]), 4),
-                                "Face": self._face(faces[index])})
-        return matches
+        faces, encodings, squared_norms = self.store.matrix(collection_id)
+        scores = similarity(distances(query, encodings, squared_norms))
+        candidates = np.flatnonzero(scores >= threshold)  # usually a handful: sort only those
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        chosen = [index for index in order if faces[index].face_id != exclude][:max_faces]
+        return [{"Similarity": round(float(scores[index]), 4), "Face": self._face(faces[index])}
+                for index in chosen]
 
     def search_faces_by_image(self, request: dict) -> dict:
         collection_id = self._collection(request)

@@ -25,8 +25,14 @@ def similarity(distance: np.ndarray | float) -> np.ndarray | float:
     return 100.0 / (1.0 + np.exp(STEEPNESS * (np.asarray(distance) - MIDPOINT)))
 
 
-def distances(query: np.ndarray, encodings: np.ndarray) -> np.ndarray:
-    """Euclidean distance from ``query`` to each row of ``encodings``, in one pass."""
+def distances(query: np.ndarray, encodings: np.ndarray,
+              squared_norms: np.ndarray | None = None) -> np.ndarray:
+    """Euclidean distance from ``query`` to each row of ``encodings``, in one pass:
+    |e - q|^2 = |e|^2 - 2 e.q + |q|^2, with the rows' squared lengths given or computed."""
     if len(encodings) == 0:
         return np.empty(0, dtype=np.float32)
-    return np.linalg.norm(encodings - query, axis=1)
+    if squared_norms is None:
+        squared_norms = np.einsum("ij,ij->i", encodings, encodings)
+    query = query.astype(np.float32)
+    squared = squared_norms - 2 * (encodings @ query) + float(query @ query)
+    return np.sqrt(np.maximum(squared, 0))

@@ -54,7 +54,7 @@ class FaceStore:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.executescript(SCHEMA)
         self._lock = threading.RLock()
-        self._matrices: dict[str, tuple[list[StoredFace], np.ndarray]] = {}
+        self._matrices: dict[str, tuple[list[StoredFace], np.ndarray, np.ndarray]] = {}
 
     # --- collections ---------------------------------------------------------------------
     def create_collection(self, collection_id: str, arn: str) -> bool:
@@ -132,8 +132,9 @@ class FaceStore:
                 (collection_id, face_id)).fetchone()
         return None if row is None else np.frombuffer(row[0], dtype=np.float32)
 
-    def matrix(self, collection_id: str) -> tuple[list[StoredFace], np.ndarray]:
-        """All faces of a collection and their encodings as one (n, 128) matrix."""
+    def matrix(self, collection_id: str) -> tuple[list[StoredFace], np.ndarray, np.ndarray]:
+        """All faces of a collection, their encodings as one (n, 128) matrix, and each
+        encoding's squared length (for distances by one matrix product)."""
         with self._lock:
             if collection_id not in self._matrices:
                 rows = self._db.execute(
@@ -144,7 +145,8 @@ class FaceStore:
                 encodings = (np.frombuffer(b"".join(r[5] for r in rows), dtype=np.float32)
                              .reshape(len(rows), -1) if rows
                              else np.empty((0, 128), dtype=np.float32))
-                self._matrices[collection_id] = (faces, encodings)
+                self._matrices[collection_id] = (faces, encodings,
+                                                 np.einsum("ij,ij->i", encodings, encodings))
             return self._matrices[collection_id]
 
     def close(self) -> None:
