@@ -8,6 +8,7 @@ dlib's 68-point landmark model, whose training data allows no commercial use, is
 from __future__ import annotations
 
 import io
+import os
 import threading
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_SIDE = 1024
 # Small images are searched once more at twice the size, for faces under 80 px.
 UPSAMPLE_BELOW_SIDE = 400
+# dlib's 68-point landmark model can tell open eyes from closed ones, but its training data (iBUG
+# 300-W) allows no commercial use: it is loaded only when this variable is "1".
+EYES_MODEL_VARIABLE = "EKYC_FACES_68_LANDMARKS"
 # The HOG detector's margin: real faces score about 0.4 and more; a face-like pattern (the mission
 # patch in scikit-image's astronaut photo) scores 0.12.
 MIN_DETECTION_SCORE = 0.3
@@ -41,6 +45,7 @@ class FoundFace:
     encoding: np.ndarray  # 128 floats; faces of one person lie within about 0.6 of each other
     width: int
     height: int
+    eye_contours: np.ndarray | None = None  # 2 x 6 x 2 points (68-point model only)
 
     @property
     def area(self) -> int:
@@ -66,10 +71,12 @@ def decode(data: bytes) -> np.ndarray:
 class FaceEngine:
     """Loads the models once (on first use) and analyses images; safe to share across threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, eyes_model: bool | None = None) -> None:
         self._lock = threading.Lock()
         self._analysing = threading.Lock()  # dlib's models are not documented as thread-safe
         self._models: tuple | None = None
+        self.eyes_model = (os.environ.get(EYES_MODEL_VARIABLE) == "1" if eyes_model is None
+                           else eyes_model)
 
     def _load(self) -> tuple:
         with self._lock:
@@ -81,17 +88,20 @@ class FaceEngine:
                     dlib.get_frontal_face_detector(),
                     dlib.shape_predictor(files.pose_predictor_five_point_model_location()),
                     dlib.face_recognition_model_v1(files.face_recognition_model_location()),
+                    dlib.shape_predictor(files.pose_predictor_model_location())
+                    if self.eyes_model else None,
                 )
             return self._models
 
     def find_faces(self, pixels: np.ndarray) -> list[FoundFace]:
         """Every face in ``pixels``, largest first."""
-        detector, landmarker, encoder = self._load()
+        detector, landmarker, encoder, eyes = self._load()
         with self._analysing:
-            return self._find_faces(pixels, detector, landmarker, encoder)
+            return self._find_faces(pixels, detector, landmarker, encoder, eyes)
 
     @staticmethod
-    def _find_faces(pixels: np.ndarray, detector, landmarker, encoder) -> list[FoundFace]:
+    def _find_faces(pixels: np.ndarray, detector, landmarker, encoder,
+                    eyes) -> list[FoundFace]:
         height, width = pixels.shape[:2]
         upsample = 1 if max(width, height) < UPSAMPLE_BELOW_SIDE else 0
         boxes, scores, _ = detector.run(pixels, upsample, MIN_DETECTION_SCORE)
@@ -100,9 +110,14 @@ class FaceEngine:
             shape = landmarker(pixels, box)
             encoding = np.asarray(encoder.compute_face_descriptor(pixels, shape), dtype=np.float32)
             points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
+            contours = None
+            if eyes is not None:  # points 36-41 and 42-47 of the 68 outline the eyes
+                outline = eyes(pixels, box).parts()
+                contours = np.array([[(p.x, p.y) for p in outline[36:42]],
+                                     [(p.x, p.y) for p in outline[42:48]]], dtype=np.float64)
             faces.append(FoundFace(
                 left=max(box.left(), 0), top=max(box.top(), 0),
                 right=min(box.right(), width), bottom=min(box.bottom(), height),
                 score=float(score), landmarks=points, encoding=encoding,
-                width=width, height=height))
+                width=width, height=height, eye_contours=contours))
         return sorted(faces, key=lambda face: face.area, reverse=True)

@@ -3,8 +3,9 @@
 Computed: BoundingBox (ratios of the image), Confidence (from the detector's margin), Landmarks
 (eyes and nose: the 5-point model has no mouth points), Pose (estimated from those landmarks),
 Quality (brightness and sharpness of the face's pixels) and Sunglasses (eye regions much darker
-than the face). Not computed, so omitted: EyesOpen (needs dlib's 68-point model, whose training
-data allows no commercial use), age, gender, emotions, smile, beard, mustache, mouth, occlusion.
+than the face). EyesOpen only where the engine loaded dlib's 68-point model (opt-in: its
+training data allows no commercial use). Not computed, so omitted: age, gender, emotions, smile,
+beard, mustache, mouth, occlusion.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ CONFIDENCE_STEEPNESS = 8.0
 CONFIDENCE_MIDPOINT = 0.2
 # Eye regions darker than this share of the face's mean brightness count as sunglasses.
 SUNGLASSES_DARKNESS = 0.45
+# Eye aspect ratio (eye height over width, from the 68-point outline) below which eyes are shut.
+EYES_CLOSED_RATIO = 0.2
 # Variance of the Laplacian at which Sharpness reaches 63 (1 - 1/e) of 100.
 SHARPNESS_SCALE = 150.0
 
@@ -102,6 +105,20 @@ def sunglasses(face: FoundFace, pixels: np.ndarray) -> dict:
     return {"Value": wearing, "Confidence": round(min(99.9, 50 + 50 * margin), 4)}
 
 
+def eyes_open(face: FoundFace) -> dict | None:
+    """From the eye outlines' aspect ratio; None without the 68-point model."""
+    if face.eye_contours is None:
+        return None
+    ratios = []
+    for eye in face.eye_contours:  # corners at 0 and 3; upper lid 1, 2; lower lid 5, 4
+        height = (np.hypot(*(eye[1] - eye[5])) + np.hypot(*(eye[2] - eye[4]))) / 2
+        ratios.append(height / (np.hypot(*(eye[0] - eye[3])) or 1.0))
+    ratio = float(np.mean(ratios))
+    margin = abs(ratio - EYES_CLOSED_RATIO) / EYES_CLOSED_RATIO
+    return {"Value": ratio >= EYES_CLOSED_RATIO, "Confidence": round(min(99.9, 50 + 50 * margin),
+                                                                      4)}
+
+
 def face_detail(face: FoundFace, pixels: np.ndarray, *, all_attributes: bool) -> dict:
     """``FaceDetail`` as DetectFaces returns it with ``Attributes`` DEFAULT or ALL."""
     detail = {"BoundingBox": bounding_box(face), "Landmarks": landmarks(face),
@@ -109,4 +126,7 @@ def face_detail(face: FoundFace, pixels: np.ndarray, *, all_attributes: bool) ->
               "Confidence": confidence(face)}
     if all_attributes:
         detail["Sunglasses"] = sunglasses(face, pixels)
+        opened = eyes_open(face)
+        if opened is not None:
+            detail["EyesOpen"] = opened
     return detail

@@ -265,3 +265,14 @@ def test_state_machines_reach_the_face_service_at_the_engine_endpoint(rek, endpo
         time.sleep(0.01)
     assert described["status"] == "SUCCEEDED", described
     assert json.loads(described["output"]) == {"count": 1, "sunglasses": False}
+
+
+def test_eyes_open_is_reported_only_with_the_opt_in_68_point_model():
+    from local_rekognition.engine import decode
+    from local_rekognition.faces import face_detail
+
+    pixels = decode(images()["astronaut"])
+    (without,) = FaceEngine(eyes_model=False).find_faces(pixels)
+    (with_model,) = FaceEngine(eyes_model=True).find_faces(pixels)
+    assert "EyesOpen" not in face_detail(without, pixels, all_attributes=True)
+    assert face_detail(with_model, pixels, all_attributes=True)["EyesOpen"]["Value"] is True
