@@ -54,6 +54,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,24 @@ def mock_test_case(config: dict, state_machine: str, test_case: str):
     return MockTestCase(state_machine, test_case, states)
 
 
-def _run_mock_config_test_cases() -> None:
+def requested_test_case(state_machine_arn: str, name_of: Callable[[str], str]):
+    """Split ``<arn>#<TestCase>`` into the ARN and the loaded test case (None without one)."""
     from moto.stepfunctions.exceptions import ValidationException
+
+    arn, _, test_case = state_machine_arn.partition("#")
+    if not test_case:
+        return arn, None
+    config = load_mock_config()
+    if config is None:
+        raise ValidationException(f"{state_machine_arn}: a test case needs a MockConfigFile; "
+                                  f"set {MOCK_CONFIG_VARIABLE}")
+    try:
+        return arn, mock_test_case(config, name_of(arn), test_case)
+    except ValueError as error:
+        raise ValidationException(str(error)) from error
+
+
+def _run_mock_config_test_cases() -> None:
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
         state_task_service_aws_sdk,
         state_task_service_sfn,
@@ -166,17 +183,8 @@ def _run_mock_config_test_cases() -> None:
 
     def start_execution_with_test_case(self, state_machine_arn, name=None, execution_input=None,
                                        trace_header=None):
-        arn, _, test_case = state_machine_arn.partition("#")
-        case = None
-        if test_case:
-            config = load_mock_config()
-            if config is None:
-                raise ValidationException(f"{state_machine_arn}: a test case needs a "
-                                          f"MockConfigFile; set {MOCK_CONFIG_VARIABLE}")
-            try:
-                case = mock_test_case(config, self.describe_state_machine(arn).name, test_case)
-            except ValueError as error:
-                raise ValidationException(str(error)) from error
+        arn, case = requested_test_case(
+            state_machine_arn, lambda base: self.describe_state_machine(base).name)
         _pending_test_case.value = case
         try:
             return start_execution(self, arn, name, execution_input, trace_header)
@@ -483,7 +491,8 @@ def _start_sync_executions() -> None:
 
     def start_sync_execution(self, state_machine_arn, name=None, execution_input=None,
                              trace_header=None):
-        arn, _, test_case = state_machine_arn.partition("#")
+        arn, case = requested_test_case(
+            state_machine_arn, lambda base: self.describe_state_machine(base).name)
         state_machine = self.describe_state_machine(arn)
         if state_machine.type != "EXPRESS":
             raise ValidationException("StartSyncExecution only runs EXPRESS state machines")
@@ -492,16 +501,6 @@ def _start_sync_executions() -> None:
             json.loads(execution_input)
         except ValueError as error:
             raise ValidationException(f"Invalid execution input: {error}") from error
-        case = None
-        if test_case:
-            config = load_mock_config()
-            if config is None:
-                raise ValidationException(f"{state_machine_arn}: a test case needs a "
-                                          f"MockConfigFile; set {MOCK_CONFIG_VARIABLE}")
-            try:
-                case = mock_test_case(config, state_machine.name, test_case)
-            except ValueError as error:
-                raise ValidationException(str(error)) from error
         name = name or str(uuid.uuid4())
         execution = SyncExecution(
             name=name, sm_type=state_machine.type, role_arn=state_machine.roleArn,
