@@ -8,9 +8,15 @@ TEMPLATES := templates/ekyc.template.json
 .DEFAULT_GOAL := help
 PORT ?= 4566
 REPEAT ?= 10
+STACK ?= ekyc
+REGION ?=
+PARAMS ?=
+FORCE ?=
+DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REGION)) \
+	$(foreach p,$(PARAMS),--param $(p))
 
 .PHONY: help install synth lint check-generated unit test local bench bench-faces test-sfn-local \
-	lock clean
+	deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,6 +56,15 @@ bench-faces: install ## Face service speed, search scaling, calibration on ../sh
 
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh
+
+deploy: install ## Create or update STACK (default ekyc) via a change set [REGION= PARAMS="K=V ..."]
+	$(DEPLOY) deploy
+
+outputs: install ## Print STACK's outputs
+	$(DEPLOY) outputs
+
+destroy: install ## Empty STACK's upload bucket (asks first unless FORCE=1) and delete STACK
+	$(DEPLOY) destroy $(if $(FORCE),--force)
 
 lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock

@@ -40,6 +40,10 @@ any other version rather than patching blindly.
     the engine's own clients send it without the prefix, and so must a caller's
     (``botocore.config.Config(inject_host_prefix=False)``).
 
+13. Executing a CloudFormation change set left the stack without outputs (and an update kept
+    the old parameters): the outputs are computed from the applied template, as after
+    ``create_stack``.
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -91,6 +95,7 @@ def install() -> None:
         _parse_each_definition_once()
         _reuse_paths_and_clients()
         _start_sync_executions()
+        _compute_outputs_of_change_sets()
         _installed = True
 
 
@@ -524,3 +529,24 @@ def _start_sync_executions() -> None:
 
     StepFunctionsParserBackend.start_sync_execution = start_sync_execution
     StepFunctionResponse.start_sync_execution = start_sync_execution_action
+
+
+# --- 13. CloudFormation change sets ---------------------------------------------------------------
+
+def _compute_outputs_of_change_sets() -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+
+    execute = CloudFormationBackend.execute_change_set
+
+    def execute_and_compute_outputs(self, change_set_name, stack_name=None):
+        execute(self, change_set_name, stack_name)
+        change_set = self.change_sets.get(change_set_name) or next(
+            c for c in self.change_sets.values() if c.change_set_name == change_set_name
+            and stack_name in (None, c.stack_name, c.stack_id))
+        stack = self.stacks[change_set.stack_id]
+        stack._parse_template()
+        if change_set.parameters:
+            stack.parameters = change_set.parameters
+        stack.output_map = stack._create_output_map()
+
+    CloudFormationBackend.execute_change_set = execute_and_compute_outputs

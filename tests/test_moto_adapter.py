@@ -370,3 +370,24 @@ def test_sdk_task_runs_an_express_child_with_the_parents_test_case(sfn, tmp_path
     monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
     assert output(finish(sfn, f"{parent}#Case")) == {
         "status": "SUCCEEDED", "out": {"Faces": [{"FaceId": "f9"}]}}
+
+
+# --- 13. CloudFormation change sets ---------------------------------------------------------------
+
+def test_an_executed_change_set_leaves_the_stack_with_its_outputs(endpoint_url):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"outputs-{uuid.uuid4().hex[:8]}"
+    template = {"Parameters": {"Size": {"Type": "String", "Default": "small"}},
+                "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+                "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}},
+                            "Size": {"Value": {"Ref": "Size"}}}}
+    cfn.create_change_set(StackName=name, ChangeSetName="first", ChangeSetType="CREATE",
+                          TemplateBody=json.dumps(template))
+    cfn.execute_change_set(StackName=name, ChangeSetName="first")
+    cfn.create_change_set(StackName=name, ChangeSetName="second", ChangeSetType="UPDATE",
+                          TemplateBody=json.dumps(template),
+                          Parameters=[{"ParameterKey": "Size", "ParameterValue": "large"}])
+    cfn.execute_change_set(StackName=name, ChangeSetName="second")
+    (stack,) = cfn.describe_stacks(StackName=name)["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs["Size"] == "large" and "/123456789012/" in outputs["QueueUrl"]
