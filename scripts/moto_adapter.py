@@ -44,6 +44,18 @@ any other version rather than patching blindly.
     the old parameters): the outputs are computed from the applied template, as after
     ``create_stack``.
 
+14. ``AWS::StepFunctions::StateMachine`` from CloudFormation: moto read only
+    ``DefinitionString``, so a ``Definition`` with ``DefinitionSubstitutions`` became an empty
+    state machine, created in the backend that never executes. The definition is now filled in
+    as CloudFormation does, with the stack's type, in the backend that executes.
+
+15. CloudFormation resources moto skipped or half-made: ``AWS::Rekognition::Collection``
+    (created in the local face service; ``Ref`` is the id, ``GetAtt Arn`` the ARN),
+    ``AWS::SQS::QueuePolicy`` (the policy is set on each queue), and an S3 bucket's
+    ``NotificationConfiguration`` (applied, so uploads notify their queues).
+    ``AWS::S3::BucketPolicy`` stays unapplied: moto enforces ``aws:SecureTransport``, and the
+    engine speaks plain HTTP, so a TLS-only policy would refuse every request.
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -96,6 +108,8 @@ def install() -> None:
         _reuse_paths_and_clients()
         _start_sync_executions()
         _compute_outputs_of_change_sets()
+        _deploy_state_machines_that_run()
+        _complete_cloudformation_resources()
         _installed = True
 
 
@@ -550,3 +564,168 @@ def _compute_outputs_of_change_sets() -> None:
         stack.output_map = stack._create_output_map()
 
     CloudFormationBackend.execute_change_set = execute_and_compute_outputs
+
+
+# --- 14. state machines from CloudFormation ---------------------------------------------------
+
+def cloudformation_definition(properties: dict) -> str:
+    """The definition CloudFormation would create: ``Definition`` (an object) or
+    ``DefinitionString``, with each ``${Key}`` of ``DefinitionSubstitutions`` filled in."""
+    if "Definition" in properties:
+        text = json.dumps(properties["Definition"])
+    else:
+        text = properties.get("DefinitionString", "")
+    for key, value in (properties.get("DefinitionSubstitutions") or {}).items():
+        text = text.replace("${" + key + "}", str(value))
+    return text
+
+
+def _deploy_state_machines_that_run() -> None:
+    from moto.stepfunctions.models import StateMachine
+    from moto.stepfunctions.responses import get_backend
+    from moto.stepfunctions.utils import cfn_to_api_tags
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json["Properties"]
+        backend = get_backend(account_id, region_name)
+        return backend.create_state_machine(
+            properties.get("StateMachineName", resource_name),
+            cloudformation_definition(properties), properties.get("RoleArn", ""),
+            tags=cfn_to_api_tags(properties.get("Tags", [])) or None,
+            sm_type=properties.get("StateMachineType", "STANDARD"))
+
+    def delete(cls, resource_name, cloudformation_json, account_id, region_name):
+        get_backend(account_id, region_name).delete_state_machine(resource_name)
+
+    def update(cls, original_resource, new_resource_name, cloudformation_json, account_id,
+               region_name):
+        properties = cloudformation_json.get("Properties", {})
+        return get_backend(account_id, region_name).update_state_machine(
+            original_resource.arn, definition=cloudformation_definition(properties),
+            role_arn=properties.get("RoleArn"))
+
+    StateMachine.create_from_cloudformation_json = classmethod(create)
+    StateMachine.delete_from_cloudformation_json = classmethod(delete)
+    StateMachine.update_from_cloudformation_json = classmethod(update)
+
+
+# --- 15. CloudFormation resources ---------------------------------------------------------------
+
+def s3_notification_from_cloudformation(configuration: dict) -> dict:
+    """A bucket's CloudFormation ``NotificationConfiguration`` in moto's internal shape."""
+    def rules(entry: dict) -> dict:
+        found = entry.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        return {"S3Key": {"FilterRule": [{"Name": r["Name"], "Value": r["Value"]}
+                                         for r in found]}} if found else {}
+
+    converted: dict[str, list] = {}
+    for cloudformation_key, moto_key, target in (
+            ("QueueConfigurations", "QueueConfiguration", "Queue"),
+            ("TopicConfigurations", "TopicConfiguration", "Topic"),
+            ("LambdaConfigurations", "CloudFunctionConfiguration", "Function")):
+        entries = configuration.get(cloudformation_key) or []
+        if entries:
+            converted[moto_key] = [
+                {"Queue" if target == "Queue" else
+                 "Topic" if target == "Topic" else "CloudFunction": entry[target],
+                 "Event": [entry["Event"]], **({"Filter": rules(entry)} if rules(entry) else {})}
+                for entry in entries]
+    return converted
+
+
+def _complete_cloudformation_resources() -> None:
+    from moto.cloudformation import parsing
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+    from moto.core.common_models import CloudFormationModel
+    from moto.s3.models import FakeBucket, s3_backends
+    from moto.sqs.models import sqs_backends
+
+    class RekognitionCollection(CloudFormationModel):
+        def __init__(self, collection_id: str, arn: str):
+            self.collection_id, self.arn = collection_id, arn
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "CollectionId"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::Rekognition::Collection"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            if attribute_name == "Arn":
+                return self.arn
+            raise UnformattedGetAttTemplateException()
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.collection_id
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                            region_name, **kwargs):
+            from local_rekognition.responses import service_for
+
+            collection_id = cloudformation_json["Properties"].get("CollectionId", resource_name)
+            created = service_for(account_id, region_name).create_collection(
+                {"CollectionId": collection_id})
+            return cls(collection_id, created["CollectionArn"])
+
+        @classmethod
+        def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                            region_name):
+            from local_rekognition.responses import service_for
+
+            service_for(account_id, region_name).delete_collection({"CollectionId": resource_name})
+
+    class QueuePolicy(CloudFormationModel):
+        def __init__(self, queue_urls: list[str], account_id: str, region_name: str):
+            self.queue_urls, self.account_id, self.region_name = queue_urls, account_id, region_name
+            self.policy_id = f"queue-policy-{uuid.uuid4().hex[:12]}"
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::SQS::QueuePolicy"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.policy_id
+
+        def apply(self, policy: str) -> None:
+            backend = sqs_backends[self.account_id][self.region_name]
+            for url in self.queue_urls:
+                backend.set_queue_attributes(url.rsplit("/", 1)[-1], {"Policy": policy})
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                            region_name, **kwargs):
+            properties = cloudformation_json["Properties"]
+            made = cls(properties["Queues"], account_id, region_name)
+            made.apply(json.dumps(properties["PolicyDocument"]))
+            return made
+
+    create_bucket = FakeBucket.create_from_cloudformation_json.__func__
+
+    def create_bucket_with_notifications(cls, resource_name, cloudformation_json, account_id,
+                                         region_name, **kwargs):
+        bucket = create_bucket(cls, resource_name, cloudformation_json, account_id, region_name,
+                               **kwargs)
+        configuration = cloudformation_json.get("Properties", {}).get(
+            "NotificationConfiguration")
+        if configuration:
+            s3_backends[account_id][bucket.partition].put_bucket_notification_configuration(
+                bucket.name, s3_notification_from_cloudformation(configuration))
+        return bucket
+
+    FakeBucket.create_from_cloudformation_json = classmethod(create_bucket_with_notifications)
+    _complete_cloudformation_resources.models = (RekognitionCollection, QueuePolicy)
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
