@@ -61,6 +61,9 @@ class LocalEngine:
                       timeout=10).raise_for_status()
 
     def stop(self) -> None:
+        from scripts import local_runtime
+
+        local_runtime.stop_all()
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -56,6 +56,15 @@ any other version rather than patching blindly.
     ``AWS::S3::BucketPolicy`` stays unapplied: moto enforces ``aws:SecureTransport``, and the
     engine speaks plain HTTP, so a TLS-only policy would refuse every request.
 
+16. An SQS event source mapping made moto run the function in Docker (none here) or drop the
+    messages; it is handed instead to ``scripts/local_runtime.py``, which polls the queue and
+    runs the function's real handler code in this process, as Lambda's poller would.
+
+17. moto's CloudFormation dropped every property whose value is JSON ``null``, meant for
+    ``AWS::NoValue``; inside a state machine ``Definition`` that turned ``"ResultPath": null``
+    (discard the result) into the default (replace the input with it). Literal nulls are kept;
+    what resolves to nothing (``AWS::NoValue``) is still dropped.
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -110,6 +119,8 @@ def install() -> None:
         _compute_outputs_of_change_sets()
         _deploy_state_machines_that_run()
         _complete_cloudformation_resources()
+        _poll_sqs_event_sources_locally()
+        _keep_json_nulls_in_templates()
         _installed = True
 
 
@@ -729,3 +740,59 @@ def _complete_cloudformation_resources() -> None:
     _complete_cloudformation_resources.models = (RekognitionCollection, QueuePolicy)
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
+
+
+# --- 16. SQS event sources ------------------------------------------------------------------------
+
+def _poll_sqs_event_sources_locally() -> None:
+    from moto.awslambda.models import LambdaBackend
+    from moto.settings import moto_server_port
+    from moto.sqs.models import sqs_backends
+
+    from scripts import local_runtime
+
+    create_mapping = LambdaBackend.create_event_source_mapping
+
+    def create_mapping_polled_here(self, spec):
+        mapping = create_mapping(self, spec)
+        for queue in sqs_backends[self.account_id][self.region_name].queues.values():
+            if queue.queue_arn == mapping.event_source_arn:
+                queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
+                function = self.get_function(mapping.function_arn)
+                local_runtime.attach(local_runtime.SqsEventSource(
+                    local_runtime.Function(
+                        name=function.function_name, arn=function.function_arn,
+                        handler=function.handler, code_zip=function.code_bytes,
+                        environment=dict(function.environment_vars or {}),
+                        timeout=int(function.timeout or 3)),
+                    queue.queue_arn, mapping.batch_size,
+                    "ReportBatchItemFailures" in (mapping.function_response_types or []),
+                    endpoint_url=f"http://127.0.0.1:{moto_server_port()}"))
+        return mapping
+
+    LambdaBackend.create_event_source_mapping = create_mapping_polled_here
+
+
+# --- 17. JSON nulls in CloudFormation properties --------------------------------------------------
+
+def _keep_json_nulls_in_templates() -> None:
+    from moto.cloudformation import parsing
+
+    clean = parsing.clean_json
+
+    def clean_keeping_nulls(resource_json, resources_map):
+        intrinsic = isinstance(resource_json, dict) and any(
+            key == "Ref" or key.startswith("Fn::") for key in resource_json)
+        if not isinstance(resource_json, dict) or intrinsic:
+            return clean(resource_json, resources_map)
+        cleaned = {}
+        for key, value in resource_json.items():
+            result = clean_keeping_nulls(value, resources_map)
+            if result is None and value is not None:  # resolved to nothing: AWS::NoValue
+                continue
+            cleaned[key] = result
+        return cleaned
+
+    for module in [m for n, m in list(sys.modules.items()) if n.startswith("moto.")]:
+        if getattr(module, "clean_json", None) is clean:
+            module.clean_json = clean_keeping_nulls

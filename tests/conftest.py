@@ -40,6 +40,8 @@ def endpoint_url(tmp_path_factory):
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
     os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
+    # Failed SQS messages come back after a hundredth of their queue's visibility timeout.
+    os.environ["EKYC_VISIBILITY_TIME_SCALE"] = RETRY_TIME_SCALE
     from scripts.local_engine import LocalEngine
 
     faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"

@@ -459,3 +459,68 @@ def test_collection_queue_policy_and_bucket_notifications_from_cloudformation(en
     with pytest.raises(ClientError):
         boto3.client("rekognition", endpoint_url=endpoint_url).describe_collection(
             CollectionId=outputs["Collection"])
+
+
+# --- 16. SQS event sources run the function's own code --------------------------------------------
+
+HANDLER = """
+import json
+def handler(event, context):
+    failed = [r["messageId"] for r in event["Records"] if r["body"] == "fail"]
+    assert all(r["eventSource"] == "aws:sqs" and r["receiptHandle"] for r in event["Records"])
+    return {"batchItemFailures": [{"itemIdentifier": m} for m in failed]}
+"""
+
+
+def test_sqs_event_source_runs_the_handler_and_redrives_its_failures(endpoint_url):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    sqs = boto3.client("sqs", endpoint_url=endpoint_url)
+    name = f"esm-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {
+        "Dead": {"Type": "AWS::SQS::Queue"},
+        "Work": {"Type": "AWS::SQS::Queue", "Properties": {
+            "VisibilityTimeout": 30, "RedrivePolicy": {
+                "deadLetterTargetArn": {"Fn::GetAtt": ["Dead", "Arn"]}, "maxReceiveCount": 2}}},
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}}},
+        "Function": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler",
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": HANDLER}}},
+        "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "EventSourceArn": {"Fn::GetAtt": ["Work", "Arn"]},
+            "FunctionName": {"Ref": "Function"}, "BatchSize": 10,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"]}}},
+        "Outputs": {"Work": {"Value": {"Ref": "Work"}}, "Dead": {"Value": {"Ref": "Dead"}}}}))
+    outputs = {o["OutputKey"]: o["OutputValue"]
+               for o in cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]}
+    sqs.send_message(QueueUrl=outputs["Work"], MessageBody="ok")
+    sqs.send_message(QueueUrl=outputs["Work"], MessageBody="fail")
+    dead: list[str] = []
+    for _ in range(100):
+        dead += [m["Body"] for m in sqs.receive_message(
+            QueueUrl=outputs["Dead"], WaitTimeSeconds=0).get("Messages", [])]
+        if dead:
+            break
+        time.sleep(0.1)
+    assert dead == ["fail"]
+    left = sqs.get_queue_attributes(QueueUrl=outputs["Work"], AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    assert left == {"ApproximateNumberOfMessages": "0",
+                    "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+# --- 17. JSON nulls in templates ------------------------------------------------------------------
+
+def test_result_path_null_survives_cloudformation(endpoint_url, sfn):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"null-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {"Machine": {
+        "Type": "AWS::StepFunctions::StateMachine", "Properties": {"RoleArn": ROLE, "Definition": {
+            "StartAt": "Discard", "States": {"Discard": {
+                "Type": "Pass", "Result": {"dropped": True}, "ResultPath": None,
+                "End": True}}}}}},
+        "Outputs": {"Arn": {"Value": {"Ref": "Machine"}}}}))
+    arn = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
+    assert output(finish(sfn, arn, {"kept": 1})) == {"kept": 1}
