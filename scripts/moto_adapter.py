@@ -322,8 +322,17 @@ def _convert_step_functions_requests_and_responses() -> None:
 SDK_ERROR_PREFIXES = {"dynamodb": "DynamoDb", "sfn": "Sfn", "stepfunctions": "Sfn"}
 
 
+@functools.lru_cache(maxsize=64)
 def sdk_error_prefix(service: str) -> str:
-    return SDK_ERROR_PREFIXES.get(service.lower(), service[:1].upper() + service[1:])
+    """The service as AWS spells it in error names: botocore's service id, squeezed
+    (``secretsmanager`` -> ``SecretsManager``), with the exceptions AWS makes."""
+    if service.lower() in SDK_ERROR_PREFIXES:
+        return SDK_ERROR_PREFIXES[service.lower()]
+    try:
+        service_id = botocore.session.get_session().get_service_model(service).service_id
+    except Exception:  # not a botocore name: the best guess is the name, capitalised
+        return service[:1].upper() + service[1:]
+    return re.sub(r"[^A-Za-z0-9]", "", str(service_id))
 
 
 def _name_sdk_errors_like_aws() -> None:

@@ -1,7 +1,8 @@
 """Test images: scikit-image's bundled photos and pictures derived from them with Pillow.
 
-``astronaut`` is the only bundled photo with a face; ``coffee`` has none. Everything else is made
-from them at run time, so no third-party photo is committed.
+``astronaut`` is the only scikit-image photo with a face; ``coffee`` has none. matplotlib's
+sample ``grace_hopper.jpg`` is a second person. Everything else is made from these at run time,
+so no third-party photo is committed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 
+import matplotlib.cbook
 import skimage.data
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
@@ -53,12 +55,18 @@ def images() -> dict[str, bytes]:
 
     png = io.BytesIO()
     face.save(png, "PNG")
+    hopper = Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    hopper_card = card.copy()
+    hopper_card.paste(hopper.convert("RGB").crop((60, 40, 316, 320)).resize((210, 232)),
+                      (50, 110))
     return {
         "astronaut": encode(face),
         "astronaut_png": png.getvalue(),
         "mirrored": encode(ImageOps.mirror(face)),
         "coffee": encode(Image.fromarray(skimage.data.coffee())),
         "id_card": encode(card),
+        "hopper": encode(hopper),
+        "hopper_id_card": encode(hopper_card),
         "two_faces": encode(pair),
         "sunglasses": encode(sunglasses),
         "rotated": encode(face.rotate(25, resample=Image.Resampling.BICUBIC)),

@@ -276,3 +276,20 @@ def test_eyes_open_is_reported_only_with_the_opt_in_68_point_model():
     (with_model,) = FaceEngine(eyes_model=True).find_faces(pixels)
     assert "EyesOpen" not in face_detail(without, pixels, all_attributes=True)
     assert face_detail(with_model, pixels, all_attributes=True)["EyesOpen"]["Value"] is True
+
+
+def test_two_different_people_score_below_the_threshold(rek):
+    compared = rek.compare_faces(SourceImage=image("hopper"), TargetImage=image("id_card"),
+                                 SimilarityThreshold=0)
+    (match,) = compared["FaceMatches"]
+    assert match["Similarity"] < 80
+    same = rek.compare_faces(SourceImage=image("hopper"), TargetImage=image("hopper_id_card"),
+                             SimilarityThreshold=80)
+    assert len(same["FaceMatches"]) == 1
+
+
+def test_search_does_not_mistake_another_person_for_a_registered_face(rek, collection):
+    rek.index_faces(CollectionId=collection, Image=image("astronaut"), ExternalImageId="alice")
+    found = rek.search_faces_by_image(CollectionId=collection, Image=image("hopper"),
+                                      FaceMatchThreshold=80)
+    assert found["FaceMatches"] == []

@@ -178,7 +178,8 @@ def test_a_failed_child_fails_the_task_into_its_catch(sfn, failing_child, resour
 # --- 3. aws-sdk error names -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("service,prefix", [("rekognition", "Rekognition"), ("s3", "S3"),
-                                            ("dynamodb", "DynamoDb"), ("sfn", "Sfn")])
+                                            ("dynamodb", "DynamoDb"), ("sfn", "Sfn"),
+                                            ("secretsmanager", "SecretsManager")])
 def test_sdk_error_prefix_is_the_service_as_aws_names_it(service, prefix):
     assert moto_adapter.sdk_error_prefix(service) == prefix
 
