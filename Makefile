@@ -15,8 +15,8 @@ FORCE ?=
 DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REGION)) \
 	$(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: help install synth lint check-generated unit test local bench bench-faces test-sfn-local \
-	deploy destroy outputs lock clean
+.PHONY: help install demo synth lint check-generated unit test local bench bench-faces \
+	test-sfn-local deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
+
+demo: install ## The whole chain on the embedded engine: deploy the stack, play a story
+	$(PY) -m scripts.demo
 
 synth: install ## Generate templates/*.template.json and statemachines/*.asl.json
 	$(PY) -m scripts.synth

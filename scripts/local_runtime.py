@@ -13,6 +13,7 @@ event source mappings moto would otherwise try to run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -27,6 +28,8 @@ import boto3
 
 VISIBILITY_SCALE_VARIABLE = "EKYC_VISIBILITY_TIME_SCALE"
 _environment_lock = threading.Lock()  # handlers read os.environ: one invocation at a time
+# What the functions printed, as CloudWatch Logs would keep it: (function name, line).
+LOGS: list[tuple[str, str]] = []
 
 
 @dataclass(frozen=True)
@@ -70,18 +73,22 @@ def load_handler(function: Function):
 
 
 def invoke(function: Function, event: dict, endpoint_url: str):
-    """Call the handler with the function's environment, AWS calls aimed at the engine."""
+    """Call the handler with the function's environment, AWS calls aimed at the engine; what
+    it prints goes to ``LOGS``, not to this process's output."""
     handler = load_handler(function)
+    printed = io.StringIO()
     with _environment_lock:
         saved = dict(os.environ)
         os.environ.update(function.environment)
         os.environ["AWS_ENDPOINT_URL"] = endpoint_url
         os.environ.setdefault("AWS_REGION", function.arn.split(":")[3])
         try:
-            return handler(event, LambdaContext(function))
+            with contextlib.redirect_stdout(printed):
+                return handler(event, LambdaContext(function))
         finally:
             os.environ.clear()
             os.environ.update(saved)
+            LOGS.extend((function.name, line) for line in printed.getvalue().splitlines())
 
 
 def sqs_event(messages: list[dict], queue_arn: str) -> dict:

@@ -1,0 +1,113 @@
+"""The demo's story, deployed from the generated template onto the embedded engine.
+
+S3 upload -> S3 notification -> SQS -> starter Lambda (its real code) -> workflows (the real
+face service) -> DynamoDB, SNS and, for what cannot be processed, the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import boto3
+import pytest
+
+from scripts import demo
+from scripts.deploy import Stack
+from scripts.ekyc import Client
+
+from .conftest import EXTERNAL_ENGINE
+from .face_images import images
+
+pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
+
+
+@pytest.fixture(scope="module")
+def story(endpoint_url, tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
+        session = boto3.session.Session(region_name="us-east-1")
+        name = f"e2e-{uuid.uuid4().hex[:6]}"
+        Stack(session, name, out=lambda _: None, poll_seconds=0.02).deploy(
+            demo.TEMPLATE.read_text(), {})
+        client = Client(session, name, out=lambda _: None)
+        sqs = session.client("sqs")
+        queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
+        session.client("sns").subscribe(
+            TopicArn=client.outputs["NotificationTopicArn"], Protocol="sqs",
+            Endpoint=sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+                "Attributes"]["QueueArn"], Attributes={"RawMessageDelivery": "true"})
+        outcomes = demo.play(client, images(), tmp_path_factory.mktemp("pictures"))
+        notifications = []
+        while True:
+            got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+            if not got:
+                break
+            notifications += [json.loads(m["Body"]) for m in got]
+            for message in got:
+                sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+        dead = demo.dead_letters(sqs, client.outputs["SelfieDeadLetterQueueUrl"])
+        faces = session.client("rekognition").list_faces(
+            CollectionId=client.outputs["CollectionId"])["Faces"]
+        yield {"outcomes": outcomes, "notifications": notifications, "dead": dead,
+               "faces": faces, "client": client}
+
+
+def outcome(story, user: str, kind: str, picture: str):
+    (found,) = [o for o in story["outcomes"] if (o.step.user, o.step.kind, o.step.picture)
+                == (user, kind, picture)]
+    return found
+
+
+@pytest.mark.parametrize("user,kind,picture,status,reason", [
+    ("alice", "id", "id_card", "pass", ""),
+    ("alice", "selfie", "astronaut", "pass", ""),
+    ("bob", "selfie", "hopper", "fail", "similarity "),
+    ("carol", "selfie", "coffee", "fail", "no face"),
+    ("dave", "selfie", "two_faces", "fail", "2 faces"),
+    ("erin", "selfie", "mirrored", "fail", "duplicate of face "),
+    ("frank", "selfie", "hopper", "fail", "no ID document"),
+    ("alice", "selfie", "astronaut_png", "pass", ""),
+])
+def test_each_upload_ends_with_the_expected_status_and_reason(story, user, kind, picture,
+                                                              status, reason):
+    found = outcome(story, user, kind, picture)
+    assert found.status == status
+    assert found.reason.startswith(reason) if reason else found.reason == ""
+    assert found.path, "the execution's path is read back"
+
+
+def test_not_similar_records_the_score_and_a_pass_indexes_the_face(story):
+    bob = outcome(story, "bob", "selfie", "hopper")
+    assert bob.item["similarity"] < 80 and "rek_faceid" not in bob.item
+    alice = outcome(story, "alice", "selfie", "astronaut")
+    assert alice.item["similarity"] >= 80 and alice.item["rek_faceid"]
+
+
+def test_duplicate_names_alices_first_face(story):
+    alice = outcome(story, "alice", "selfie", "astronaut")
+    erin = outcome(story, "erin", "selfie", "mirrored")
+    assert erin.reason == f"duplicate of face {alice.item['rek_faceid']}"
+
+
+def test_reupload_replaces_the_old_face_in_the_collection(story):
+    first = outcome(story, "alice", "selfie", "astronaut").item["rek_faceid"]
+    second = outcome(story, "alice", "selfie", "astronaut_png").item["rek_faceid"]
+    assert first != second
+    assert [(f["FaceId"], f["ExternalImageId"]) for f in story["faces"]] == [(second, "alice")]
+
+
+def test_one_notification_per_failed_verification(story):
+    reasons = sorted((m["userid"], m["status"]) for m in story["notifications"])
+    assert reasons == [("bob", "fail"), ("carol", "fail"), ("dave", "fail"), ("erin", "fail"),
+                       ("frank", "fail")]
+    assert all(m["flow"] == "identity_verification" and m["execution"] for m in
+               story["notifications"])
+
+
+def test_an_unprocessable_upload_ends_in_the_dead_letter_queue_intact(story):
+    (message,) = story["dead"]
+    (record,) = message["Records"]
+    assert record["eventName"].startswith("ObjectCreated:")
+    assert record["s3"]["object"]["key"].replace("%2F", "/").replace("+", " ") == \
+        "selfie/not a valid user id.jpg"
