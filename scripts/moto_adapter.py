@@ -65,6 +65,10 @@ any other version rather than patching blindly.
     (discard the result) into the default (replace the input with it). Literal nulls are kept;
     what resolves to nothing (``AWS::NoValue``) is still dropped.
 
+18. ``States.ALL`` catches or retries everything but ``States.Runtime`` and
+    ``States.DataLimitExceeded``, which end the execution on AWS; moto let ``States.ALL``
+    catch them, which hid mistakes a deployment would show.
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -121,6 +125,7 @@ def install() -> None:
         _complete_cloudformation_resources()
         _poll_sqs_event_sources_locally()
         _keep_json_nulls_in_templates()
+        _leave_terminal_errors_uncaught()
         _installed = True
 
 
@@ -805,3 +810,27 @@ def _keep_json_nulls_in_templates() -> None:
     for module in [m for n, m in list(sys.modules.items()) if n.startswith("moto.")]:
         if getattr(module, "clean_json", None) is clean:
             module.clean_json = clean_keeping_nulls
+
+
+# --- 18. errors States.ALL does not match ---------------------------------------------------
+
+UNCATCHABLE = ("States.Runtime", "States.DataLimitExceeded")
+
+
+def _leave_terminal_errors_uncaught() -> None:
+    from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import (
+        ErrorEqualsDecl,
+    )
+
+    evaluate = ErrorEqualsDecl._eval_body
+    wildcard = ErrorEqualsDecl._STATE_ALL_ERROR
+
+    def evaluate_without_terminal_errors(self, env):
+        error = env.stack[-1]
+        if wildcard in self.error_names and getattr(error, "error_name", None) in UNCATCHABLE:
+            env.stack.pop()
+            env.stack.append(False)
+            return
+        evaluate(self, env)
+
+    ErrorEqualsDecl._eval_body = evaluate_without_terminal_errors

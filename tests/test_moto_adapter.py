@@ -287,8 +287,11 @@ def test_states_errors_in_branches_reach_the_catch(sfn, kind, ending):
                     "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
                                "Next": "Caught"}]},
         "Caught": CAUGHT})
-    expected = "States.TaskFailed" if ending == "fail state" else "States.Runtime"
-    assert output(finish(sfn, arn, {"items": [1]})) == {"caught": expected}
+    described = finish(sfn, arn, {"items": [1]})
+    if ending == "fail state":
+        assert output(described) == {"caught": "States.TaskFailed"}
+    else:  # States.Runtime is terminal: no catcher takes it (fix 18), the execution fails
+        assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
 
 
 # --- 9-11. work done once instead of per request or per execution --------------------------------
@@ -525,3 +528,16 @@ def test_result_path_null_survives_cloudformation(endpoint_url, sfn):
         "Outputs": {"Arn": {"Value": {"Ref": "Machine"}}}}))
     arn = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
     assert output(finish(sfn, arn, {"kept": 1})) == {"kept": 1}
+
+
+
+# --- 18. terminal errors -------------------------------------------------------------------------
+
+def test_states_all_does_not_catch_a_runtime_error(sfn):
+    arn = create(sfn, {
+        "Read": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets",
+                 "Parameters": {}, "ResultSelector": {"missing.$": "$.NoSuchField"},
+                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": True},
+        "Caught": CAUGHT})
+    described = finish(sfn, arn)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
