@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -267,6 +268,12 @@ class Stack:
         self.out(f"emptied bucket {bucket} ({removed} object versions)")
 
 
+def session_for(region: str | None = None) -> boto3.session.Session:
+    """boto3's usual settings (AWS_PROFILE, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL), and
+    AWS_REGION too, which boto3 alone does not read."""
+    return boto3.session.Session(region_name=region or os.environ.get("AWS_REGION") or None)
+
+
 def ask(question: str) -> bool:
     if not sys.stdin.isatty():
         print(f"{question} Not asked: no terminal (use --force).")
@@ -283,8 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--param", action="append", default=[], metavar="Key=Value")
     parser.add_argument("--force", action="store_true", help="destroy without asking")
     args = parser.parse_args(argv)
-    session = boto3.session.Session(region_name=args.region)
-    stack = Stack(session, args.stack)
+    stack = Stack(session_for(args.region), args.stack)
     try:
         if args.action == "deploy":
             stack.deploy(args.template.read_text(), parse_parameters(args.param))

@@ -23,7 +23,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer
 
 from lambdas.starter import USERID
-from scripts.deploy import DeployError, Stack
+from scripts.deploy import DeployError, Stack, session_for
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
 FINAL = ("pass", "fail", "error")
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("--selfie", required=True)
     args = parser.parse_args(argv)
     try:
-        client = Client(boto3.session.Session(), args.stack)
+        client = Client(session_for(), args.stack)
         if args.command == "upload-id":
             client.upload(ID_DOCUMENT, args.user, args.path)
         elif args.command == "upload-selfie":

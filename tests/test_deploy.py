@@ -118,3 +118,10 @@ def test_a_failed_deployment_names_the_failing_resource_and_its_reason():
     stack.cfn = RolledBack()
     assert stack._follow_events(None, total=1) == "ROLLBACK_COMPLETE"
     assert "FAILED Queue (AWS::SQS::Queue): Queue name already exists" in lines
+
+
+def test_aws_region_is_honoured_as_well_as_aws_default_region(monkeypatch):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    assert deploy.session_for().region_name == "eu-west-3"
+    assert deploy.session_for("ap-south-1").region_name == "ap-south-1"
