@@ -33,38 +33,31 @@ any other version rather than patching blindly.
 11. Every JSONPath was compiled anew (jsonpath-ng builds a parser each time) and every service
     call made a new boto3 client and connection. Compiled paths are immutable and boto3 clients
     are thread-safe, so both are kept and reused.
-
 12. ``StartSyncExecution`` runs an Express state machine to its end and answers with its status
     and output, directly or from an ``aws-sdk:sfn:startSyncExecution`` task; moto had no such
     action. AWS serves it on a ``sync-`` host prefix, which a local endpoint does not resolve:
     the engine's own clients send it without the prefix, and so must a caller's
     (``botocore.config.Config(inject_host_prefix=False)``).
-
 13. Executing a CloudFormation change set left the stack without outputs (and an update kept
     the old parameters): the outputs are computed from the applied template, as after
     ``create_stack``.
-
 14. ``AWS::StepFunctions::StateMachine`` from CloudFormation: moto read only
     ``DefinitionString``, so a ``Definition`` with ``DefinitionSubstitutions`` became an empty
     state machine, created in the backend that never executes. The definition is now filled in
     as CloudFormation does, with the stack's type, in the backend that executes.
-
 15. CloudFormation resources moto skipped or half-made: ``AWS::Rekognition::Collection``
     (created in the local face service; ``Ref`` is the id, ``GetAtt Arn`` the ARN),
     ``AWS::SQS::QueuePolicy`` (the policy is set on each queue), and an S3 bucket's
     ``NotificationConfiguration`` (applied, so uploads notify their queues).
     ``AWS::S3::BucketPolicy`` stays unapplied: moto enforces ``aws:SecureTransport``, and the
     engine speaks plain HTTP, so a TLS-only policy would refuse every request.
-
 16. An SQS event source mapping made moto run the function in Docker (none here) or drop the
     messages; it is handed instead to ``scripts/local_runtime.py``, which polls the queue and
     runs the function's real handler code in this process, as Lambda's poller would.
-
 17. moto's CloudFormation dropped every property whose value is JSON ``null``, meant for
     ``AWS::NoValue``; inside a state machine ``Definition`` that turned ``"ResultPath": null``
     (discard the result) into the default (replace the input with it). Literal nulls are kept;
     what resolves to nothing (``AWS::NoValue``) is still dropped.
-
 18. ``States.ALL`` catches or retries everything but ``States.Runtime`` and
     ``States.DataLimitExceeded``, which end the execution on AWS; moto let ``States.ALL``
     catch them, which hid mistakes a deployment would show.
@@ -751,6 +744,7 @@ def _complete_cloudformation_resources() -> None:
         return bucket
 
     FakeBucket.create_from_cloudformation_json = classmethod(create_bucket_with_notifications)
+    # CloudFormationModel.__subclasses__() holds its subclasses weakly: keep these alive.
     _complete_cloudformation_resources.models = (RekognitionCollection, QueuePolicy)
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
