@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 def branches(definition: dict) -> dict[tuple[str, str], str]:
@@ -37,12 +38,15 @@ class Coverage:
     states_seen: set[str] = field(default_factory=set)
     branches_seen: set[tuple[str, str]] = field(default_factory=set)
 
+    @cached_property
+    def choices(self) -> dict[tuple[str, str], str]:
+        return branches(self.definition)
+
     def add(self, path: Iterable[str]) -> None:
         path = list(path)
         self.states_seen.update(path)
-        choices = branches(self.definition)
         for here, after in zip(path, path[1:], strict=False):
-            if (here, after) in choices:
+            if (here, after) in self.choices:
                 self.branches_seen.add((here, after))
 
     @property
@@ -52,7 +56,7 @@ class Coverage:
     @property
     def missing_branches(self) -> list[str]:
         return [f"{choice} -> {label} ({target})"
-                for (choice, target), label in branches(self.definition).items()
+                for (choice, target), label in self.choices.items()
                 if (choice, target) not in self.branches_seen]
 
     @property
@@ -60,7 +64,7 @@ class Coverage:
         return not self.missing_states and not self.missing_branches
 
     def summary(self) -> str:
-        states, all_branches = self.definition["States"], branches(self.definition)
+        states, all_branches = self.definition["States"], self.choices
         state_share = len(states) - len(self.missing_states)
         branch_share = len(all_branches) - len(self.missing_branches)
         lines = [f"{self.name}: states {state_share}/{len(states)} "
