@@ -104,6 +104,7 @@ class Client:
     def wait(self, kind: Upload, userid: str, previous: str | None = None,
              timeout: float = 120, spinner: bool = False) -> dict:
         """The item once this upload (a new event) has reached a final status."""
+        spinner = spinner and sys.stderr.isatty()
         deadline = time.monotonic() + timeout
         frames = itertools.cycle("|/-\\")
         while True:

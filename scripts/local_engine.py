@@ -41,6 +41,11 @@ class LocalEngine:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> str:
+        # The engine's own clients (state machine tasks, the SQS poller, the starter's code)
+        # sign their requests; moto accepts any credentials, but there must be some.
+        for name, value in (("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local"),
+                            ("AWS_DEFAULT_REGION", "us-east-1")):
+            os.environ.setdefault(name, value)
         moto_adapter.install()
         face_service.install(self.faces_db)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import boto3
@@ -25,10 +28,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_local_engine_prints_its_url_first_and_executes_state_machines():
+QUEUE_HANDLER = "def handler(event, context):\n    return {'batchItemFailures': []}\n"
+
+
+def test_local_engine_prints_its_url_first_and_executes_state_machines(tmp_path):
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "AWS_ACCESS_KEY_ID": "testing",
-           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    # The engine gets no credentials of its own: it must provide its internal clients some.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("AWS_", "SFN_", "EKYC_"))}
+    env.update(PORT=str(port), EKYC_FACES_DB=str(tmp_path / "faces.sqlite"))
     engine = subprocess.Popen([sys.executable, "-m", "scripts.local_engine"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -46,6 +54,35 @@ def test_local_engine_prints_its_url_first_and_executes_state_machines():
             if described["status"] != "RUNNING":
                 break
         assert json.loads(described["output"]) == {"said": "hello"}
+
+        def client(name):
+            return boto3.client(name, endpoint_url=first_line, region_name="us-east-1",
+                                aws_access_key_id="testing", aws_secret_access_key="testing")
+        sqs, iam, lam = client("sqs"), client("iam"), client("lambda")
+        queue = sqs.create_queue(QueueName="work")["QueueUrl"]
+        trust = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"Service": "lambda.amazonaws.com"}}]}
+        role = iam.create_role(RoleName="runner",
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("index.py", QUEUE_HANDLER)
+        lam.create_function(FunctionName="consumer", Runtime="python3.12", Role=role,
+                            Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
+        lam.create_event_source_mapping(
+            FunctionName="consumer", BatchSize=10,
+            FunctionResponseTypes=["ReportBatchItemFailures"],
+            EventSourceArn=sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+                "Attributes"]["QueueArn"])
+        sqs.send_message(QueueUrl=queue, MessageBody="hello")
+        for _ in range(100):
+            counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+            if set(counts["Attributes"].values()) == {"0"}:
+                break
+            time.sleep(0.1)
+        assert set(counts["Attributes"].values()) == {"0"}, "the engine's poller ran the handler"
     finally:
         engine.send_signal(signal.SIGTERM)
         assert engine.wait(timeout=10) == 0
