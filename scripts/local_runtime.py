@@ -25,8 +25,11 @@ import zipfile
 from dataclasses import dataclass
 
 import boto3
+from botocore.exceptions import ClientError
 
 VISIBILITY_SCALE_VARIABLE = "EKYC_VISIBILITY_TIME_SCALE"
+# Error codes SQS answers for a queue that no longer exists.
+GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
 _environment_lock = threading.Lock()  # handlers read os.environ: one invocation at a time
 # What the functions printed, as CloudWatch Logs would keep it: (function name, line).
 LOGS: list[tuple[str, str]] = []
@@ -140,9 +143,19 @@ class SqsEventSource:
         while not self._stop.is_set():
             try:
                 self.poll_once(wait_seconds=1)
-            except Exception:  # keep polling, as Lambda does; say what went wrong
+            except ClientError as error:
+                if error.response["Error"]["Code"] in GONE:  # the queue was deleted: done
+                    self._stop.set()
+                else:  # keep polling, as Lambda does; say what went wrong
+                    traceback.print_exc()
+                    self._stop.wait(1)
+            except Exception:
                 traceback.print_exc()
                 self._stop.wait(1)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receive one batch and hand it to the function; how many messages it got."""
