@@ -71,8 +71,9 @@ destroy: install ## Empty STACK's upload bucket (asks first unless FORCE=1) and 
 
 lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock
-	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev]'
+	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces]'
 	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc > requirements.lock
+	rm -rf /tmp/ekyc-lock build ekyc.egg-info
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache
