@@ -73,11 +73,15 @@ class Stack:
                 return None
             raise
 
+    @staticmethod
+    def outputs_of(stack: dict) -> dict[str, str]:
+        return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
     def outputs(self) -> dict[str, str]:
         stack = self.describe()
         if stack is None:
             raise DeployError(f"stack {self.name} does not exist")
-        return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        return self.outputs_of(stack)
 
     def print_outputs(self) -> None:
         outputs = self.outputs()
@@ -232,8 +236,7 @@ class Stack:
         if stack is None:
             self.out(f"stack {self.name} does not exist: nothing to destroy")
             return False
-        bucket = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}.get(
-            "BucketName")
+        bucket = self.outputs_of(stack).get("BucketName")
         question = f"Delete stack {self.name}" + (
             f" and every object in bucket {bucket}" if bucket else "") + "?"
         if not confirm(question):

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer
 
 from lambdas.starter import USERID
 from scripts.deploy import DeployError, Stack, session_for
+from scripts.scenario_runner import plain
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
 FINAL = ("pass", "fail", "error")
@@ -88,8 +88,7 @@ class Client:
     def item(self, userid: str) -> dict:
         found = self.ddb.get_item(TableName=self.outputs["TableName"],
                                   Key={"userid": {"S": userid}}, ConsistentRead=True)
-        return {key: TypeDeserializer().deserialize(value)
-                for key, value in found.get("Item", {}).items()}
+        return plain(found.get("Item", {}))
 
     def upload(self, kind: Upload, userid: str, path: str | Path) -> tuple[str, str | None]:
         """Upload after checking everything; the key and the upload event it replaces."""

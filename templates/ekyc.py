@@ -12,7 +12,7 @@ from pathlib import Path
 
 from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, xray
 from awacs import logs as log_actions
-from awacs.aws import ArnLike, Condition, Policy, Principal, Statement, StringEquals
+from awacs.aws import ArnLike, Policy, StringEquals
 from troposphere import (
     AccountId,
     Equals,
@@ -48,6 +48,7 @@ from .policies import (
     arn,
     deny_insecure_transport,
     policy,
+    service_may_send_to_queues,
     service_role,
     state_machine_logging_statement,
     tracing_statement,
@@ -165,17 +166,9 @@ class EkycStack:
         t.add_resource(sqsr.QueuePolicy(
             "NotificationDeadLetterQueuePolicy",
             Queues=[Ref(undelivered)],
-            PolicyDocument=Policy(Version="2012-10-17", Statement=[
-                Statement(
-                    Sid="UndeliveredNotifications",
-                    Effect="Allow",
-                    Principal=Principal("Service", ["sns.amazonaws.com"]),
-                    Action=[sqs.SendMessage],
-                    Resource=[GetAtt(undelivered, "Arn")],
-                    Condition=Condition(ArnLike({"aws:SourceArn": self.topic_arn})),
-                ),
-                deny_insecure_transport(sqs.Action("*"), [GetAtt(undelivered, "Arn")]),
-            ]),
+            PolicyDocument=service_may_send_to_queues(
+                "UndeliveredNotifications", "sns.amazonaws.com", [GetAtt(undelivered, "Arn")],
+                [ArnLike({"aws:SourceArn": self.topic_arn})]),
         ))
         self.dead_letter_queues = {"Notification": undelivered}
         t.add_resource(snsr.SubscriptionResource(
@@ -229,18 +222,10 @@ class EkycStack:
         queue_policy = t.add_resource(sqsr.QueuePolicy(
             "UploadQueuesPolicy",
             Queues=[Ref(queue) for queue in self.queues.values()],
-            PolicyDocument=Policy(Version="2012-10-17", Statement=[
-                Statement(
-                    Sid="S3UploadNotifications",
-                    Effect="Allow",
-                    Principal=Principal("Service", ["s3.amazonaws.com"]),
-                    Action=[sqs.SendMessage],
-                    Resource=queue_arns,
-                    Condition=Condition([ArnLike({"aws:SourceArn": bucket_arn}),
-                                         StringEquals({"aws:SourceAccount": AccountId})]),
-                ),
-                deny_insecure_transport(sqs.Action("*"), queue_arns),
-            ]),
+            PolicyDocument=service_may_send_to_queues(
+                "S3UploadNotifications", "s3.amazonaws.com", queue_arns,
+                [ArnLike({"aws:SourceArn": bucket_arn}),
+                 StringEquals({"aws:SourceAccount": AccountId})]),
         ))
         self.bucket = t.add_resource(s3r.Bucket(
             "UploadBucket",

@@ -59,6 +59,19 @@ def deny_insecure_transport(action, resources: list) -> Statement:
                      Condition=Condition(Bool({"aws:SecureTransport": "false"})))
 
 
+def service_may_send_to_queues(sid: str, service: str, queue_arns: list,
+                               conditions: list) -> Policy:
+    """A queue policy: ``service`` may SendMessage under ``conditions``; nobody without TLS."""
+    from awacs import sqs
+
+    return Policy(Version="2012-10-17", Statement=[
+        Statement(Sid=sid, Effect=Allow, Principal=Principal("Service", [service]),
+                  Action=[sqs.SendMessage], Resource=queue_arns,
+                  Condition=Condition(conditions)),
+        deny_insecure_transport(sqs.Action("*"), queue_arns),
+    ])
+
+
 def service_role(title: str, service: str, policies: list) -> iam.Role:
     """A role ``service`` may assume only on behalf of this account (confused-deputy guard)."""
     return iam.Role(
