@@ -113,7 +113,10 @@ class Client:
                     sys.stderr.write("\r")
                 return item
             if time.monotonic() > deadline:
-                raise ClientError(f"{userid}: no final {kind.status} after {timeout:.0f} s")
+                raise ClientError(
+                    f"{userid}: no final {kind.status} after {timeout:.0f} s (item has "
+                    f"{kind.status}={item.get(kind.status)!r}, {kind.event}="
+                    f"{item.get(kind.event)!r}; before the upload {previous!r})")
             if spinner:
                 sys.stderr.write(f"\r{next(frames)} waiting for {kind.prefix} of {userid}")
                 sys.stderr.flush()

@@ -13,7 +13,6 @@ event source mappings moto would otherwise try to run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
@@ -69,29 +68,39 @@ def load_handler(function: Function):
         module_name, _, attribute = function.handler.rpartition(".")
         with zipfile.ZipFile(io.BytesIO(function.code_zip)) as archive:
             source = archive.read(f"{module_name.replace('.', '/')}.py").decode()
-        namespace: dict = {"__name__": module_name}
+        namespace: dict = {"__name__": module_name, "print": _logger(function.name)}
         exec(compile(source, f"{function.name}/{module_name}.py", "exec"), namespace)
         _handlers[key] = namespace[attribute]
     return _handlers[key]
 
 
+def _logger(function_name: str):
+    """The handler's ``print``: its lines go to ``LOGS`` (not this process's output, whose
+    other threads keep printing undisturbed)."""
+    def log(*values, sep=" ", end="\n", file=None, flush=False):
+        text = sep.join(map(str, values)) + end
+        LOGS.extend((function_name, line) for line in text.splitlines())
+    return log
+
+
 def invoke(function: Function, event: dict, endpoint_url: str):
-    """Call the handler with the function's environment, AWS calls aimed at the engine; what
-    it prints goes to ``LOGS``, not to this process's output."""
+    """Call the handler with the function's environment, AWS calls aimed at the engine."""
     handler = load_handler(function)
-    printed = io.StringIO()
+    variables = {"AWS_REGION": os.environ.get("AWS_REGION") or function.arn.split(":")[3],
+                 **function.environment, "AWS_ENDPOINT_URL": endpoint_url}
     with _environment_lock:
-        saved = dict(os.environ)
-        os.environ.update(function.environment)
-        os.environ["AWS_ENDPOINT_URL"] = endpoint_url
-        os.environ.setdefault("AWS_REGION", function.arn.split(":")[3])
+        # Touch only the function's own variables: other threads of this process (the engine,
+        # its state machines) read the environment at the same time, so it is never emptied.
+        saved = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
         try:
-            with contextlib.redirect_stdout(printed):
-                return handler(event, LambdaContext(function))
+            return handler(event, LambdaContext(function))
         finally:
-            os.environ.clear()
-            os.environ.update(saved)
-            LOGS.extend((function.name, line) for line in printed.getvalue().splitlines())
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def sqs_event(messages: list[dict], queue_arn: str) -> dict:
