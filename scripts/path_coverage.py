@@ -2,7 +2,8 @@
 
 A Choice branch is one of its rules (by position) or its Default; the branch an execution took
 is read off the state it entered next, so every rule of a Choice must lead to its own state
-(``branches()`` refuses a Choice where two branches share a target).
+(``branches()`` refuses a Choice where two branches share a target). States inside Parallel
+branches count like any other.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from statemachines.asl import all_states
+
 
 def branches(definition: dict) -> dict[tuple[str, str], str]:
     """(choice state, next state) -> branch label, e.g. ``("Check", "Low") -> "rule 1"``."""
     found: dict[tuple[str, str], str] = {}
-    for name, state in definition["States"].items():
+    for name, state in all_states(definition).items():
         if state["Type"] != "Choice":
             continue
         labelled = [(rule["Next"], f"rule {i}") for i, rule in enumerate(state["Choices"], 1)]
@@ -51,7 +54,7 @@ class Coverage:
 
     @property
     def missing_states(self) -> list[str]:
-        return [name for name in self.definition["States"] if name not in self.states_seen]
+        return [name for name in all_states(self.definition) if name not in self.states_seen]
 
     @property
     def missing_branches(self) -> list[str]:
@@ -64,7 +67,7 @@ class Coverage:
         return not self.missing_states and not self.missing_branches
 
     def summary(self) -> str:
-        states, all_branches = self.definition["States"], self.choices
+        states, all_branches = all_states(self.definition), self.choices
         state_share = len(states) - len(self.missing_states)
         branch_share = len(all_branches) - len(self.missing_branches)
         lines = [f"{self.name}: states {state_share}/{len(states)} "

@@ -87,6 +87,26 @@ def pass_state(
     return _transition(state, next)
 
 
+def parallel(branches: list[dict], *, next: str | None, result_selector: dict | None = None,
+             result_path: str | None = "$", retry: list | None = None, catch: list | None = None,
+             comment: str | None = None) -> State:
+    """A Parallel state running ``branches`` (each from ``Workflow.branch()``) at once; its
+    result is the list of the branches' outputs, in branch order."""
+    state: State = {"Type": "Parallel"}
+    if comment:
+        state["Comment"] = comment
+    state["Branches"] = branches
+    if result_selector is not None:
+        state["ResultSelector"] = result_selector
+    if result_path != "$":
+        state["ResultPath"] = result_path
+    if retry:
+        state["Retry"] = retry
+    if catch:
+        state["Catch"] = catch
+    return _transition(state, next)
+
+
 def choice(rules: list[tuple[Condition, str]], *, default: str,
            comment: str | None = None) -> State:
     """A Choice state: ``rules`` are (condition, next state) pairs tried in order."""
@@ -203,11 +223,15 @@ class Workflow:
         return name
 
     def definition(self) -> dict:
+        return {"Comment": self.comment, **self.branch()}
+
+    def branch(self) -> dict:
+        """The states as one branch of a Parallel state (``StartAt`` and ``States``)."""
         if not self.states:
             raise ValueError("a workflow needs at least one state")
         start_at = next(iter(self.states))
         self._check_transitions(start_at)
-        return {"Comment": self.comment, "StartAt": start_at, "States": dict(self.states)}
+        return {"StartAt": start_at, "States": dict(self.states)}
 
     def _check_transitions(self, start_at: str) -> None:
         reached: set[str] = set()
@@ -223,6 +247,26 @@ class Workflow:
         unreachable = [name for name in self.states if name not in reached]
         if unreachable:
             raise ValueError(f"unreachable states: {unreachable}")
+
+
+def all_states(definition: dict) -> dict[str, State]:
+    """Every state of a definition by name, those inside Parallel branches included."""
+    found: dict[str, State] = {}
+    for name, state in definition["States"].items():
+        found[name] = state
+        for branch in state.get("Branches", []):
+            found.update(all_states(branch))
+    return found
+
+
+def branch_of(definition: dict) -> dict[str, tuple[str, int]]:
+    """For each state inside a Parallel branch: (the Parallel state, the branch's index)."""
+    found: dict[str, tuple[str, int]] = {}
+    for name, state in all_states(definition).items():
+        for index, branch in enumerate(state.get("Branches", [])):
+            for inner in all_states(branch):
+                found[inner] = (name, index)
+    return found
 
 
 def targets(state: State) -> list[str]:

@@ -101,11 +101,13 @@ def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
     )
 
 
-def detect_faces(attributes: str, *, next: str, catch: list) -> asl.State:
-    """DetectFaces on the uploaded object; ``$.detection`` gets the faces and their count."""
+def detect_faces(attributes: str, *, image: dict | None = None, next: str,
+                 catch: list) -> asl.State:
+    """DetectFaces on ``image`` (default: the uploaded object); ``$.detection`` gets the faces
+    and their count."""
     return asl.task(
         asl.sdk("rekognition", "detectFaces"),
-        parameters={"Image": s3_image(), "Attributes": [attributes]},
+        parameters={"Image": image or s3_image(), "Attributes": [attributes]},
         result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
                          "faces.$": "$.FaceDetails"},
         result_path="$.detection",

@@ -16,6 +16,7 @@ with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads it
 from __future__ import annotations
 
 from . import asl
+from . import quality_gate as gate
 from .common import (
     COLLECTION,
     COMPARE_STATE_MACHINE,
@@ -23,7 +24,6 @@ from .common import (
     RETRY_STEP_FUNCTIONS,
     add_failure_tail,
     describe_error,
-    detect_faces,
     reject,
     s3_image,
     settings_state,
@@ -34,15 +34,9 @@ NAME = "identity_verification"
 TITLE = "Identity verification"
 
 READ_THRESHOLDS = "Read thresholds"
-DETECT = "Detect faces in selfie"
-COUNT_FACES = "How many faces are in the selfie?"
-NO_FACE = "No face in selfie"
-SEVERAL_FACES = "More than one face in selfie"
-QUALITY = "Check face quality"
-LOW_CONFIDENCE = "Face confidence too low"
-SUNGLASSES = "Sunglasses detected"
-EYES_CLOSED = "Eyes closed"
-POSE = "Head turned too far"
+DETECT, COUNT_FACES, QUALITY = gate.DETECT, gate.COUNT_FACES, gate.QUALITY
+NO_FACE, SEVERAL_FACES, LOW_CONFIDENCE = gate.NO_FACE, gate.SEVERAL_FACES, gate.LOW_CONFIDENCE
+SUNGLASSES, EYES_CLOSED, POSE = gate.SUNGLASSES, gate.EYES_CLOSED, gate.POSE
 SEARCH = "Search for duplicate faces"
 ALREADY_REGISTERED = "Is the face already registered?"
 DUPLICATE = "Duplicate face"
@@ -62,52 +56,8 @@ RECORD_FAILURE = "Record verification failure"
 NOTIFY_FAILURE = "Notify verification failure"
 FAILED = "Verification failed"
 
-FACE = "$.detection.faces[0]"
 BEST_DUPLICATE = "$.duplicates.matches[0]"
 REJECTED = "VerificationRejected"
-
-
-def _add_quality_gate(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(DETECT, detect_faces("ALL", next=COUNT_FACES, catch=on_error))
-    workflow.add(COUNT_FACES, asl.choice(
-        [
-            (asl.numeric("$.detection.count", "Equals", 0), NO_FACE),
-            (asl.numeric("$.detection.count", "GreaterThan", 1), SEVERAL_FACES),
-        ],
-        default=QUALITY,
-    ))
-    pose_beyond_limits = [
-        asl.numeric(f"{FACE}.Pose.{axis}", operator, path=f"$.settings.{limit}")
-        for axis in ("Yaw", "Pitch")
-        for operator, limit in (("GreaterThan", "max_pose"), ("LessThan", "min_pose"))
-    ]
-    # Attributes a face engine cannot compute may be missing: check presence before value.
-    workflow.add(QUALITY, asl.choice(
-        [
-            (asl.numeric(f"{FACE}.Confidence", "LessThan", path="$.settings.min_face_confidence"),
-             LOW_CONFIDENCE),
-            (asl.all_of(asl.is_present(f"{FACE}.Sunglasses.Value"),
-                        asl.boolean_equals(f"{FACE}.Sunglasses.Value", True)), SUNGLASSES),
-            (asl.all_of(asl.is_present(f"{FACE}.EyesOpen.Value"),
-                        asl.boolean_equals(f"{FACE}.EyesOpen.Value", False)), EYES_CLOSED),
-            (asl.all_of(asl.is_present(f"{FACE}.Pose"), asl.any_of(*pose_beyond_limits)), POSE),
-        ],
-        default=SEARCH,
-    ))
-    workflow.add(NO_FACE, reject("no face", error=REJECTED, next=RECORD_FAILURE))
-    workflow.add(SEVERAL_FACES, reject(
-        reason_format="States.Format('{} faces', $.detection.count)",
-        error=REJECTED, next=RECORD_FAILURE))
-    workflow.add(LOW_CONFIDENCE, reject(
-        reason_format=(f"States.Format('face confidence {{}} < {{}}', {FACE}.Confidence, "
-                       "$.settings.min_face_confidence)"),
-        error=REJECTED, next=RECORD_FAILURE))
-    workflow.add(SUNGLASSES, reject("sunglasses", error=REJECTED, next=RECORD_FAILURE))
-    workflow.add(EYES_CLOSED, reject("eyes closed", error=REJECTED, next=RECORD_FAILURE))
-    workflow.add(POSE, reject(
-        reason_format=(f"States.Format('head pose yaw {{}} pitch {{}} beyond {{}} degrees', "
-                       f"{FACE}.Pose.Yaw, {FACE}.Pose.Pitch, $.settings.max_pose)"),
-        error=REJECTED, next=RECORD_FAILURE))
 
 
 def _add_duplicate_search(workflow: asl.Workflow, on_error: list) -> None:
@@ -245,8 +195,11 @@ def build(*, express: bool = False) -> dict:
     on_error = asl.catch_all(DESCRIBE_ERROR)
 
     workflow.add(READ_THRESHOLDS, settings_state(
-        "min_face_confidence", "max_pose", "duplicate_similarity", next=DETECT))
-    _add_quality_gate(workflow, on_error)
+        *gate.SETTINGS, "duplicate_similarity", next=DETECT))
+    gate.add_quality_gate(
+        workflow, image=s3_image(), passed=SEARCH, on_error=on_error,
+        reject=lambda reason=None, **kw: reject(reason, error=REJECTED, next=RECORD_FAILURE,
+                                                **kw))
     _add_duplicate_search(workflow, on_error)
     _add_nested_compare(workflow, on_error, express=express)
     _add_indexing(workflow, on_error)
