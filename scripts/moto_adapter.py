@@ -61,6 +61,9 @@ any other version rather than patching blindly.
 18. ``States.ALL`` catches or retries everything but ``States.Runtime`` and
     ``States.DataLimitExceeded``, which end the execution on AWS; moto let ``States.ALL``
     catch them, which hid mistakes a deployment would show.
+19. A mocked ``Throw`` on an optimized DynamoDB task keeps the error and cause the test case
+    names; moto renamed every such failure ``DynamoDB.AmazonDynamoDBException`` with an empty
+    cause, so a Catch on ``DynamoDB.ConditionalCheckFailedException`` could not be tested.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -119,6 +122,7 @@ def install() -> None:
         _poll_sqs_event_sources_locally()
         _keep_json_nulls_in_templates()
         _leave_terminal_errors_uncaught()
+        _keep_mocked_dynamodb_errors()
         _installed = True
 
 
@@ -828,3 +832,24 @@ def _leave_terminal_errors_uncaught() -> None:
         evaluate(self, env)
 
     ErrorEqualsDecl._eval_body = evaluate_without_terminal_errors
+
+
+# --- 19. mocked errors of DynamoDB tasks ------------------------------------------------------
+
+def _keep_mocked_dynamodb_errors() -> None:
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+        FailureEventException,
+    )
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_dynamodb as dynamodb_task,
+    )
+
+    task_class = dynamodb_task.StateTaskServiceDynamoDB
+    from_error = task_class._from_error
+
+    def from_error_keeping_failure_events(self, env, ex):
+        if isinstance(ex, FailureEventException):  # already named, e.g. a mocked Throw
+            return ex.failure_event
+        return from_error(self, env, ex)
+
+    task_class._from_error = from_error_keeping_failure_events

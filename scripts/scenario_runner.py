@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from statemachines import asl
 from statemachines.scenarios import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ STATE_MACHINES = {
     "identity_verification": ("identity_verification.asl.json", "STANDARD", "identity_compare"),
     "identity_verification_express": ("identity_verification.express.asl.json", "STANDARD",
                                       "identity_compare_express"),
+    # The API workflows are Express behind API Gateway; Standard here, for their history.
+    "register": ("register.asl.json", "STANDARD", None),
 }
 # Each definition once, by the state machine whose runs cover it.
 WORKFLOW_FILES = {name: spec[0] for name, spec in STATE_MACHINES.items()
@@ -55,6 +58,8 @@ class Run:
     item: dict[str, Any]
     notifications: list[dict]
     children: list[Run] = field(default_factory=list)
+    output: Any = None  # the execution's output, parsed (succeeded executions)
+    cause: str | None = None  # the execution's cause (failed executions)
     seconds: float = 0.0  # from the StartExecution call until the client saw the final status
     engine_seconds: float = 0.0  # the execution's own start to stop, as the engine reports it
 
@@ -93,6 +98,7 @@ class Deployment:
         self.prefix = prefix
         self.table = f"{prefix}-users"
         self.state_machines: dict[str, str] = {}
+        self.definitions: dict[str, dict] = {}  # by state machine ARN
 
     def create(self) -> Deployment:
         self.ddb.create_table(
@@ -111,8 +117,10 @@ class Deployment:
             if nested:
                 substitutions["IdentityCompareStateMachineArn"] = self.state_machines[nested]
             definition = substitute((STATEMACHINES / filename).read_text(), substitutions)
-            self.state_machines[name] = self.sfn.create_state_machine(
+            arn = self.sfn.create_state_machine(
                 name=name, definition=definition, roleArn=ROLE_ARN, type=kind)["stateMachineArn"]
+            self.state_machines[name] = arn
+            self.definitions[arn] = json.loads(definition)
         return self
 
     # --- one scenario ---------------------------------------------------------------------
@@ -149,7 +157,10 @@ class Deployment:
         events = self.history(execution_arn)
         children = [self.wait(arn, timeout) for arn in child_executions(events)]
         return Run(execution_arn=execution_arn, status=described["status"],
-                   error=described.get("error"), path=entered_states(events), item={},
+                   error=described.get("error"), cause=described.get("cause"),
+                   output=json.loads(described["output"]) if described.get("output") else None,
+                   path=entered_states(events, self.definitions.get(
+                       described["stateMachineArn"].split("#")[0])), item={},
                    notifications=[], children=children, seconds=seen,
                    engine_seconds=(described["stopDate"] - described["startDate"])
                    .total_seconds())
@@ -178,9 +189,24 @@ class Deployment:
                                         ReceiptHandle=message["ReceiptHandle"])
 
 
-def entered_states(events: list[dict]) -> list[str]:
-    return [event["stateEnteredEventDetails"]["name"] for event in events
-            if "stateEnteredEventDetails" in event]
+def entered_states(events: list[dict], definition: dict | None = None) -> list[str]:
+    """The states entered, in order. Parallel branches run at the same time, so their states
+    interleave in any order: each stretch of them is listed branch by branch instead, in the
+    order of the definition's branches, which makes a path comparable between runs."""
+    entered = [event["stateEnteredEventDetails"]["name"] for event in events
+               if "stateEnteredEventDetails" in event]
+    in_branch = asl.branch_of(definition) if definition else {}
+    path: list[str] = []
+    stretch: list[str] = []
+    for name in [*entered, None]:
+        if name is not None and name in in_branch:
+            stretch.append(name)
+            continue
+        path += sorted(stretch, key=lambda state: in_branch[state][1])  # stable: keeps order
+        stretch = []
+        if name is not None:
+            path.append(name)
+    return path
 
 
 def child_executions(events: list[dict]) -> list[str]:

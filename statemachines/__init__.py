@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import id_document, identity_compare, identity_verification
+from . import id_document, identity_compare, identity_verification, register
 
 HERE = Path(__file__).parent
 
@@ -31,4 +31,5 @@ DEFINITIONS = [
     Definition(identity_verification.NAME, "identity_verification.express.asl.json",
                lambda: identity_verification.build(express=True)),
     Definition(identity_compare.NAME, "identity_compare.asl.json", identity_compare.build),
+    Definition(register.NAME, "register.asl.json", register.build),
 ]

@@ -146,6 +146,10 @@ def string_equals(variable: str, value: str) -> Condition:
     return {"Variable": variable, "StringEquals": value}
 
 
+def string_equals_path(variable: str, path: str) -> Condition:
+    return {"Variable": variable, "StringEqualsPath": path}
+
+
 def boolean_equals(variable: str, value: bool) -> Condition:
     return {"Variable": variable, "BooleanEquals": value}
 
@@ -166,6 +170,10 @@ def all_of(*conditions: Condition) -> Condition:
 
 def any_of(*conditions: Condition) -> Condition:
     return {"Or": list(conditions)}
+
+
+def not_(condition: Condition) -> Condition:
+    return {"Not": condition}
 
 
 # --- Error handling -----------------------------------------------------------------------------

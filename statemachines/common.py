@@ -72,28 +72,43 @@ def s3_image(bucket_path: str = "$.bucket", key_path: str = "$.key") -> dict:
     return {"S3Object": {"Bucket.$": bucket_path, "Name.$": key_path}}
 
 
+def image_parameter(name: str, image: dict | str) -> dict:
+    """A Rekognition image parameter: a fixed ``Image`` object (``s3_image()``) or a path to
+    one in the input (the API flows receive ``{"Bytes": ...}`` or ``{"S3Object": ...}``)."""
+    return {f"{name}.$": image} if isinstance(image, str) else {name: image}
+
+
 def userid_key() -> dict:
     return {"userid": asl.ddb_string("$.userid")}
 
 
 def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
-                execution_attribute: str = "last_execution", next: str | None,
+                execution_attribute: str = "last_execution", condition: str | None = None,
+                condition_values: dict[str, dict] | None = None, next: str | None,
                 catch: list) -> asl.State:
     """An updateItem on the user's item: ``SET attribute = value`` for each assignment, plus
-    which execution wrote it and when; ``REMOVE`` the attributes in ``remove``."""
+    which execution wrote it and when; ``REMOVE`` the attributes in ``remove``. A
+    ``condition`` (with its own ``:values``) makes the write fail with
+    ``DynamoDB.ConditionalCheckFailedException`` when it does not hold."""
     assignments = {**assignments, execution_attribute: asl.ddb_string("$$.Execution.Id"),
                    "updated_at": asl.ddb_string("$$.State.EnteredTime")}
     expression = "SET " + ", ".join(f"{name} = :{name}" for name in assignments)
     if remove:
         expression += " REMOVE " + ", ".join(remove)
+    parameters = {
+        "TableName": TABLE,
+        "Key": userid_key(),
+        "UpdateExpression": expression,
+        "ExpressionAttributeValues": {
+            **{f":{name}": value for name, value in assignments.items()},
+            **(condition_values or {}),
+        },
+    }
+    if condition:
+        parameters["ConditionExpression"] = condition
     return asl.task(
         asl.optimized("dynamodb:updateItem"),
-        parameters={
-            "TableName": TABLE,
-            "Key": userid_key(),
-            "UpdateExpression": expression,
-            "ExpressionAttributeValues": {f":{name}": value for name, value in assignments.items()},
-        },
+        parameters=parameters,
         result_path=None,
         retry=RETRY_DYNAMODB,
         catch=catch,
@@ -101,13 +116,25 @@ def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
     )
 
 
-def detect_faces(attributes: str, *, image: dict | None = None, next: str,
+def get_user(*, next: str, catch: list) -> asl.State:
+    """The user's item, read consistently, into ``$.user`` (``$.user.Item`` if there is one)."""
+    return asl.task(
+        asl.optimized("dynamodb:getItem"),
+        parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True},
+        result_path="$.user",
+        retry=RETRY_DYNAMODB,
+        catch=catch,
+        next=next,
+    )
+
+
+def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
                  catch: list) -> asl.State:
     """DetectFaces on ``image`` (default: the uploaded object); ``$.detection`` gets the faces
     and their count."""
     return asl.task(
         asl.sdk("rekognition", "detectFaces"),
-        parameters={"Image": image or s3_image(), "Attributes": [attributes]},
+        parameters={**image_parameter("Image", image or s3_image()), "Attributes": [attributes]},
         result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
                          "faces.$": "$.FaceDetails"},
         result_path="$.detection",

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from . import asl
 from .common import (
-    RETRY_DYNAMODB,
     RETRY_REKOGNITION,
-    TABLE,
     describe_error,
+    get_user,
     record_failure,
     s3_image,
     settings_state,
     update_user,
-    userid_key,
 )
 
 NAME = "identity_compare"
@@ -75,14 +73,7 @@ def build() -> dict:
     best_match = f"{MATCHES}[0].Similarity"
 
     workflow.add(READ_THRESHOLDS, settings_state("compare_similarity", next=GET_USER))
-    workflow.add(GET_USER, asl.task(
-        asl.optimized("dynamodb:getItem"),
-        parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True},
-        result_path="$.user",
-        retry=RETRY_DYNAMODB,
-        catch=on_error,
-        next=ID_PRESENT,
-    ))
+    workflow.add(GET_USER, get_user(catch=on_error, next=ID_PRESENT))
     workflow.add(ID_PRESENT, asl.choice(
         [
             (asl.any_of(asl.is_present(f"{ITEM}.id_object.S", False),

@@ -32,7 +32,7 @@ class Rejection(Protocol):
                  reason_format: str | None = None) -> asl.State: ...
 
 
-def add_quality_gate(workflow: asl.Workflow, *, image: dict, passed: str, reject: Rejection,
+def add_quality_gate(workflow: asl.Workflow, *, image: dict | str, passed: str, reject: Rejection,
                      on_error: list) -> None:
     """Add the gate's states; a selfie that passes goes on to ``passed``."""
     workflow.add(DETECT, detect_faces("ALL", image=image, next=COUNT_FACES, catch=on_error))

@@ -541,3 +541,30 @@ def test_states_all_does_not_catch_a_runtime_error(sfn):
         "Caught": CAUGHT})
     described = finish(sfn, arn)
     assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+
+
+# --- 19. mocked errors of DynamoDB tasks ----------------------------------------------------------
+
+def test_a_mocked_dynamodb_error_keeps_its_name_and_cause(sfn, tmp_path, monkeypatch):
+    name = f"ddbthrow{uuid.uuid4().hex[:8]}"
+    arn = create(sfn, {
+        "Write": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                  "Parameters": {"TableName": "adapter-tests", "Key": {"id": {"S": "a"}},
+                                 "UpdateExpression": "SET v = :v",
+                                 "ExpressionAttributeValues": {":v": {"S": "x"}}},
+                  "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                             "ResultPath": "$.error", "Next": "Caught"}],
+                  "End": True},
+        "Caught": {"Type": "Pass", "Parameters": {"caught.$": "$.error"}, "End": True},
+    }, name=name)
+    config = tmp_path / "mock.json"
+    config.write_text(json.dumps({
+        "StateMachines": {name: {"TestCases": {"Conflict": {"Write": "Refused"}}}},
+        "MockedResponses": {"Refused": {"0": {"Throw": {
+            "Error": "DynamoDB.ConditionalCheckFailedException",
+            "Cause": "The conditional request failed"}}}},
+    }))
+    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    assert output(finish(sfn, f"{arn}#Conflict")) == {"caught": {
+        "Error": "DynamoDB.ConditionalCheckFailedException",
+        "Cause": "The conditional request failed"}}

@@ -7,6 +7,8 @@ error, the user's item afterwards and the notification published, or that none w
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from statemachines.scenarios import all_scenarios
@@ -34,7 +36,12 @@ def test_scenario(deployment, record_path, scenario):
             assert attribute not in run.item, attribute
         else:
             assert run.item.get(attribute) == expected, attribute
-    assert run.item.get("userid") == scenario.userid
+    if run.item:
+        assert run.item.get("userid") == scenario.userid
+
+    if scenario.answer is not None:
+        answer = run.output if run.status == "SUCCEEDED" else json.loads(run.cause)
+        assert {key: answer.get(key) for key in scenario.answer} == scenario.answer
 
     if scenario.notification is None:
         assert run.notifications == []

@@ -62,6 +62,10 @@ class Scenario:
     upload: str  # "selfie" or "id_document": which object the execution is about
     mocks: dict[str, Mock]
     path: tuple[str, ...]
+    # The API workflows' input is a request body rather than an uploaded object.
+    request: dict[str, Any] | None = None
+    # What the API answers: a subset of the output (succeeded) or of the JSON cause (failed).
+    answer: dict[str, Any] | None = None
     status: str = "SUCCEEDED"
     error: str | None = None
     seed_item: dict[str, Any] | None = None
@@ -78,6 +82,8 @@ class Scenario:
 
     @property
     def input(self) -> dict:
+        if self.request is not None:
+            return self.request
         return {"userid": self.userid, "bucket": BUCKET, "key": self.key}
 
 
@@ -104,6 +110,6 @@ def mock_config(scenarios: list[Scenario]) -> dict:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import id_document, identity_verification
+    from . import id_document, identity_verification, register
     return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
-            *identity_verification.EXPRESS_SCENARIOS]
+            *identity_verification.EXPRESS_SCENARIOS, *register.SCENARIOS]

@@ -45,5 +45,10 @@ INDEXED = returns("IndexFacesIndexed", rk.index_faces(INDEXED_FACE_ID, "alice"))
 NOT_INDEXED = returns("IndexFacesNothingIndexed", rk.index_faces(None, "alice"))
 FACE_DELETED = returns("DeleteFacesDeleted", {"DeletedFaces": [INDEXED_FACE_ID],
                                               "UnsuccessfulFaceDeletions": []})
-RECORD_REFUSED = throws("UpdateItemTableMissing", "DynamoDB.ResourceNotFoundException",
-                        "Requested resource not found")
+TABLE_MISSING = ("DynamoDB.ResourceNotFoundException", "Requested resource not found")
+RECORD_REFUSED = throws("UpdateItemTableMissing", *TABLE_MISSING)
+CONDITION_FAILED = throws("UpdateItemConditionFailed", "DynamoDB.ConditionalCheckFailedException",
+                          "The conditional request failed")
+BAD_IMAGE_FORMAT = ("Rekognition.InvalidImageFormatException",
+                    "Request has invalid image format")
+DETECT_BAD_FORMAT = throws("DetectFacesBadFormat", *BAD_IMAGE_FORMAT)

@@ -1,0 +1,123 @@
+"""What the synchronous API workflows share: their input, their answers and their errors.
+
+These workflows run as Express state machines behind API Gateway, which starts them with
+``StartSyncExecution`` and waits for the result. Their input is the request body as the caller
+sent it (the API's request models check it first):
+
+- ``userid``: whose face it is (not for ``/compare``);
+- ``selfie`` and ``idcard``: images in Rekognition's own ``Image`` shape, either
+  ``{"Bytes": "<base64>"}`` or ``{"S3Object": {"Bucket": ..., "Name": ...}}``.
+
+A workflow answers in one of two ways:
+
+- it succeeds, and its output is the response body: ``{"status": "Registered", ...}``;
+- it fails with one of the errors in ``ERRORS``, and its cause is the response body as JSON:
+  ``{"status": "<error>", "reason": ..., "userid": ...}``. The API's integration response turns
+  the error into the HTTP status listed here, so a refusal is never a 200.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import asl
+
+SELFIE = "$.selfie"
+ID_CARD = "$.idcard"
+
+# Error name -> (HTTP status, when). Business refusals are 4xx; faults of a service are 502.
+ERRORS: dict[str, tuple[int, str]] = {
+    "InvalidRequest": (400, "the body does not match the route's request model"),
+    "InvalidImage": (400, "Rekognition cannot use an image (format, size, S3 object)"),
+    "UserAccessDenied": (403, "the selfie is not the registered user's face"),
+    "UserNotFound": (404, "no face is registered for the user id"),
+    "AlreadyRegistered": (409, "the user id already has a registered face"),
+    "DuplicateFace": (409, "the face is registered under another user id"),
+    "UpdateConflict": (409, "the user's face changed while the update ran"),
+    "RequestTooLarge": (413, "the body is larger than the route accepts"),
+    "FaceRejected": (422, "the selfie failed the quality gate"),
+    "IdDocumentMismatch": (422, "the selfie does not show the ID document's owner"),
+    "IdDocumentUnreadable": (422, "Textract could not read the ID document's fields"),
+    "NoComparableFace": (422, "Rekognition finds no face to compare in an image"),
+    "ServiceError": (502, "a service the workflow calls failed; the reason says which"),
+}
+DEFAULT_ERROR_STATUS = 502  # a failure that is not in ERRORS, e.g. States.Timeout
+
+# Rekognition's answers to an image it cannot use: the caller's fault, so a 400.
+IMAGE_ERRORS = (
+    "Rekognition.InvalidImageFormatException",
+    "Rekognition.ImageTooLargeException",
+    "Rekognition.InvalidS3ObjectException",
+    "Rekognition.InvalidParameterException",
+)
+
+INVALID_IMAGE = "Image not usable"
+DESCRIBE_ERROR = "Describe the error"
+ANSWER_FAILURE = "Answer with the refusal"
+REFUSED = "Request refused"
+
+
+def http_status(error: str | None) -> int:
+    return ERRORS.get(error or "", (DEFAULT_ERROR_STATUS, ""))[0]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Builds a workflow's refusals and its failure tail. ``with_userid``: put the caller's
+    user id into every refusal (every route but ``/compare`` has one)."""
+
+    with_userid: bool = True
+
+    def _body(self, status: str, reason: str | None, reason_format: str | None,
+              similarity: str | None) -> dict:
+        if (reason is None) == (reason_format is None):
+            raise ValueError("give exactly one of reason or reason_format")
+        body: dict[str, str] = {"status": status}
+        if reason is not None:
+            body["reason"] = reason
+        else:
+            body["reason.$"] = reason_format
+        if similarity is not None:
+            body["similarity.$"] = similarity
+        if self.with_userid:
+            body["userid.$"] = "$.userid"
+        return body
+
+    def refuse(self, error: str, reason: str | None = None, *, reason_format: str | None = None,
+               similarity: str | None = None) -> asl.State:
+        """A Pass state describing a refusal in ``$.failure``, then the failure tail."""
+        if error not in ERRORS:
+            raise KeyError(f"{error} is not in api_common.ERRORS")
+        return asl.pass_state(parameters=self._body(error, reason, reason_format, similarity),
+                              result_path="$.failure", next=ANSWER_FAILURE)
+
+    def rejection(self, error: str):
+        """``refuse`` bound to one error, in the form the quality gate takes."""
+        def reject(reason: str | None = None, *, reason_format: str | None = None) -> asl.State:
+            return self.refuse(error, reason, reason_format=reason_format)
+        return reject
+
+    def answer(self, status: str, fields: dict[str, str]) -> asl.State:
+        """The workflow's successful answer: its output, which is the response body."""
+        body = {"status": status, **({"userid.$": "$.userid"} if self.with_userid else {}),
+                **fields}
+        return asl.pass_state(parameters=body, next=None)
+
+    def catch_image_errors(self) -> list[dict]:
+        """Catchers of a Rekognition task whose images come from the caller."""
+        return [asl.catch(*IMAGE_ERRORS, next=INVALID_IMAGE),
+                asl.catch("States.ALL", next=DESCRIBE_ERROR)]
+
+    def add_failure_tail(self, workflow: asl.Workflow) -> None:
+        """Describe caught errors, then fail with the refusal's name and its JSON body."""
+        caught = "States.Format('{}: {}', $.error.Error, $.error.Cause)"
+        workflow.add(INVALID_IMAGE, self.refuse("InvalidImage", reason_format=caught))
+        workflow.add(DESCRIBE_ERROR, self.refuse("ServiceError", reason_format=caught))
+        workflow.add(ANSWER_FAILURE, asl.pass_state(
+            parameters={"error.$": "$.failure.status",
+                        "cause.$": "States.JsonToString($.failure)"},
+            result_path="$.answer",
+            next=REFUSED,
+        ))
+        workflow.add(REFUSED, asl.fail_with(error_path="$.answer.error",
+                                            cause_path="$.answer.cause"))
