@@ -18,7 +18,10 @@ any other version rather than patching blindly.
 5. Retry waits can be compressed for tests with ``EKYC_RETRY_TIME_SCALE`` (default 1: real
    waits); the retries themselves still happen, in the same order.
 6. A definite JSONPath through an array index (``$.faces[0].Confidence``) selects one value, as
-   in AWS; moto returned a one-element list, so Choice rules on it silently never matched.
+   in AWS; moto returned a one-element list, so Choice rules on it silently never matched. An
+   indefinite path (wildcard, filter, slice, union, recursive descent) selects a list, empty
+   when nothing matches, as in AWS; moto unwrapped a single match (``$.f[?(@.t == 'x')].v``
+   gave ``"v"``, not ``["v"]``) and failed on no match.
 7. ``.sync`` tasks check on their child every ``SYNC_POLL_SECONDS`` instead of every 0.5 s, so a
    nested workflow costs its parent about what it costs on AWS, not half a second more.
 8. A ``States.*`` error inside a Parallel branch or a Map iteration reaches the state's Catch
@@ -405,12 +408,14 @@ def _select_single_values_on_definite_paths() -> None:
     original = json_path.extract_json
 
     def extract_json(path: str, data: Any) -> Any:
+        if not path.startswith("$"):  # a context object path ($$) or other: moto's own rules
+            return original(path, data)
+        matches = json_path.parse(path).find(data)
         if is_definite(path):
-            matches = json_path.parse(path).find(data)
             if not matches:
                 raise json_path.NoSuchJsonPathError(json_path=path, data=data)
             return matches[0].value
-        return original(path, data)
+        return [match.value for match in matches]
 
     _replace_everywhere(json_path, "extract_json", extract_json)
 

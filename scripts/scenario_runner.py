@@ -37,13 +37,22 @@ STATE_MACHINES = {
     "identity_verification_express": ("identity_verification.express.asl.json", "STANDARD",
                                       "identity_compare_express"),
     # The API workflows are Express behind API Gateway; Standard here, for their history.
-    "register": ("register.asl.json", "STANDARD", None),
+    **{name: (f"{name}.asl.json", "STANDARD", None) for name in (
+        "register", "register_idcard", "authenticate", "update_face", "compare_faces")},
+    # Deployed again with Textract's AnalyzeID turned off.
+    "id_document_without_textract": ("id_document.asl.json", "STANDARD", None),
+    "register_idcard_without_textract": ("register_idcard.asl.json", "STANDARD", None),
 }
+OVERRIDES = {name: {"AnalyzeIdDocuments": "false"} for name in STATE_MACHINES
+             if name.endswith("_without_textract")}
+# The definition whose coverage a state machine's runs count for.
+COVERED_AS = {name: name.removesuffix("_without_textract") for name in OVERRIDES}
 # Each definition once, by the state machine whose runs cover it.
 WORKFLOW_FILES = {name: spec[0] for name, spec in STATE_MACHINES.items()
-                  if name != "identity_compare_express"}
+                  if name != "identity_compare_express" and name not in OVERRIDES}
 THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "95",
-              "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45"}
+              "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45",
+              "AnalyzeIdDocuments": "true"}
 ROLE_ARN = "arn:aws:iam::123456789012:role/ekyc-local-tests"
 
 
@@ -116,7 +125,8 @@ class Deployment:
         for name, (filename, kind, nested) in STATE_MACHINES.items():
             if nested:
                 substitutions["IdentityCompareStateMachineArn"] = self.state_machines[nested]
-            definition = substitute((STATEMACHINES / filename).read_text(), substitutions)
+            definition = substitute((STATEMACHINES / filename).read_text(),
+                                    {**substitutions, **OVERRIDES.get(name, {})})
             arn = self.sfn.create_state_machine(
                 name=name, definition=definition, roleArn=ROLE_ARN, type=kind)["stateMachineArn"]
             self.state_machines[name] = arn

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import id_document, identity_compare, identity_verification, register
+from . import (
+    authenticate,
+    compare_faces,
+    id_document,
+    identity_compare,
+    identity_verification,
+    register,
+    register_idcard,
+    update_face,
+)
 
 HERE = Path(__file__).parent
 
@@ -32,4 +41,11 @@ DEFINITIONS = [
                lambda: identity_verification.build(express=True)),
     Definition(identity_compare.NAME, "identity_compare.asl.json", identity_compare.build),
     Definition(register.NAME, "register.asl.json", register.build),
+    Definition(register_idcard.NAME, "register_idcard.asl.json", register_idcard.build),
+    Definition(authenticate.NAME, "authenticate.asl.json", authenticate.build),
+    Definition(update_face.NAME, "update_face.asl.json", update_face.build),
+    Definition(compare_faces.NAME, "compare_faces.asl.json", compare_faces.build),
 ]
+# The workflows behind the synchronous API, by route.
+API_WORKFLOWS = {module.ROUTE: module for module in (
+    register, register_idcard, authenticate, update_face, compare_faces)}

@@ -70,6 +70,7 @@ def task(
 def pass_state(
     *,
     next: str | None,
+    input_path: str | None = None,
     parameters: dict | None = None,
     result_path: str | None = "$",
     output_path: str | None = None,
@@ -78,6 +79,8 @@ def pass_state(
     state: State = {"Type": "Pass"}
     if comment:
         state["Comment"] = comment
+    if input_path is not None:
+        state["InputPath"] = input_path
     if parameters is not None:
         state["Parameters"] = parameters
     if result_path != "$":

@@ -29,6 +29,7 @@ THRESHOLDS = {
     "duplicate_similarity": "DuplicateSimilarityThreshold",
     "compare_similarity": "CompareSimilarityThreshold",
     "max_pose": "MaxPoseDegrees",
+    "analyze_id": "AnalyzeIdDocuments",  # "true" or "false"
 }
 
 RETRY_REKOGNITION = asl.retry_on(
@@ -47,6 +48,11 @@ RETRY_SNS = asl.retry_on(
     "SNS.ThrottledException",
     "SNS.KMSThrottlingException",
     "SNS.InternalErrorException",
+)
+RETRY_TEXTRACT = asl.retry_on(
+    "Textract.ThrottlingException",
+    "Textract.ProvisionedThroughputExceededException",
+    "Textract.InternalServerError",
 )
 RETRY_STEP_FUNCTIONS = asl.retry_on(
     "StepFunctions.ExecutionLimitExceededException",

@@ -1,21 +1,33 @@
 """ID document workflow: is there a face on the uploaded ID picture?
 
 Started by the starter Lambda for ``id_document/<userid>.<ext>``. A picture without a face is a
-rejection with a reason, not a runtime error. The item keeps where the picture is, so the
-identity compare workflow can find it later.
+rejection with a reason, not a runtime error. With ``AnalyzeIdDocuments`` on, Textract reads
+the document's fields (name, date of birth, number, expiry) onto the item. The item keeps
+where the picture is, so the identity compare workflow can find it later.
 """
 
 from __future__ import annotations
 
 from . import asl
-from .common import add_failure_tail, describe_error, detect_faces, reject, update_user
+from . import id_fields as fields
+from .common import (
+    add_failure_tail,
+    describe_error,
+    detect_faces,
+    reject,
+    s3_image,
+    settings_state,
+    update_user,
+)
 
 NAME = "id_document"
 TITLE = "ID document"
 
+READ_SETTINGS = "Read settings"
 DETECT = "Detect faces on ID document"
 FACE_FOUND = "Is there a face on the ID document?"
 NO_FACE = "No face on ID document"
+UNREADABLE = "ID document fields unreadable"
 RECORD_ACCEPTED = "Record ID document accepted"
 DESCRIBE_ERROR = "Describe the error"
 RECORD_FAILURE = "Record ID document failure"
@@ -28,20 +40,26 @@ def build() -> dict:
         "eKYC: check that an uploaded ID document shows a face and record it for the user.")
     on_error = asl.catch_all(DESCRIBE_ERROR)
 
+    workflow.add(READ_SETTINGS, settings_state(fields.SETTING, next=DETECT))
     workflow.add(DETECT, detect_faces("DEFAULT", next=FACE_FOUND, catch=on_error))
     workflow.add(FACE_FOUND, asl.choice(
         [(asl.numeric("$.detection.count", "Equals", 0), NO_FACE)],
-        default=RECORD_ACCEPTED,
+        default=fields.WANTED,
     ))
+    fields.add_id_fields(workflow, document=s3_image(), unreadable=UNREADABLE,
+                         on_error=on_error, next=RECORD_ACCEPTED)
     workflow.add(RECORD_ACCEPTED, update_user(
         {
             "id_bucket": asl.ddb_string("$.bucket"),
             "id_object": asl.ddb_string("$.key"),
             "id_verify_status": {"S": "pass"},
             "id_face_count": asl.ddb_number("$.detection.count"),
+            **fields.attributes(),
         },
         remove=("id_verify_reason",), next=None, catch=on_error))
     workflow.add(NO_FACE, reject("no face", error="IdDocumentRejected", next=RECORD_FAILURE))
+    workflow.add(UNREADABLE, reject("Textract could not read the document's fields",
+                                    error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(DESCRIBE_ERROR, describe_error(error="IdDocumentError", next=RECORD_FAILURE))
     add_failure_tail(workflow, status_attribute="id_verify_status",
                      reason_attribute="id_verify_reason", flow=NAME,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, xray
+from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, textract, xray
 from awacs import logs as log_actions
 from awacs.aws import ArnLike, Policy, StringEquals
 from troposphere import (
@@ -20,6 +20,7 @@ from troposphere import (
     If,
     Join,
     Not,
+    NoValue,
     Output,
     Parameter,
     Ref,
@@ -114,6 +115,10 @@ class EkycStack:
                                             MaxValue=maximum, Description=description))
             for name, default, maximum, description in THRESHOLDS
         }
+        self.analyze_id = t.add_parameter(Parameter(
+            "AnalyzeIdDocuments", Type="String", Default="true", AllowedValues=["true", "false"],
+            Description="Read ID document fields (name, date of birth, number, expiry) with "
+                        "Amazon Textract AnalyzeID; turn off where Textract is unavailable."))
         self.notification_email = t.add_parameter(Parameter(
             "NotificationEmail", Type="String", Default="",
             AllowedPattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
@@ -126,6 +131,7 @@ class EkycStack:
             "MaxReceiveCount", Type="Number", Default="3", MinValue="1", MaxValue="1000",
             Description="Deliveries of an upload message before it goes to the dead-letter queue."))
         t.add_condition("IsExpress", Equals(Ref(self.workflow_type), "EXPRESS"))
+        t.add_condition("AnalyzesIdDocuments", Equals(Ref(self.analyze_id), "true"))
         t.add_condition("HasNotificationEmail", Not(Equals(Ref(self.notification_email), "")))
 
     # --- table, collection, topic ----------------------------------------------------------
@@ -278,6 +284,7 @@ class EkycStack:
             "CollectionId": Ref(self.collection),
             "NotificationTopicArn": self.topic_arn,
             **{name: Ref(parameter) for name, parameter in self.thresholds.items()},
+            "AnalyzeIdDocuments": Ref(self.analyze_id),
             **(extra or {}),
         }
         unknown = placeholders(definition) - values.keys()
@@ -302,13 +309,19 @@ class EkycStack:
             TracingConfiguration=sfn.TracingConfiguration(Enabled=True),
         ))
 
+    @staticmethod
+    def _analyze_id_policy() -> If:
+        return If("AnalyzesIdDocuments",
+                  policy("analyze-id", [allow_unscoped([textract.AnalyzeID])]), NoValue)
+
     def _workflow_statements(self) -> list:
         return [state_machine_logging_statement(), tracing_statement()]
 
     def _add_state_machines(self) -> None:
         t = self.t
         id_definition = id_document.build()
-        id_role = t.add_resource(service_role("IdDocumentRole", "states", [policy("id-document", [
+        id_role = t.add_resource(service_role("IdDocumentRole", "states", [
+            self._analyze_id_policy(), policy("id-document", [
             allow_unscoped([rekognition.DetectFaces]),
             allow([s3.GetObject], [self._objects(ID_PREFIX)]),
             allow([dynamodb.UpdateItem], [self.table_arn]),

@@ -25,6 +25,8 @@ from troposphere import AccountId, Sub, iam
 UNSCOPED_ACTIONS = {
     "rekognition:DetectFaces": "DetectFaces acts on an image, not on an AWS resource",
     "rekognition:CompareFaces": "CompareFaces acts on two images, not on an AWS resource",
+    "textract:AnalyzeID": "AnalyzeID acts on a document image; Textract's synchronous APIs "
+                          "support no resource-level permissions",
     "xray:PutTraceSegments": "X-Ray trace APIs support no resource-level permissions",
     "xray:PutTelemetryRecords": "X-Ray trace APIs support no resource-level permissions",
     "xray:GetSamplingRules": "X-Ray trace APIs support no resource-level permissions",

@@ -248,6 +248,16 @@ def test_a_path_through_an_index_selects_one_value(sfn):
         "said": "97.5", "all": [97.5]}
 
 
+def test_an_indefinite_path_always_selects_a_list(sfn):
+    arn = create(sfn, {"Pick": {"Type": "Pass", "Parameters": {
+        "one.$": "$.fields[?(@.type == 'FIRST_NAME')].text",
+        "none.$": "$.fields[?(@.type == 'EXPIRY')].text",
+        "all.$": "$.fields[*].text"}, "End": True}})
+    fields = [{"type": "FIRST_NAME", "text": "ALICE"}, {"type": "LAST_NAME", "text": "MARTIN"}]
+    assert output(finish(sfn, arn, {"fields": fields})) == {
+        "one": ["ALICE"], "none": [], "all": ["ALICE", "MARTIN"]}
+
+
 @pytest.mark.parametrize("path,definite", [
     ("$.a[0].b", True), ("$.a.b", True), ("$.a[0]", True), ("$.a[*].b", False),
     ("$..b", False), ("$.a[1:2]", False), ("$.a[?(@.x == 1)]", False), ("$.a[0,1]", False),

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from scripts.scenario_runner import COVERED_AS
 from statemachines.scenarios import all_scenarios
 
 from .conftest import EXTERNAL_ENGINE
@@ -24,7 +25,7 @@ def test_scenario(deployment, record_path, scenario):
         pytest.skip("Step Functions Local hands no test case to a nested execution; the "
                     "embedded engine runs the child's test case of the same name")
     run = deployment.run(scenario)
-    record_path(scenario.workflow, run.path)
+    record_path(COVERED_AS.get(scenario.workflow, scenario.workflow), run.path)
     for child in run.children:
         record_path("identity_compare", child.path)
 

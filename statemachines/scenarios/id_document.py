@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 from .. import id_document as wf
+from .. import id_fields as fields
 from . import Scenario
 from . import library as mock
 
 FAILURE_TAIL = (wf.RECORD_FAILURE, wf.NOTIFY_FAILURE, wf.FAILED)
+START = (wf.READ_SETTINGS, wf.DETECT, wf.FACE_FOUND)
+ACCEPTED = {"id_verify_status": "pass", "id_verify_reason": None, "id_face_count": 1,
+            "id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg"}
+# The same definition deployed with AnalyzeIdDocuments=false.
+WITHOUT_TEXTRACT = "id_document_without_textract"
+
+
+def unreadable(name: str, description: str, analysis, path: tuple) -> Scenario:
+    return Scenario(
+        workflow=wf.NAME, name=name, description=description, userid="alice",
+        upload="id_document", mocks={wf.DETECT: mock.ONE_GOOD_FACE, fields.ANALYZE: analysis},
+        path=START + (fields.WANTED, fields.ANALYZE) + path + (wf.UNREADABLE,) + FAILURE_TAIL,
+        status="FAILED", error="IdDocumentRejected",
+        item={"id_verify_status": "fail",
+              "id_verify_reason": "Textract could not read the document's fields"},
+        notification={"userid": "alice", "flow": wf.NAME, "status": "fail"})
+
 
 SCENARIOS = [
     Scenario(
-        workflow=wf.NAME, name="IdFaceFound", description="An ID picture with a face.",
+        workflow=wf.NAME, name="IdFaceFound",
+        description="An ID picture with a face: Textract reads its fields onto the item.",
+        userid="alice", upload="id_document",
+        mocks={wf.DETECT: mock.ONE_GOOD_FACE, fields.ANALYZE: mock.ID_READ},
+        path=START + (fields.WANTED, fields.ANALYZE, fields.READ, fields.KEEP,
+                      wf.RECORD_ACCEPTED),
+        item={**ACCEPTED, **mock.ID_FIELDS_ITEM}),
+    Scenario(
+        workflow=WITHOUT_TEXTRACT, name="IdFaceFoundNoTextract",
+        description="With AnalyzeIdDocuments=false the fields are left empty, Textract unused.",
         userid="alice", upload="id_document", mocks={wf.DETECT: mock.ONE_GOOD_FACE},
-        path=(wf.DETECT, wf.FACE_FOUND, wf.RECORD_ACCEPTED),
-        item={"id_verify_status": "pass", "id_verify_reason": None, "id_face_count": 1,
-              "id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg"}),
+        path=START + (fields.WANTED, fields.SKIP, wf.RECORD_ACCEPTED),
+        item={**ACCEPTED, **mock.NO_ID_FIELDS_ITEM}),
+    unreadable("IdNotADocument", "Textract does not take the picture for an ID document.",
+               mock.ID_UNSUPPORTED, ()),
+    unreadable("IdFieldsMissing", "Textract answers without the fields we keep.",
+               mock.ID_NO_FIELDS, (fields.READ,)),
     Scenario(
         workflow=wf.NAME, name="IdNoFace", description="An ID picture without a face.",
         userid="alice", upload="id_document", mocks={wf.DETECT: mock.NO_FACE},
-        path=(wf.DETECT, wf.FACE_FOUND, wf.NO_FACE) + FAILURE_TAIL,
+        path=START + (wf.NO_FACE,) + FAILURE_TAIL,
         status="FAILED", error="IdDocumentRejected",
         item={"id_verify_status": "fail", "id_verify_reason": "no face"},
         notification={"userid": "alice", "flow": wf.NAME, "status": "fail",
@@ -27,7 +57,7 @@ SCENARIOS = [
         workflow=wf.NAME, name="IdRekognitionDenied",
         description="Rekognition refuses the call: status error, one message.",
         userid="alice", upload="id_document", mocks={wf.DETECT: mock.DETECT_DENIED},
-        path=(wf.DETECT, wf.DESCRIBE_ERROR) + FAILURE_TAIL,
+        path=(wf.READ_SETTINGS, wf.DETECT, wf.DESCRIBE_ERROR) + FAILURE_TAIL,
         status="FAILED", error="IdDocumentError",
         item={"id_verify_status": "error",
               "id_verify_reason": "Rekognition.AccessDeniedException: User is not authorized "

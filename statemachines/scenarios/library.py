@@ -52,3 +52,15 @@ CONDITION_FAILED = throws("UpdateItemConditionFailed", "DynamoDB.ConditionalChec
 BAD_IMAGE_FORMAT = ("Rekognition.InvalidImageFormatException",
                     "Request has invalid image format")
 DETECT_BAD_FORMAT = throws("DetectFacesBadFormat", *BAD_IMAGE_FORMAT)
+
+ID_FIELDS = {"FIRST_NAME": "ALICE", "LAST_NAME": "MARTIN", "MIDDLE_NAME": "",
+             "DATE_OF_BIRTH": "12 MAR 1990", "DOCUMENT_NUMBER": "X4RTBPFW4",
+             "EXPIRATION_DATE": "01 JAN 2031", "ADDRESS": ""}
+ID_READ = returns("AnalyzeIdRead", rk.analyze_id(ID_FIELDS))
+ID_NO_FIELDS = returns("AnalyzeIdNoFields", rk.analyze_id({"ADDRESS": ""}))
+ID_UNSUPPORTED = throws("AnalyzeIdUnsupported", "Textract.UnsupportedDocumentException",
+                        "The document is not a supported identity document")
+ID_FIELDS_ITEM = {"id_first_name": "ALICE", "id_last_name": "MARTIN",
+                  "id_date_of_birth": "12 MAR 1990", "id_document_number": "X4RTBPFW4",
+                  "id_expiry": "01 JAN 2031"}
+NO_ID_FIELDS_ITEM = dict.fromkeys(ID_FIELDS_ITEM, "")
