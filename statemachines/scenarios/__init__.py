@@ -110,6 +110,16 @@ def mock_config(scenarios: list[Scenario]) -> dict:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import id_document, identity_verification, register
+    from . import (
+        authenticate,
+        compare_faces,
+        id_document,
+        identity_verification,
+        register,
+        register_idcard,
+        update_face,
+    )
     return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
-            *identity_verification.EXPRESS_SCENARIOS, *register.SCENARIOS]
+            *identity_verification.EXPRESS_SCENARIOS, *register.SCENARIOS,
+            *register_idcard.SCENARIOS, *authenticate.SCENARIOS, *update_face.SCENARIOS,
+            *compare_faces.SCENARIOS]

@@ -33,3 +33,32 @@ def api_scenario(workflow: str, name: str, description: str, *, request: dict[st
 
 
 FAILURE_TAIL = (api_common.ANSWER_FAILURE, api_common.REFUSED)
+
+
+def gate_refusals(workflow: str, *, before: tuple[str, ...], request: dict,
+                  seed_item: dict | None = None, item: dict | None = None) -> list[Scenario]:
+    """One refusal per way the quality gate turns a selfie down; ``before``: the states
+    entered before the gate."""
+    from .. import quality_gate as gate
+    from . import library as mock
+
+    start = before + (gate.DETECT, gate.COUNT_FACES)
+    cases = [
+        ("NoFace", mock.NO_FACE, (gate.NO_FACE,), "no face"),
+        ("TwoFaces", mock.TWO_FACES, (gate.SEVERAL_FACES,), "2 faces"),
+        ("LowConfidence", mock.LOW_CONFIDENCE, (gate.QUALITY, gate.LOW_CONFIDENCE),
+         "face confidence 97.5 < 99"),
+        ("Sunglasses", mock.SUNGLASSES, (gate.QUALITY, gate.SUNGLASSES), "sunglasses"),
+        ("EyesClosed", mock.EYES_CLOSED, (gate.QUALITY, gate.EYES_CLOSED), "eyes closed"),
+        ("HeadTurned", mock.HEAD_TURNED, (gate.QUALITY, gate.POSE),
+         "head pose yaw 52.5 pitch 5.1 beyond 45 degrees"),
+    ]
+    answer_userid = {"userid": request["userid"]} if "userid" in request else {}
+    return [
+        api_scenario(workflow, name, f"The quality gate turns the selfie down: {reason}.",
+                     request=request, mocks={gate.DETECT: detected},
+                     path=start + states + FAILURE_TAIL, error="FaceRejected",
+                     answer={"status": "FaceRejected", "reason": reason, **answer_userid},
+                     seed_item=seed_item, item=item)
+        for name, detected, states, reason in cases
+    ]

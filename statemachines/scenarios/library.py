@@ -64,3 +64,19 @@ ID_FIELDS_ITEM = {"id_first_name": "ALICE", "id_last_name": "MARTIN",
                   "id_date_of_birth": "12 MAR 1990", "id_document_number": "X4RTBPFW4",
                   "id_expiry": "01 JAN 2031"}
 NO_ID_FIELDS_ITEM = dict.fromkeys(ID_FIELDS_ITEM, "")
+
+COMPARE_BAD_FORMAT = throws("CompareFacesBadFormat", *BAD_IMAGE_FORMAT)
+STORED_SELFIE_GONE = throws("CompareFacesStoredSelfieGone",
+                            "Rekognition.InvalidS3ObjectException",
+                            "Unable to get object metadata from S3. Check object key, region "
+                            "and/or access permissions.")
+REGISTERED_FACE_ID = "5e0c1b7a-9d2f-4c1e-8a3b-7f6e5d4c3b2a"
+USERS_FACE_FOUND = returns("SearchFacesUsersFace", rk.search_faces_by_image(
+    (99.1, REGISTERED_FACE_ID, "dave")))
+SOMEONE_ELSE_FOUND = DUPLICATE
+NEW_FACE_ID = "9a8b7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"
+NEW_FACE_INDEXED = returns("IndexFacesNewFace", rk.index_faces(NEW_FACE_ID, "dave"))
+OLD_FACE_DELETED = returns("DeleteFacesOldFace", {"DeletedFaces": [REGISTERED_FACE_ID],
+                                                  "UnsuccessfulFaceDeletions": []})
+DELETE_DENIED = throws("DeleteFacesAccessDenied", "Rekognition.AccessDeniedException",
+                       "User is not authorized to perform: rekognition:DeleteFaces")

@@ -1,0 +1,103 @@
+"""Scenarios of ``POST /register-idcard``."""
+
+from __future__ import annotations
+
+from .. import api_common as api
+from .. import id_fields as fields
+from .. import quality_gate as gate
+from .. import register_idcard as wf
+from .. import registration as reg
+from . import library as mock
+from .api import (
+    FAILURE_TAIL,
+    INLINE_ID_CARD,
+    INLINE_SELFIE,
+    api_scenario,
+    gate_refusals,
+    s3_image,
+)
+
+USER = "frank"
+REQUEST = {"userid": USER, "selfie": INLINE_SELFIE, "idcard": INLINE_ID_CARD}
+BEFORE_GATE = (wf.READ_THRESHOLDS, reg.GET_USER, reg.USER_KNOWN)
+COMPARED = BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.QUALITY, wf.COMPARE, wf.SIMILAR)
+NEW_FACE = COMPARED + (reg.SEARCH, reg.FACE_KNOWN, fields.WANTED)
+READ = (fields.ANALYZE, fields.READ, fields.KEEP)
+INDEXED = (reg.INDEX, reg.INDEXED, reg.WHERE_STORED)
+PASSED = {gate.DETECT: mock.ONE_GOOD_FACE, wf.COMPARE: mock.SIMILAR,
+          reg.SEARCH: mock.NO_DUPLICATE, fields.ANALYZE: mock.ID_READ,
+          reg.INDEX: mock.INDEXED}
+NOT_REGISTERED = {"rek_faceid": None}
+WITHOUT_TEXTRACT = "register_idcard_without_textract"
+
+
+def refused(name: str, description: str, error: str, *, mocks: dict, path: tuple,
+            reason: str | None = None, **extra):
+    answer = {"status": error, "userid": USER, **({"reason": reason} if reason else {})}
+    return api_scenario(wf.NAME, name, description, request=REQUEST, mocks=mocks,
+                        path=path + FAILURE_TAIL, error=error, answer=answer,
+                        **{"item": NOT_REGISTERED, **extra})
+
+
+SCENARIOS = [
+    api_scenario(
+        wf.NAME, "Registered", "Selfie and ID match, the face is new, Textract reads the "
+        "fields: indexed and recorded with them.", request=REQUEST, mocks=PASSED,
+        path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, wf.ANSWER),
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "similarity": 98.25,
+              "registered_via": wf.ROUTE, **mock.ID_FIELDS_ITEM},
+        answer={"status": "Registered", "userid": USER, "face_id": mock.INDEXED_FACE_ID,
+                "similarity": 98.25, "id_fields": {
+                    "first_name": "ALICE", "last_name": "MARTIN",
+                    "date_of_birth": "12 MAR 1990", "document_number": "X4RTBPFW4",
+                    "expiry": "01 JAN 2031"}}),
+    api_scenario(
+        WITHOUT_TEXTRACT, "RegisteredWithoutTextract", "AnalyzeIdDocuments=false and the "
+        "selfie in S3: no fields, the selfie's place recorded.",
+        request={**REQUEST, "selfie": s3_image("api/frank-selfie.jpg")}, mocks=PASSED,
+        path=NEW_FACE + (fields.SKIP,) + INDEXED + (reg.STORED_IN_S3, wf.RECORD, wf.ANSWER),
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "selfie_object": "api/frank-selfie.jpg",
+              **mock.NO_ID_FIELDS_ITEM},
+        answer={"status": "Registered", "face_id": mock.INDEXED_FACE_ID}),
+    refused("NotTheIdOwner", "The selfie scores 42.5 against the ID photo.",
+            "IdDocumentMismatch", reason="similarity 42.5 < 80",
+            mocks={**PASSED, wf.COMPARE: mock.NOT_SIMILAR}, path=COMPARED + (wf.NOT_SIMILAR,)),
+    refused("NoFaceMatchedOnId", "CompareFaces scores no face on the ID photo.",
+            "IdDocumentMismatch", reason="no face on the ID document to compare with",
+            mocks={**PASSED, wf.COMPARE: mock.NO_MATCHES},
+            path=COMPARED + (wf.NOTHING_MATCHED,)),
+    refused("NoComparableFace", "CompareFaces finds no face in the ID image.",
+            "IdDocumentMismatch", reason="no comparable face on the ID document",
+            mocks={**PASSED, wf.COMPARE: mock.NO_COMPARABLE_FACE},
+            path=COMPARED[:-1] + (wf.NO_COMPARABLE_FACE,)),
+    refused("DuplicateFace", "The face is registered under another user id.",
+            "DuplicateFace", mocks={**PASSED, reg.SEARCH: mock.DUPLICATE},
+            path=COMPARED + (reg.SEARCH, reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("NotAnIdDocument", "Textract does not take the image for an ID document.",
+            "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_UNSUPPORTED},
+            path=NEW_FACE + (fields.ANALYZE, wf.UNREADABLE)),
+    refused("IdFieldsMissing", "Textract answers without the fields we keep.",
+            "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_NO_FIELDS},
+            path=NEW_FACE + (fields.ANALYZE, fields.READ, wf.UNREADABLE)),
+    refused("AlreadyRegistered", "The user id already has a face.", "AlreadyRegistered",
+            mocks={}, path=BEFORE_GATE + (reg.ALREADY_REGISTERED,),
+            seed_item={"rek_faceid": mock.REGISTERED_FACE_ID},
+            item={"rek_faceid": mock.REGISTERED_FACE_ID}),
+    refused("FaceNotIndexed", "IndexFaces indexes nothing.", "FaceRejected",
+            reason="face could not be indexed", mocks={**PASSED, reg.INDEX: mock.NOT_INDEXED},
+            path=NEW_FACE + READ + (reg.INDEX, reg.INDEXED, reg.NOT_INDEXED)),
+    refused("RegisteredMeanwhile", "Another request registered the user id first.",
+            "AlreadyRegistered", mocks={**PASSED, wf.RECORD: mock.CONDITION_FAILED,
+                                        reg.UNDO_INDEX: mock.FACE_DELETED},
+            path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, reg.UNDO_INDEX,
+                                              reg.WHY_NOT_RECORDED, reg.ALREADY_REGISTERED)),
+    refused("RecordFails", "The record cannot be written: the face is removed again.",
+            "ServiceError", mocks={**PASSED, wf.RECORD: mock.RECORD_REFUSED,
+                                   reg.UNDO_INDEX: mock.FACE_DELETED},
+            path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, reg.UNDO_INDEX,
+                                              reg.WHY_NOT_RECORDED, api.DESCRIBE_ERROR)),
+    refused("NotAnImage", "Rekognition cannot read the selfie.", "InvalidImage",
+            mocks={gate.DETECT: mock.DETECT_BAD_FORMAT},
+            path=BEFORE_GATE + (gate.DETECT, api.INVALID_IMAGE)),
+    *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, item=NOT_REGISTERED),
+]
