@@ -70,6 +70,10 @@ class Outcome:
                                  else "identity_verify_reason", ""))
 
 
+# moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
+LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
+
+
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
     from scripts.ekyc import ID_DOCUMENT, SELFIE
@@ -134,7 +138,7 @@ def main() -> int:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         print(f"embedded engine at {engine.endpoint_url}; deploying {TEMPLATE.name}")
         session = boto3.session.Session()
-        Stack(session, STACK, poll_seconds=0.05).deploy(TEMPLATE.read_text(), {})
+        Stack(session, STACK, poll_seconds=0.05).deploy(TEMPLATE.read_text(), LOCAL_PARAMETERS)
         client = Client(session, STACK, out=lambda _: None)
         sqs = session.client("sqs")
         notifications = sqs.create_queue(QueueName="ekyc-demo-notifications")["QueueUrl"]

@@ -60,19 +60,25 @@ any other version rather than patching blindly.
 17. moto's CloudFormation dropped every property whose value is JSON ``null``, meant for
     ``AWS::NoValue``; inside a state machine ``Definition`` that turned ``"ResultPath": null``
     (discard the result) into the default (replace the input with it). Literal nulls are kept;
-    what resolves to nothing (``AWS::NoValue``) is still dropped.
+    what resolves to nothing (``AWS::NoValue``) is still dropped, from lists too (moto left a
+    ``None`` element there, e.g. a role's policy turned off by a condition).
 18. ``States.ALL`` catches or retries everything but ``States.Runtime`` and
     ``States.DataLimitExceeded``, which end the execution on AWS; moto let ``States.ALL``
     catch them, which hid mistakes a deployment would show.
 19. A mocked ``Throw`` on an optimized DynamoDB task keeps the error and cause the test case
     names; moto renamed every such failure ``DynamoDB.AmazonDynamoDBException`` with an empty
     cause, so a Catch on ``DynamoDB.ConditionalCheckFailedException`` could not be tested.
+20. A blob parameter of an ``aws-sdk`` task (Rekognition's ``Image.Bytes``, Textract's
+    ``Document.Bytes``) is base64 text in ASL, as in the JSON the AWS SDKs send. moto handed the
+    text to boto3, which encoded it once more, so the service received base64 of base64. The
+    text is decoded into the bytes boto3 expects.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
 import functools
 import json
@@ -126,6 +132,7 @@ def install() -> None:
         _keep_json_nulls_in_templates()
         _leave_terminal_errors_uncaught()
         _keep_mocked_dynamodb_errors()
+        _decode_blob_parameters()
         _installed = True
 
 
@@ -800,6 +807,14 @@ def _keep_json_nulls_in_templates() -> None:
     def clean_keeping_nulls(resource_json, resources_map):
         intrinsic = isinstance(resource_json, dict) and any(
             key == "Ref" or key.startswith("Fn::") for key in resource_json)
+        if isinstance(resource_json, list):
+            cleaned_list = []
+            for value in resource_json:
+                result = clean_keeping_nulls(value, resources_map)
+                if result is None and value is not None:  # AWS::NoValue: no element at all
+                    continue
+                cleaned_list.append(result)
+            return cleaned_list
         if not isinstance(resource_json, dict) or intrinsic:
             return clean(resource_json, resources_map)
         cleaned = {}
@@ -858,3 +873,41 @@ def _keep_mocked_dynamodb_errors() -> None:
         return from_error(self, env, ex)
 
     task_class._from_error = from_error_keeping_failure_events
+
+
+# --- 20. blob parameters of aws-sdk tasks ------------------------------------------------------
+
+def decode_blobs(value: Any, shape) -> Any:
+    """``value`` with each base64 text in a blob member of ``shape`` decoded to bytes."""
+    if shape is None:
+        return value
+    if shape.type_name == "blob" and isinstance(value, str):
+        return base64.b64decode(value)
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                value[name] = decode_blobs(value[name], member)
+    elif shape.type_name == "list" and isinstance(value, list):
+        value[:] = [decode_blobs(item, shape.member) for item in value]
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for key in value:
+            value[key] = decode_blobs(value[key], shape.value)
+    return value
+
+
+def _decode_blob_parameters() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk,
+    )
+
+    task_class = state_task_service_aws_sdk.StateTaskServiceAwsSdk
+    normalise = task_class._normalise_parameters
+
+    def normalise_and_decode(self, parameters, boto_service_name=None,
+                             service_action_name=None):
+        normalise(self, parameters, boto_service_name, service_action_name)
+        service = self._get_boto_service_name(boto_service_name)
+        operation = _operation_model(service, self._get_boto_service_action(service_action_name))
+        decode_blobs(parameters, operation.input_shape)
+
+    task_class._normalise_parameters = normalise_and_decode

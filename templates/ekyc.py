@@ -7,6 +7,7 @@ matching workflow. Every threshold is a parameter, every name and ARN a user nee
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -32,6 +33,9 @@ from troposphere import (
     awslambda,
     logs,
 )
+from troposphere import (
+    apigateway as apigw,
+)
 from troposphere import dynamodb as ddb
 from troposphere import rekognition as rek
 from troposphere import s3 as s3r
@@ -41,8 +45,15 @@ from troposphere import stepfunctions as sfn
 from troposphere.iam import Role
 
 from lambdas.inline import inline_source
-from statemachines import id_document, identity_compare, identity_verification
+from statemachines import (
+    API_WORKFLOWS,
+    api_common,
+    id_document,
+    identity_compare,
+    identity_verification,
+)
 
+from . import api
 from .policies import (
     allow,
     allow_unscoped,
@@ -100,6 +111,8 @@ class EkycStack:
         self._add_bucket()
         self._add_state_machines()
         self._add_starter()
+        self._add_api_workflows()
+        self._add_api()
         self._add_outputs()
 
     # --- parameters ------------------------------------------------------------------------
@@ -293,11 +306,11 @@ class EkycStack:
         return {name: values[name] for name in sorted(placeholders(definition))}
 
     def _state_machine(self, title: str, log_suffix: str, role: Role, definition,
-                       substitutions: dict) -> sfn.StateMachine:
+                       substitutions: dict, kind=None) -> sfn.StateMachine:
         log_group = self._log_group(f"{title}LogGroup", log_suffix)
         return self.t.add_resource(sfn.StateMachine(
             title,
-            StateMachineType=Ref(self.workflow_type),
+            StateMachineType=kind or Ref(self.workflow_type),
             RoleArn=GetAtt(role, "Arn"),
             Definition=definition,
             DefinitionSubstitutions=substitutions,
@@ -437,6 +450,127 @@ class EkycStack:
                                       "through its RedrivePolicy."),
             ))
 
+    # --- synchronous API ---------------------------------------------------------------------
+    def _api_statements(self, workflow: str) -> list:
+        """What each API workflow may do, and nothing more."""
+        api_images = self._objects(api.API_OBJECT_PREFIX)
+        search = [rekognition.SearchFacesByImage]
+        register = [rekognition.SearchFacesByImage, rekognition.IndexFaces,
+                    rekognition.DeleteFaces]
+        needs = {
+            "register": ([rekognition.DetectFaces], register, [api_images],
+                         [dynamodb.GetItem, dynamodb.UpdateItem]),
+            "register_idcard": ([rekognition.DetectFaces, rekognition.CompareFaces], register,
+                                [api_images], [dynamodb.GetItem, dynamodb.UpdateItem]),
+            "authenticate": ([rekognition.DetectFaces, rekognition.CompareFaces], search,
+                             [api_images, self._objects(SELFIE_PREFIX)], [dynamodb.GetItem]),
+            "update_face": ([rekognition.DetectFaces, rekognition.CompareFaces], register,
+                            [api_images, self._objects(SELFIE_PREFIX)],
+                            [dynamodb.GetItem, dynamodb.UpdateItem]),
+            "compare_faces": ([rekognition.CompareFaces], [], [api_images], []),
+        }
+        unscoped, on_collection, objects, on_table = needs[workflow]
+        statements = [allow_unscoped(unscoped), allow([s3.GetObject], objects)]
+        if on_collection:
+            statements.append(allow(on_collection, [self.collection_arn]))
+        if on_table:
+            statements.append(allow(on_table, [self.table_arn]))
+        return statements + self._workflow_statements()
+
+    def _add_api_workflows(self) -> None:
+        """The API's Express workflows, one per route."""
+        self.api_state_machines: dict[str, sfn.StateMachine] = {}
+        for route, module in API_WORKFLOWS.items():
+            title = "".join(part.title() for part in module.NAME.split("_"))
+            suffix = module.NAME.replace("_", "-")
+            policies = [policy(f"api-{suffix}", self._api_statements(module.NAME))]
+            if module.NAME == "register_idcard":
+                policies.insert(0, self._analyze_id_policy())
+            role = self.t.add_resource(service_role(f"{title}Role", "states", policies))
+            definition = module.build()
+            self.api_state_machines[route] = self._state_machine(
+                f"{title}StateMachine", f"api-{suffix}", role, definition,
+                self._substitutions(definition), kind="EXPRESS")
+
+    def _add_api(self) -> None:
+        t = self.t
+        self.api = t.add_resource(apigw.RestApi(
+            "EkycApi",
+            Name=Sub("${AWS::StackName}-api"),
+            Description="eKYC synchronous API: register, register-idcard, auth, update, "
+                        "compare. IAM-authorised (SigV4); no CORS.",
+            EndpointConfiguration=apigw.EndpointConfiguration(Types=["REGIONAL"]),
+            MinimumCompressionSize=1024,
+        ))
+        role = t.add_resource(service_role("ApiRole", "apigateway", [policy("api", [
+            allow([states.StartSyncExecution],
+                  [Ref(machine) for machine in self.api_state_machines.values()]),
+        ])]))
+        validator = t.add_resource(apigw.RequestValidator(
+            "ApiBodyValidator", RestApiId=Ref(self.api), ValidateRequestBody=True,
+            ValidateRequestParameters=False, Name="body"))
+        methods = []
+        for route, machine in self.api_state_machines.items():
+            model_name, schema = api.MODELS[route]
+            model = t.add_resource(apigw.Model(
+                model_name, RestApiId=Ref(self.api), Name=model_name,
+                ContentType="application/json", Schema=schema))
+            resource = t.add_resource(apigw.Resource(
+                f"{model_name.removesuffix('Request')}Resource", RestApiId=Ref(self.api),
+                ParentId=GetAtt(self.api, "RootResourceId"), PathPart=route.lstrip("/")))
+            methods.append(t.add_resource(apigw.Method(
+                f"{model_name.removesuffix('Request')}Method",
+                RestApiId=Ref(self.api),
+                ResourceId=Ref(resource),
+                HttpMethod="POST",
+                AuthorizationType="AWS_IAM",
+                RequestValidatorId=Ref(validator),
+                RequestModels={"application/json": Ref(model)},
+                Integration=apigw.Integration(
+                    Type="AWS",
+                    IntegrationHttpMethod="POST",
+                    Uri=Sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:states:"
+                            "action/StartSyncExecution"),
+                    Credentials=GetAtt(role, "Arn"),
+                    PassthroughBehavior="NEVER",
+                    RequestTemplates={"application/json": Sub(
+                        api.request_template("${Arn}"), Arn=Ref(machine))},
+                    IntegrationResponses=[
+                        apigw.IntegrationResponse(
+                            StatusCode="200",
+                            ResponseTemplates={"application/json": api.response_template()}),
+                        # StartSyncExecution itself refused (throttled, input too large...).
+                        apigw.IntegrationResponse(
+                            StatusCode=str(api_common.DEFAULT_ERROR_STATUS),
+                            SelectionPattern="[45]\\d{2}",
+                            ResponseTemplates={"application/json": json.dumps({
+                                "status": "ServiceError",
+                                "reason": "$util.escapeJavaScript($input.path('$.message'))",
+                            })}),
+                    ],
+                ),
+                MethodResponses=[apigw.MethodResponse(StatusCode=str(status))
+                                 for status in api.HTTP_STATUSES],
+            )))
+        for response_type, (status, body) in api.gateway_responses().items():
+            t.add_resource(apigw.GatewayResponse(
+                "".join(word.title() for word in response_type.split("_")) + "Response",
+                RestApiId=Ref(self.api), ResponseType=response_type, StatusCode=str(status),
+                ResponseTemplates={"application/json": body}))
+        deployment = t.add_resource(apigw.Deployment(
+            "ApiDeployment", RestApiId=Ref(self.api), DependsOn=[m.title for m in methods]))
+        self.api_stage = t.add_resource(apigw.Stage(
+            "ApiStage", RestApiId=Ref(self.api), DeploymentId=Ref(deployment), StageName="v1",
+            TracingEnabled=True,
+            Metadata=waive(ES2000="Access logging needs the account-wide API Gateway "
+                                  "CloudWatch role (AWS::ApiGateway::Account), which one stack "
+                                  "should not change; requests are traced with X-Ray and every "
+                                  "execution is logged by its state machine."),
+            MethodSettings=[apigw.MethodSetting(
+                HttpMethod="*", ResourcePath="/*", ThrottlingBurstLimit=50,
+                ThrottlingRateLimit=25)],
+        ))
+
     # --- outputs ---------------------------------------------------------------------------
     def _add_outputs(self) -> None:
         outputs = {
@@ -451,7 +585,14 @@ class EkycStack:
             "IdentityCompareStateMachineArn": (Ref(self.compare_state_machine),
                                                "Nested selfie-vs-ID compare workflow"),
             "StarterFunctionName": (Ref(self.starter), "Starter Lambda"),
+            "ApiUrl": (Sub("https://${EkycApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
+                           "${ApiStage}"), "Synchronous API (IAM-signed requests)"),
+            "ApiObjectPrefix": (api.API_OBJECT_PREFIX, "Bucket prefix for images the API "
+                                "reads as S3 objects"),
         }
+        for route, machine in self.api_state_machines.items():
+            name = "".join(part.title() for part in route.strip("/").split("-"))
+            outputs[f"{name}StateMachineArn"] = (Ref(machine), f"Workflow behind POST {route}")
         for name, queue in self.queues.items():
             outputs[f"{name}QueueUrl"] = (Ref(queue), f"Queue of {name} upload events")
         for name, queue in self.dead_letter_queues.items():

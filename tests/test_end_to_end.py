@@ -29,7 +29,7 @@ def story(endpoint_url, tmp_path_factory):
         session = boto3.session.Session(region_name="us-east-1")
         name = f"e2e-{uuid.uuid4().hex[:6]}"
         Stack(session, name, out=lambda _: None, poll_seconds=0.02).deploy(
-            demo.TEMPLATE.read_text(), {})
+            demo.TEMPLATE.read_text(), demo.LOCAL_PARAMETERS)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]

@@ -60,6 +60,8 @@ def iam_statements(document) -> list[dict]:
     """Statements of a policy document, following Fn::If branches."""
     if isinstance(document, dict) and "Fn::If" in document:
         return [s for branch in document["Fn::If"][1:] for s in iam_statements(branch)]
+    if document == {"Ref": "AWS::NoValue"}:
+        return []
     if isinstance(document, dict) and "PolicyDocument" in document:
         return iam_statements(document["PolicyDocument"])
     statements = document["Statement"]
@@ -151,7 +153,10 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
                 operators = [k for k in comparison if k.startswith("Numeric")]
                 if operators and re.search(r"Confidence|Similarity|Pose", comparison["Variable"]):
                     assert all(k.endswith("Path") for k in operators), (name,)
-                    assert all(comparison[k].startswith("$.settings.") for k in operators)
+                    # /compare's caller may choose the threshold; its default is a setting.
+                    source = "$.options." if filename == "compare_faces.asl.json" \
+                        else "$.settings."
+                    assert all(comparison[k].startswith(source) for k in operators)
                     checked += 1
     assert checked > 0 or filename == "id_document.asl.json"
 
@@ -293,6 +298,32 @@ def test_each_workflow_role_reads_only_its_prefixes():
     assert allowed("IdentityCompareRole")["s3:GetObject"] == [objects("selfie/"),
                                                              objects("id_document/")]
     assert "s3:GetObject" not in allowed("StarterRole")
+    for role in ("RegisterRole", "RegisterIdcardRole", "CompareFacesRole"):
+        assert allowed(role)["s3:GetObject"] == [objects("api/")]
+    for role in ("AuthenticateRole", "UpdateFaceRole"):
+        assert allowed(role)["s3:GetObject"] == [objects("api/"), objects("selfie/")]
+
+
+def test_api_routes_are_iam_authorised_service_integrations_without_lambda():
+    methods = [r["Properties"] for r in RESOURCES.values()
+               if r["Type"] == "AWS::ApiGateway::Method"]
+    assert len(methods) == 5
+    for method in methods:
+        assert (method["HttpMethod"], method["AuthorizationType"]) == ("POST", "AWS_IAM")
+        integration = method["Integration"]
+        assert integration["Type"] == "AWS"
+        assert integration["Uri"]["Fn::Sub"].endswith(":states:action/StartSyncExecution")
+        assert integration["PassthroughBehavior"] == "NEVER"
+        assert "RequestValidatorId" in method and "application/json" in method["RequestModels"]
+    assert allowed("ApiRole") == {"states:StartSyncExecution": [
+        {"Ref": f"{name}StateMachine"} for name in
+        ("Register", "RegisterIdcard", "Authenticate", "UpdateFace", "CompareFaces")]}
+    api_machines = [r["Properties"] for t, r in RESOURCES.items()
+                    if r["Type"] == "AWS::StepFunctions::StateMachine"
+                    and t.removesuffix("StateMachine") in
+                    ("Register", "RegisterIdcard", "Authenticate", "UpdateFace", "CompareFaces")]
+    assert [m["StateMachineType"] for m in api_machines] == ["EXPRESS"] * 5
+    assert "Access-Control-Allow-Origin" not in json.dumps(TEMPLATE)
 
 
 def test_nested_sync_execution_permissions():
@@ -387,7 +418,8 @@ def test_state_machines_are_traced_logged_and_typed_by_parameter():
 
 def test_log_groups_have_retention():
     groups = [r for r in RESOURCES.values() if r["Type"] == "AWS::Logs::LogGroup"]
-    assert len(groups) == 4
+    machines = [r for r in RESOURCES.values() if r["Type"] == "AWS::StepFunctions::StateMachine"]
+    assert len(groups) == len(machines) + 1  # and the starter's
     assert all(g["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"} for g in groups)
 
 

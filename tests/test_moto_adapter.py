@@ -540,6 +540,24 @@ def test_result_path_null_survives_cloudformation(endpoint_url, sfn):
     assert output(finish(sfn, arn, {"kept": 1})) == {"kept": 1}
 
 
+def test_no_value_in_a_list_leaves_no_element(endpoint_url):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"novalue-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({
+        "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+        "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
+            "Policies": [
+                {"Fn::If": ["Never", {"PolicyName": "off", "PolicyDocument": {}},
+                            {"Ref": "AWS::NoValue"}]},
+                {"PolicyName": "on", "PolicyDocument": {"Version": "2012-10-17",
+                                                        "Statement": []}}]}}},
+        "Outputs": {"Role": {"Value": {"Ref": "Role"}}}}))
+    role = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
+    iam = boto3.client("iam", endpoint_url=endpoint_url)
+    assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["on"]
+
+
 
 # --- 18. terminal errors -------------------------------------------------------------------------
 
@@ -578,3 +596,18 @@ def test_a_mocked_dynamodb_error_keeps_its_name_and_cause(sfn, tmp_path, monkeyp
     assert output(finish(sfn, f"{arn}#Conflict")) == {"caught": {
         "Error": "DynamoDB.ConditionalCheckFailedException",
         "Cause": "The conditional request failed"}}
+
+
+# --- 20. blob parameters of aws-sdk tasks -------------------------------------------------------
+
+def test_base64_blob_parameters_reach_the_service_as_bytes():
+    operation = moto_adapter._operation_model("rekognition", "compare_faces")
+    parameters = {"SourceImage": {"Bytes": "aGVsbG8="}, "TargetImage": {"S3Object": {
+        "Bucket": "b", "Name": "k"}}, "SimilarityThreshold": 0}
+    moto_adapter.decode_blobs(parameters, operation.input_shape)
+    assert parameters["SourceImage"] == {"Bytes": b"hello"}
+    assert parameters["TargetImage"] == {"S3Object": {"Bucket": "b", "Name": "k"}}
+    textract = moto_adapter._operation_model("textract", "analyze_id")
+    pages = {"DocumentPages": [{"Bytes": "aGk="}]}
+    assert moto_adapter.decode_blobs(pages, textract.input_shape) == {
+        "DocumentPages": [{"Bytes": b"hi"}]}

@@ -1,0 +1,77 @@
+"""Calls to the synchronous API, signed with SigV4 as its IAM authorisation requires.
+
+Images are sent the way the API takes them: inline (``{"Bytes": base64}``) when they fit in
+``MAX_INLINE_IMAGE_CHARS``, otherwise uploaded to the bucket under ``api/`` first and named as
+``{"S3Object": ...}``. Each call answers (HTTP status, JSON body).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from pathlib import Path
+
+import boto3
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+
+from templates import api
+
+
+class ApiClient:
+    def __init__(self, session: boto3.session.Session, url: str, bucket: str,
+                 timeout: float = 60):
+        self.session, self.url, self.bucket = session, url.rstrip("/"), bucket
+        self.s3 = session.client("s3")
+        self.timeout = timeout
+
+    def image(self, data: bytes, extension: str = "jpg") -> dict:
+        encoded = base64.b64encode(data).decode()
+        if len(encoded) <= api.MAX_INLINE_IMAGE_CHARS:
+            return {"Bytes": encoded}
+        key = f"{api.API_OBJECT_PREFIX}{uuid.uuid4().hex}.{extension}"
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+        return {"S3Object": {"Bucket": self.bucket, "Name": key}}
+
+    def post(self, route: str, body: dict) -> tuple[int, dict]:
+        payload = json.dumps(body).encode()
+        request = AWSRequest(method="POST", url=self.url + route, data=payload,
+                             headers={"Content-Type": "application/json"})
+        credentials = self.session.get_credentials()
+        if credentials is not None:
+            SigV4Auth(credentials, "execute-api", self.session.region_name or "us-east-1") \
+                .add_auth(request)
+        response = requests.post(self.url + route, data=payload, headers=dict(request.headers),
+                                 timeout=self.timeout)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, {"status": "InvalidResponse", "reason": response.text}
+
+    def register(self, userid: str, selfie: bytes) -> tuple[int, dict]:
+        return self.post("/register", {"userid": userid, "selfie": self.image(selfie)})
+
+    def register_idcard(self, userid: str, selfie: bytes, idcard: bytes) -> tuple[int, dict]:
+        return self.post("/register-idcard", {"userid": userid, "selfie": self.image(selfie),
+                                              "idcard": self.image(idcard)})
+
+    def auth(self, userid: str, selfie: bytes) -> tuple[int, dict]:
+        return self.post("/auth", {"userid": userid, "selfie": self.image(selfie)})
+
+    def update(self, userid: str, selfie: bytes) -> tuple[int, dict]:
+        return self.post("/update", {"userid": userid, "selfie": self.image(selfie)})
+
+    def compare(self, selfie: bytes, idcard: bytes, *, threshold: float | None = None,
+                quality_filter: str | None = None) -> tuple[int, dict]:
+        body: dict = {"selfie": self.image(selfie), "idcard": self.image(idcard)}
+        if threshold is not None:
+            body["similarity_threshold"] = threshold
+        if quality_filter is not None:
+            body["quality_filter"] = quality_filter
+        return self.post("/compare", body)
+
+
+def read(path: str | Path) -> bytes:
+    return Path(path).read_bytes()

@@ -1,0 +1,134 @@
+"""The synchronous REST API: routes, request models, and the mapping templates around
+``StartSyncExecution``.
+
+Each route is an AWS service integration (no Lambda): API Gateway checks the body against the
+route's JSON Schema model, then starts the route's Express workflow with the body, unchanged,
+as the execution's input, and waits for it. The response template answers with the
+workflow's output when it succeeded, and otherwise with its cause (a JSON refusal) under the
+HTTP status ``api_common.ERRORS`` gives its error. ``scripts/local_api.py`` serves the same
+routes on the embedded engine from the same models and the same status table.
+
+Size limits: API Gateway refuses bodies over 10 MB (413). A Step Functions input holds at most
+256 KB, so an image sent inline (``{"Bytes": ...}``) may have ``MAX_INLINE_IMAGE_CHARS`` of
+base64 (two fit in one request), well below Rekognition's 5 MB for bytes; a larger image goes
+to the bucket under ``api/`` first and is named as ``{"S3Object": ...}`` (up to 15 MB).
+"""
+
+from __future__ import annotations
+
+import json
+
+from lambdas.starter import USERID
+from statemachines import api_common
+
+API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
+STEP_FUNCTIONS_MAX_INPUT_BYTES = 256 * 1024
+MAX_INLINE_IMAGE_CHARS = 120_000
+API_OBJECT_PREFIX = "api/"
+QUALITY_FILTERS = ["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"]
+
+
+def _image(description: str) -> dict:
+    return {
+        "description": description + ": Rekognition's Image, inline bytes or an S3 object",
+        "type": "object",
+        "properties": {
+            "Bytes": {"type": "string", "minLength": 4, "maxLength": MAX_INLINE_IMAGE_CHARS,
+                      "pattern": "^[A-Za-z0-9+/]+={0,2}$"},
+            "S3Object": {
+                "type": "object",
+                "properties": {
+                    "Bucket": {"type": "string", "minLength": 3, "maxLength": 63},
+                    "Name": {"type": "string", "pattern": f"^{API_OBJECT_PREFIX}[^/].*$",
+                             "maxLength": 1024},
+                },
+                "required": ["Bucket", "Name"],
+                "additionalProperties": False,
+            },
+        },
+        "minProperties": 1,
+        "maxProperties": 1,
+        "additionalProperties": False,
+    }
+
+
+USERID_SCHEMA = {"type": "string", "pattern": f"^{USERID.pattern.strip('^$')}$"}
+
+
+def _model(title: str, properties: dict, required: list[str]) -> dict:
+    return {"$schema": "http://json-schema.org/draft-04/schema#", "title": title,
+            "type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}
+
+
+SELFIE_ONLY = _model("UserSelfie", {"userid": USERID_SCHEMA, "selfie": _image("the selfie")},
+                     ["userid", "selfie"])
+MODELS = {  # route -> (model name, JSON Schema)
+    "/register": ("RegisterRequest", SELFIE_ONLY),
+    "/register-idcard": ("RegisterIdCardRequest", _model(
+        "UserSelfieAndIdCard",
+        {"userid": USERID_SCHEMA, "selfie": _image("the selfie"),
+         "idcard": _image("the ID document")},
+        ["userid", "selfie", "idcard"])),
+    "/auth": ("AuthRequest", SELFIE_ONLY),
+    "/update": ("UpdateRequest", SELFIE_ONLY),
+    "/compare": ("CompareRequest", _model(
+        "SelfieAndIdCard",
+        {"selfie": _image("the selfie"), "idcard": _image("the ID document"),
+         "similarity_threshold": {"type": "number", "minimum": 0, "maximum": 100},
+         "quality_filter": {"type": "string", "enum": QUALITY_FILTERS}},
+        ["selfie", "idcard"])),
+}
+
+
+def request_template(state_machine_arn: str) -> str:
+    """VTL: the StartSyncExecution request, with the body as the execution's input.
+    ``escapeJavaScript`` also escapes ``'``, which JSON does not allow: undo that."""
+    return ('#set($body = $util.escapeJavaScript($input.json(\'$\')).replaceAll("\\\\\'", "\'"))\n'
+            "{\n"
+            f'  "stateMachineArn": "{state_machine_arn}",\n'
+            '  "name": "$context.requestId",\n'
+            '  "input": "$body"\n'
+            "}")
+
+
+def response_template() -> str:
+    """VTL: a succeeded execution's output, or its refusal under the error's HTTP status."""
+    statuses = ", ".join(f'"{error}": {status}'
+                         for error, (status, _) in api_common.ERRORS.items())
+    return "\n".join([
+        "#set($result = $input.path('$'))",
+        '#if($result.status == "SUCCEEDED")',
+        "$result.output",
+        "#else",
+        f"#set($statuses = {{{statuses}}})",
+        "#set($code = $statuses.get($result.error))",
+        "#if($code)",
+        "#set($context.responseOverride.status = $code)",
+        "$result.cause",
+        "#else",
+        f"#set($context.responseOverride.status = {api_common.DEFAULT_ERROR_STATUS})",
+        '{"status": "ServiceError", "error": "$util.escapeJavaScript($result.error)", '
+        '"reason": "$util.escapeJavaScript($result.cause)"}',
+        "#end",
+        "#end",
+    ])
+
+
+def gateway_responses() -> dict[str, tuple[int, str]]:
+    """Answers API Gateway gives itself, in the same JSON shape as the workflows'."""
+    return {
+        "BAD_REQUEST_BODY": (400, json.dumps(
+            {"status": "InvalidRequest", "reason": "$context.error.validationErrorString"})),
+        "REQUEST_TOO_LARGE": (413, json.dumps(
+            {"status": "RequestTooLarge",
+             "reason": f"the body is larger than {API_GATEWAY_MAX_BODY_BYTES} bytes"})),
+        "ACCESS_DENIED": (403, json.dumps(
+            {"status": "AccessDenied", "reason": "$context.error.message"})),
+        "MISSING_AUTHENTICATION_TOKEN": (403, json.dumps(
+            {"status": "AccessDenied", "reason": "$context.error.message"})),
+    }
+
+
+HTTP_STATUSES = sorted({200, api_common.DEFAULT_ERROR_STATUS,
+                        *(status for status, _ in api_common.ERRORS.values())})

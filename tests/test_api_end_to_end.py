@@ -1,0 +1,164 @@
+"""The synchronous API end to end: the generated template deployed on the embedded engine,
+its routes served by the local front, the real face service answering Rekognition.
+
+Each request goes over HTTP, through the same request models and status table as the
+deployed API, into the route's Express workflow (StartSyncExecution).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import boto3
+import pytest
+import requests
+
+from scripts import demo
+from scripts.api_client import ApiClient
+from scripts.deploy import Stack
+from scripts.local_api import LocalApi
+from scripts.scenario_runner import plain
+from templates import api
+
+from .conftest import EXTERNAL_ENGINE
+from .face_images import images
+
+pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
+
+
+@pytest.fixture(scope="module")
+def stack(endpoint_url):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
+        session = boto3.session.Session(region_name="us-east-1")
+        name = f"api-{uuid.uuid4().hex[:6]}"
+        deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
+        deployed.deploy(demo.TEMPLATE.read_text(), demo.LOCAL_PARAMETERS)
+        outputs = deployed.outputs()
+        with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
+            client = ApiClient(session, front.url, outputs["BucketName"])
+            ddb = session.client("dynamodb")
+
+            def item(userid: str) -> dict:
+                return plain(ddb.get_item(TableName=outputs["TableName"],
+                                          Key={"userid": {"S": userid}},
+                                          ConsistentRead=True).get("Item", {}))
+
+            def faces() -> list[tuple[str, str]]:
+                listed = session.client("rekognition").list_faces(
+                    CollectionId=outputs["CollectionId"])["Faces"]
+                return sorted((face["ExternalImageId"], face["FaceId"]) for face in listed)
+
+            yield {"client": client, "item": item, "faces": faces, "url": front.url}
+
+
+@pytest.fixture(scope="module")
+def pictures():
+    return images()
+
+
+def test_register_auth_update(stack, pictures):
+    client, item = stack["client"], stack["item"]
+    status, body = client.register("ann", pictures["astronaut"])
+    assert (status, body["status"], body["userid"]) == (200, "Registered", "ann")
+    first_face = body["face_id"]
+    assert item("ann")["rek_faceid"] == first_face
+    assert item("ann")["registered_via"] == "/register"
+
+    status, body = client.register("ann", pictures["astronaut_png"])
+    assert (status, body["status"]) == (409, "AlreadyRegistered")
+
+    status, body = client.auth("ann", pictures["astronaut_png"])
+    assert (status, body["status"], body["face_id"]) == (200, "Verified", first_face)
+    assert body["similarity"] >= 80
+
+    status, body = client.auth("ann", pictures["hopper"])
+    assert (status, body["status"]) == (403, "UserAccessDenied")
+
+    status, body = client.update("ann", pictures["rotated"])
+    assert (status, body["status"], body["previous_face_id"]) == (200, "Updated", first_face)
+    assert body["face_id"] != first_face
+    assert item("ann")["rek_faceid"] == body["face_id"]
+    assert ("ann", first_face) not in stack["faces"]()
+    assert ("ann", body["face_id"]) in stack["faces"]()
+
+    status, body = client.update("ann", pictures["hopper"])
+    assert (status, body["status"]) == (403, "UserAccessDenied")
+
+
+def test_refusals_say_why(stack, pictures):
+    client = stack["client"]
+    status, body = client.register("cy", pictures["coffee"])
+    assert (status, body["status"], body["reason"]) == (422, "FaceRejected", "no face")
+    status, body = client.register("dee", pictures["two_faces"])
+    assert (status, body["status"], body["reason"]) == (422, "FaceRejected", "2 faces")
+    status, body = client.auth("nobody", pictures["astronaut"])
+    assert (status, body["status"]) == (404, "UserNotFound")
+    status, body = client.register("eve", b"this is not an image at all")
+    assert (status, body["status"]) == (400, "InvalidImage")
+    assert stack["item"]("cy") == {} and stack["item"]("eve") == {}
+
+
+def test_duplicate_face_under_another_user_id(stack, pictures):
+    client = stack["client"]
+    status, body = client.register("fay", pictures["hopper"])
+    assert status == 200
+    status, body = client.register("gus", pictures["hopper"])
+    assert (status, body["status"]) == (409, "DuplicateFace")
+    assert body["reason"] == f"duplicate of face {stack['item']('fay')['rek_faceid']}"
+
+
+def test_register_with_id_card(stack, pictures):
+    client, item = stack["client"], stack["item"]
+    status, body = client.register_idcard("hal", pictures["astronaut_png"],
+                                          pictures["hopper_id_card"])
+    assert (status, body["status"]) == (422, "IdDocumentMismatch")
+    assert body["similarity"] < 80 and item("hal") == {}
+
+    stack_faces = dict(stack["faces"]())
+    if "ann" in stack_faces:  # the astronaut is ann's: a new user cannot register it
+        status, body = client.register_idcard("hal", pictures["blurred"], pictures["id_card"])
+        assert (status, body["status"]) == (409, "DuplicateFace")
+
+
+def test_register_with_id_card_records_the_similarity(stack, pictures):
+    status, body = stack["client"].register_idcard("ida", pictures["hopper"],
+                                                   pictures["hopper_id_card"])
+    if status == 409:  # hopper registered by another test first
+        assert body["status"] == "DuplicateFace"
+        return
+    assert (status, body["status"]) == (200, "Registered")
+    recorded = stack["item"]("ida")
+    assert recorded["similarity"] == body["similarity"] >= 80
+    assert recorded["id_first_name"] == ""  # AnalyzeIdDocuments is off on the embedded engine
+
+
+def test_compare_gives_a_verdict(stack, pictures):
+    client = stack["client"]
+    status, body = client.compare(pictures["astronaut"], pictures["id_card"])
+    assert (status, body["status"], body["threshold"]) == (200, "Match", 80)
+    status, body = client.compare(pictures["hopper"], pictures["id_card"])
+    assert (status, body["status"]) == (200, "NoMatch") and body["similarity"] < 80
+    status, body = client.compare(pictures["astronaut"], pictures["id_card"], threshold=100,
+                                  quality_filter="NONE")
+    assert (status, body["status"], body["threshold"]) == (200, "NoMatch", 100)
+    status, body = client.compare(pictures["coffee"], pictures["id_card"])
+    assert (status, body["status"]) == (422, "NoComparableFace")
+
+
+def test_bad_requests_are_refused_before_any_workflow(stack, pictures):
+    client = stack["client"]
+    status, body = client.post("/register", {"userid": "ann"})
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    assert "selfie" in body["reason"]
+    status, body = client.post("/auth", {"userid": "../etc", "selfie": {"Bytes": "AAAA"}})
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    status, body = client.post("/compare", {"selfie": {"Bytes": "AAAA"},
+                                            "idcard": {"Bytes": "A" * (api.MAX_INLINE_IMAGE_CHARS
+                                                                       + 4)}})
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    too_large = requests.post(stack["url"] + "/register", timeout=30,
+                              data=b"{" + b" " * api.API_GATEWAY_MAX_BODY_BYTES + b"}")
+    assert too_large.status_code == 413
+    assert too_large.json()["status"] == "RequestTooLarge"
+    assert client.post("/nowhere", {})[0] == 403
