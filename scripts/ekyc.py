@@ -5,6 +5,15 @@
     python -m scripts.ekyc status USER              # waits for a final status, shows the path
     python -m scripts.ekyc verify USER --id PATH --selfie PATH
 
+The synchronous API (``--api-url``, default ``$EKYC_API_URL`` or the stack's ``ApiUrl``; on
+the embedded engine, the URL ``python -m scripts.local_api`` prints):
+
+    python -m scripts.ekyc register USER SELFIE
+    python -m scripts.ekyc register-idcard USER SELFIE IDCARD
+    python -m scripts.ekyc auth USER SELFIE
+    python -m scripts.ekyc update USER SELFIE
+    python -m scripts.ekyc compare SELFIE IDCARD [--threshold N] [--quality-filter F]
+
 It finds the bucket, table and state machines in the stack's outputs (``--stack``, default
 ``ekyc``). Bad input (a missing file, not a JPEG or PNG, more than 15 MB, a user id the stack
 would refuse) is reported before anything is uploaded.
@@ -14,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -22,6 +33,7 @@ from pathlib import Path
 import boto3
 
 from lambdas.starter import USERID
+from scripts.api_client import ApiClient
 from scripts.deploy import DeployError, Stack, session_for
 from scripts.scenario_runner import plain
 
@@ -146,6 +158,30 @@ def show(client: Client, userid: str, kinds: list[Upload]) -> None:
             client.out(f"  {kind.prefix} path: {' -> '.join(client.path(kind, item))}")
 
 
+API_COMMANDS = {"register": ["selfie"], "register-idcard": ["selfie", "idcard"],
+                "auth": ["selfie"], "update": ["selfie"], "compare": ["selfie", "idcard"]}
+
+
+def call_api(client: Client, args: argparse.Namespace) -> int:
+    """One API call; prints the JSON answer. Exit status 0 for a 2xx, 1 otherwise."""
+    url = args.api_url or client.outputs.get("ApiUrl")
+    if not url:
+        raise ClientError("no API URL: pass --api-url or set EKYC_API_URL")
+    images = {name: read_image(getattr(args, name))[0] for name in API_COMMANDS[args.command]}
+    api = ApiClient(session_for(), url, client.outputs["BucketName"])
+    if args.command == "compare":
+        status, body = api.compare(images["selfie"], images["idcard"], threshold=args.threshold,
+                                   quality_filter=args.quality_filter)
+    else:
+        check_userid(args.user)
+        call = {"register": api.register, "register-idcard": api.register_idcard,
+                "auth": api.auth, "update": api.update}[args.command]
+        status, body = call(args.user, *images.values())
+    client.out(f"HTTP {status}")
+    client.out(json.dumps(body, indent=2))
+    return 0 if 200 <= status < 300 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack", default="ekyc")
@@ -160,9 +196,22 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("user")
     verify.add_argument("--id", required=True, dest="id_path")
     verify.add_argument("--selfie", required=True)
+    parser.add_argument("--api-url", default=os.environ.get("EKYC_API_URL"))
+    for name, images in API_COMMANDS.items():
+        command = commands.add_parser(name)
+        if name != "compare":
+            command.add_argument("user")
+        for image in images:
+            command.add_argument(image)
+        if name == "compare":
+            command.add_argument("--threshold", type=float)
+            command.add_argument("--quality-filter",
+                                 choices=["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"])
     args = parser.parse_args(argv)
     try:
         client = Client(session_for(), args.stack)
+        if args.command in API_COMMANDS:
+            return call_api(client, args)
         if args.command == "upload-id":
             client.upload(ID_DOCUMENT, args.user, args.path)
         elif args.command == "upload-selfie":

@@ -7,6 +7,7 @@ deployed API, into the route's Express workflow (StartSyncExecution).
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import boto3
@@ -49,7 +50,8 @@ def stack(endpoint_url):
                     CollectionId=outputs["CollectionId"])["Faces"]
                 return sorted((face["ExternalImageId"], face["FaceId"]) for face in listed)
 
-            yield {"client": client, "item": item, "faces": faces, "url": front.url}
+            yield {"client": client, "item": item, "faces": faces, "url": front.url,
+                   "name": name}
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +164,19 @@ def test_bad_requests_are_refused_before_any_workflow(stack, pictures):
     assert too_large.status_code == 413
     assert too_large.json()["status"] == "RequestTooLarge"
     assert client.post("/nowhere", {})[0] == 403
+
+
+def test_the_command_line_client_calls_the_api(stack, pictures, tmp_path, capsys):
+    from scripts import ekyc
+
+    selfie, card = tmp_path / "selfie.jpg", tmp_path / "card.jpg"
+    selfie.write_bytes(pictures["astronaut"])
+    card.write_bytes(pictures["id_card"])
+    base = ["--stack", stack["name"], "--api-url", stack["url"]]
+    assert ekyc.main([*base, "compare", str(selfie), str(card), "--threshold", "70"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("HTTP 200\n")
+    assert json.loads(printed.split("\n", 1)[1])["status"] == "Match"
+    assert ekyc.main([*base, "auth", "nobody", str(selfie)]) == 1
+    assert capsys.readouterr().out.startswith("HTTP 404")
+    assert ekyc.main([*base, "register", "../x", str(selfie)]) == 2
