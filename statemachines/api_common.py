@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import asl
+from .common import RETRY_REKOGNITION, image_parameter
 
 SELFIE = "$.selfie"
 ID_CARD = "$.idcard"
@@ -121,3 +122,26 @@ class Answers:
         ))
         workflow.add(REFUSED, asl.fail_with(error_path="$.answer.error",
                                             cause_path="$.answer.cause"))
+
+
+def compare_selfie_with_id_card(answers: Answers, *, no_comparable_face: str, next: str,
+                                quality_filter: str | None = None,
+                                comment: str | None = None) -> asl.State:
+    """CompareFaces of the request's selfie with its ID card, a score for every face
+    (``SimilarityThreshold`` 0) in ``$.comparison.matches``; an image without a face to
+    compare goes to ``no_comparable_face``."""
+    parameters = {**image_parameter("SourceImage", SELFIE),
+                  **image_parameter("TargetImage", ID_CARD), "SimilarityThreshold": 0}
+    if quality_filter is not None:
+        parameters["QualityFilter.$"] = quality_filter
+    return asl.task(
+        asl.sdk("rekognition", "compareFaces"),
+        comment=comment,
+        parameters=parameters,
+        result_selector={"matches.$": "$.FaceMatches"},
+        result_path="$.comparison",
+        retry=RETRY_REKOGNITION,
+        catch=[asl.catch("Rekognition.InvalidParameterException", next=no_comparable_face),
+               *answers.catch_image_errors()],
+        next=next,
+    )

@@ -10,8 +10,8 @@ refused. Nothing is stored.
 from __future__ import annotations
 
 from . import asl
-from .api_common import ID_CARD, SELFIE, Answers
-from .common import RETRY_REKOGNITION, image_parameter, settings_state
+from .api_common import Answers, compare_selfie_with_id_card
+from .common import settings_state
 
 NAME = "compare_faces"
 TITLE = "Compare faces"
@@ -52,23 +52,11 @@ def build() -> dict:
         workflow.add(given, asl.choice([(asl.is_present(f"$.{option}"), use)], default=after))
         workflow.add(use, asl.pass_state(input_path=f"$.{option}",
                                          result_path=f"$.options.{option}", next=after))
-    workflow.add(COMPARE, asl.task(
-        asl.sdk("rekognition", "compareFaces"),
+    workflow.add(COMPARE, compare_selfie_with_id_card(
+        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SIMILAR,
+        quality_filter="$.options.quality_filter",
         comment="SimilarityThreshold 0 returns a score for every face; the Choice applies "
-                "the caller's threshold, so a no-match verdict still says how similar.",
-        parameters={
-            **image_parameter("SourceImage", SELFIE),
-            **image_parameter("TargetImage", ID_CARD),
-            "SimilarityThreshold": 0,
-            "QualityFilter.$": "$.options.quality_filter",
-        },
-        result_selector={"matches.$": "$.FaceMatches"},
-        result_path="$.comparison",
-        retry=RETRY_REKOGNITION,
-        catch=[asl.catch("Rekognition.InvalidParameterException", next=NO_COMPARABLE_FACE),
-               *answers.catch_image_errors()],
-        next=SIMILAR,
-    ))
+                "the caller's threshold, so a no-match verdict still says how similar."))
     workflow.add(SIMILAR, asl.choice(
         [
             (asl.is_present("$.comparison.matches[0]", False), NOTHING_MATCHED),

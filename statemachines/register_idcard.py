@@ -11,8 +11,8 @@ from . import asl
 from . import id_fields as fields
 from . import quality_gate as gate
 from . import registration as reg
-from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers
-from .common import RETRY_REKOGNITION, image_parameter, settings_state
+from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers, compare_selfie_with_id_card
+from .common import settings_state
 
 NAME = "register_idcard"
 TITLE = "Register with ID document"
@@ -46,20 +46,8 @@ def build() -> dict:
     gate.add_quality_gate(workflow, image=SELFIE, passed=COMPARE,
                           reject=answers.rejection("FaceRejected"),
                           on_error=answers.catch_image_errors())
-    workflow.add(COMPARE, asl.task(
-        asl.sdk("rekognition", "compareFaces"),
-        parameters={
-            **image_parameter("SourceImage", SELFIE),
-            **image_parameter("TargetImage", ID_CARD),
-            "SimilarityThreshold": 0,
-        },
-        result_selector={"matches.$": "$.FaceMatches"},
-        result_path="$.comparison",
-        retry=RETRY_REKOGNITION,
-        catch=[asl.catch("Rekognition.InvalidParameterException", next=NO_COMPARABLE_FACE),
-               *answers.catch_image_errors()],
-        next=SIMILAR,
-    ))
+    workflow.add(COMPARE, compare_selfie_with_id_card(
+        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SIMILAR))
     workflow.add(SIMILAR, asl.choice(
         [
             (asl.is_present("$.comparison.matches[0]", False), NOTHING_MATCHED),
