@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import asl
 from . import quality_gate as gate
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
-from .common import COLLECTION, RETRY_REKOGNITION, get_user, image_parameter, s3_image
+from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image, search_faces
 from .common import settings_state as _settings_state
 
 NAME = "authenticate"
@@ -86,20 +86,9 @@ def add_authentication(workflow: asl.Workflow, answers: Answers, *, on_error: li
     workflow.add(VERIFIED_BY_COMPARE, asl.pass_state(
         parameters={"method": "stored selfie", "similarity.$": f"{COMPARED}.Similarity"},
         result_path="$.auth", next=then))
-    workflow.add(SEARCH_USER, asl.task(
-        asl.sdk("rekognition", "searchFacesByImage"),
-        parameters={
-            "CollectionId": COLLECTION,
-            **image_parameter("Image", SELFIE),
-            "FaceMatchThreshold.$": "$.settings.compare_similarity",
-            "MaxFaces": 1,
-        },
-        result_selector={"matches.$": "$.FaceMatches"},
-        result_path="$.search",
-        retry=RETRY_REKOGNITION,
-        catch=answers.catch_image_errors(),
-        next=USERS_FACE,
-    ))
+    workflow.add(SEARCH_USER, search_faces(
+        SELFIE, threshold="$.settings.compare_similarity", result_path="$.search",
+        catch=answers.catch_image_errors(), next=USERS_FACE))
     workflow.add(USERS_FACE, asl.choice(
         [(asl.all_of(asl.is_present(FOUND),
                      asl.string_equals_path(f"{FOUND}.Face.FaceId", REGISTERED_FACE)),

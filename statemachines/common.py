@@ -150,6 +150,64 @@ def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
     )
 
 
+# --- the face collection ------------------------------------------------------------------------
+
+def search_faces(image: dict | str, *, threshold: str, result_path: str, next: str,
+                 catch: list) -> asl.State:
+    """SearchFacesByImage for the best match at or above ``threshold`` (a path);
+    ``<result_path>.matches`` gets the matches."""
+    return asl.task(
+        asl.sdk("rekognition", "searchFacesByImage"),
+        parameters={
+            "CollectionId": COLLECTION,
+            **image_parameter("Image", image),
+            "FaceMatchThreshold.$": threshold,
+            "MaxFaces": 1,
+        },
+        result_selector={"matches.$": "$.FaceMatches"},
+        result_path=result_path,
+        retry=RETRY_REKOGNITION,
+        catch=catch,
+        next=next,
+    )
+
+
+INDEXED_FACE_ID = "$.indexed.records[0].Face.FaceId"
+
+
+def index_face(image: dict | str, *, next: str, catch: list) -> asl.State:
+    """IndexFaces of the image's one face under the user id; ``$.indexed.records`` gets the
+    face records (none when nothing was indexed)."""
+    return asl.task(
+        asl.sdk("rekognition", "indexFaces"),
+        parameters={
+            "CollectionId": COLLECTION,
+            **image_parameter("Image", image),
+            "ExternalImageId.$": "$.userid",
+            "MaxFaces": 1,
+            "QualityFilter": "NONE",
+            "DetectionAttributes": ["DEFAULT"],
+        },
+        result_selector={"records.$": "$.FaceRecords"},
+        result_path="$.indexed",
+        retry=RETRY_REKOGNITION,
+        catch=catch,
+        next=next,
+    )
+
+
+def delete_face(face_id: str, *, next: str, catch: list) -> asl.State:
+    """DeleteFaces of the one face whose id is at the path ``face_id``."""
+    return asl.task(
+        asl.sdk("rekognition", "deleteFaces"),
+        parameters={"CollectionId": COLLECTION, "FaceIds.$": f"States.Array({face_id})"},
+        result_path=None,
+        retry=RETRY_REKOGNITION,
+        catch=catch,
+        next=next,
+    )
+
+
 def record_failure(status_attribute: str, reason_attribute: str, *,
                    execution_attribute: str = "last_execution", next: str,
                    catch: list) -> asl.State:

@@ -18,14 +18,16 @@ from __future__ import annotations
 from . import asl
 from . import quality_gate as gate
 from .common import (
-    COLLECTION,
     COMPARE_STATE_MACHINE,
-    RETRY_REKOGNITION,
+    INDEXED_FACE_ID,
     RETRY_STEP_FUNCTIONS,
     add_failure_tail,
+    delete_face,
     describe_error,
+    index_face,
     reject,
     s3_image,
+    search_faces,
     settings_state,
     update_user,
 )
@@ -61,20 +63,9 @@ REJECTED = "VerificationRejected"
 
 
 def _add_duplicate_search(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(SEARCH, asl.task(
-        asl.sdk("rekognition", "searchFacesByImage"),
-        parameters={
-            "CollectionId": COLLECTION,
-            "Image": s3_image(),
-            "FaceMatchThreshold.$": "$.settings.duplicate_similarity",
-            "MaxFaces": 1,
-        },
-        result_selector={"matches.$": "$.FaceMatches"},
-        result_path="$.duplicates",
-        retry=RETRY_REKOGNITION,
-        catch=on_error,
-        next=ALREADY_REGISTERED,
-    ))
+    workflow.add(SEARCH, search_faces(
+        s3_image(), threshold="$.settings.duplicate_similarity", result_path="$.duplicates",
+        catch=on_error, next=ALREADY_REGISTERED))
     # A duplicate is decided on the match's Similarity (how alike the two faces are), not on
     # SearchedFaceConfidence (how sure Rekognition is that the selfie holds a face).
     workflow.add(ALREADY_REGISTERED, asl.choice(
@@ -146,22 +137,7 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
 
 
 def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(INDEX, asl.task(
-        asl.sdk("rekognition", "indexFaces"),
-        parameters={
-            "CollectionId": COLLECTION,
-            "Image": s3_image(),
-            "ExternalImageId.$": "$.userid",
-            "MaxFaces": 1,
-            "QualityFilter": "NONE",
-            "DetectionAttributes": ["DEFAULT"],
-        },
-        result_selector={"records.$": "$.FaceRecords"},
-        result_path="$.indexed",
-        retry=RETRY_REKOGNITION,
-        catch=on_error,
-        next=INDEXED,
-    ))
+    workflow.add(INDEX, index_face(s3_image(), catch=on_error, next=INDEXED))
     workflow.add(INDEXED, asl.choice(
         [(asl.is_present("$.indexed.records[0].Face.FaceId"), RECORD_PASSED)],
         default=NOT_INDEXED,
@@ -176,15 +152,9 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         remove=("identity_verify_reason",), next=None, catch=asl.catch_all(UNDO_INDEX)))
     # A face left in the collection without a record would make the user's next attempt a
     # "duplicate" of themselves, so take it out before reporting the error.
-    workflow.add(UNDO_INDEX, asl.task(
-        asl.sdk("rekognition", "deleteFaces"),
-        parameters={"CollectionId": COLLECTION,
-                    "FaceIds.$": "States.Array($.indexed.records[0].Face.FaceId)"},
-        result_path=None,
-        retry=RETRY_REKOGNITION,
-        catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error"),
-        next=DESCRIBE_ERROR,
-    ))
+    workflow.add(UNDO_INDEX, delete_face(
+        INDEXED_FACE_ID, next=DESCRIBE_ERROR,
+        catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error")))
 
 
 def build(*, express: bool = False) -> dict:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from . import asl
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
-from .common import COLLECTION, RETRY_REKOGNITION, get_user, image_parameter, update_user
+from .common import (
+    INDEXED_FACE_ID,
+    delete_face,
+    get_user,
+    index_face,
+    search_faces,
+    update_user,
+)
 
 GET_USER = "Get user record"
 USER_KNOWN = "Is the user already registered?"
@@ -27,7 +34,7 @@ UNDO_INDEX = "Remove the indexed face"
 WHY_NOT_RECORDED = "Why was the record not written?"
 
 ITEM = "$.user.Item"
-FACE_ID = "$.indexed.records[0].Face.FaceId"
+FACE_ID = INDEXED_FACE_ID
 BEST_DUPLICATE = "$.duplicates.matches[0]"
 CONDITION_FAILED = "DynamoDB.ConditionalCheckFailedException"
 
@@ -43,20 +50,9 @@ def add_registration_check(workflow: asl.Workflow, answers: Answers, *, on_error
 
 
 def add_duplicate_search(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:
-    workflow.add(SEARCH, asl.task(
-        asl.sdk("rekognition", "searchFacesByImage"),
-        parameters={
-            "CollectionId": COLLECTION,
-            **image_parameter("Image", SELFIE),
-            "FaceMatchThreshold.$": "$.settings.duplicate_similarity",
-            "MaxFaces": 1,
-        },
-        result_selector={"matches.$": "$.FaceMatches"},
-        result_path="$.duplicates",
-        retry=RETRY_REKOGNITION,
-        catch=answers.catch_image_errors(),
-        next=FACE_KNOWN,
-    ))
+    workflow.add(SEARCH, search_faces(
+        SELFIE, threshold="$.settings.duplicate_similarity", result_path="$.duplicates",
+        catch=answers.catch_image_errors(), next=FACE_KNOWN))
     workflow.add(FACE_KNOWN, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
@@ -72,22 +68,7 @@ def add_duplicate_search(workflow: asl.Workflow, answers: Answers, *, next: str)
 def add_indexing(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:
     """Index the selfie's face under the user id, then note where the selfie is kept, so that
     ``/auth`` can compare against it (an inline selfie is not kept anywhere)."""
-    workflow.add(INDEX, asl.task(
-        asl.sdk("rekognition", "indexFaces"),
-        parameters={
-            "CollectionId": COLLECTION,
-            **image_parameter("Image", SELFIE),
-            "ExternalImageId.$": "$.userid",
-            "MaxFaces": 1,
-            "QualityFilter": "NONE",
-            "DetectionAttributes": ["DEFAULT"],
-        },
-        result_selector={"records.$": "$.FaceRecords"},
-        result_path="$.indexed",
-        retry=RETRY_REKOGNITION,
-        catch=answers.catch_image_errors(),
-        next=INDEXED,
-    ))
+    workflow.add(INDEX, index_face(SELFIE, catch=answers.catch_image_errors(), next=INDEXED))
     workflow.add(INDEXED, asl.choice(
         [(asl.is_present(FACE_ID), WHERE_STORED)], default=NOT_INDEXED))
     workflow.add(NOT_INDEXED, answers.refuse("FaceRejected", "face could not be indexed"))
@@ -125,14 +106,9 @@ def add_undo_index(workflow: asl.Workflow, answers: Answers, *, conflict: str) -
     """After a failed record: take the new face out again (a face without a record would make
     the user's next attempt a duplicate of themselves), then refuse with ``conflict`` if the
     record's condition failed, or report the error."""
-    workflow.add(UNDO_INDEX, asl.task(
-        asl.sdk("rekognition", "deleteFaces"),
-        parameters={"CollectionId": COLLECTION, "FaceIds.$": f"States.Array({FACE_ID})"},
-        result_path=None,
-        retry=RETRY_REKOGNITION,
-        catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error"),
-        next=WHY_NOT_RECORDED,
-    ))
+    workflow.add(UNDO_INDEX, delete_face(
+        FACE_ID, next=WHY_NOT_RECORDED,
+        catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error")))
     workflow.add(WHY_NOT_RECORDED, asl.choice(
         [(asl.string_equals("$.error.Error", CONDITION_FAILED), conflict)],
         default=DESCRIBE_ERROR,

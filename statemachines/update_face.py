@@ -12,7 +12,7 @@ from . import asl
 from . import authenticate as auth
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, Answers
-from .common import COLLECTION, RETRY_REKOGNITION, update_user
+from .common import delete_face, update_user
 
 NAME = "update_face"
 TITLE = "Update face"
@@ -42,14 +42,8 @@ def build() -> dict:
         condition="rek_faceid = :registered_face",
         condition_values={":registered_face": asl.ddb_string(OLD_FACE)},
         next=DELETE_OLD, catch=asl.catch_all(reg.UNDO_INDEX)))
-    workflow.add(DELETE_OLD, asl.task(
-        asl.sdk("rekognition", "deleteFaces"),
-        parameters={"CollectionId": COLLECTION, "FaceIds.$": f"States.Array({OLD_FACE})"},
-        result_path=None,
-        retry=RETRY_REKOGNITION,
-        catch=asl.catch_all(DESCRIBE_ERROR),
-        next=ANSWER,
-    ))
+    workflow.add(DELETE_OLD, delete_face(OLD_FACE, catch=asl.catch_all(DESCRIBE_ERROR),
+                                         next=ANSWER))
     workflow.add(ANSWER, answers.answer("Updated", {
         "face_id.$": reg.FACE_ID, "previous_face_id.$": OLD_FACE,
         "similarity.$": "$.auth.similarity", "method.$": "$.auth.method"}))
