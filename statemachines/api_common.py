@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import asl
-from .common import RETRY_REKOGNITION, image_parameter
+from .common import RETRY_REKOGNITION, image_parameter, reason_field
 
 SELFIE = "$.selfie"
 ID_CARD = "$.idcard"
@@ -71,13 +71,7 @@ class Answers:
 
     def _body(self, status: str, reason: str | None, reason_format: str | None,
               similarity: str | None) -> dict:
-        if (reason is None) == (reason_format is None):
-            raise ValueError("give exactly one of reason or reason_format")
-        body: dict[str, str] = {"status": status}
-        if reason is not None:
-            body["reason"] = reason
-        else:
-            body["reason.$"] = reason_format
+        body = {"status": status, **reason_field(reason, reason_format)}
         if similarity is not None:
             body["similarity.$"] = similarity
         if self.with_userid:

@@ -217,16 +217,17 @@ def record_failure(status_attribute: str, reason_attribute: str, *,
                        execution_attribute=execution_attribute, next=next, catch=catch)
 
 
+def reason_field(reason: str | None, reason_format: str | None) -> dict[str, str]:
+    """A ``reason`` parameter: fixed text, or an intrinsic (``States.Format(...)``)."""
+    if (reason is None) == (reason_format is None):
+        raise ValueError("give exactly one of reason or reason_format")
+    return {"reason": reason} if reason is not None else {"reason.$": reason_format}
+
+
 def reject(reason: str | None = None, *, reason_format: str | None = None, error: str,
            next: str) -> asl.State:
     """A Pass state that describes a rejection (a business outcome, not a fault)."""
-    if (reason is None) == (reason_format is None):
-        raise ValueError("give exactly one of reason or reason_format")
-    parameters: dict[str, str] = {"status": "fail", "error": error}
-    if reason is not None:
-        parameters["reason"] = reason
-    else:
-        parameters["reason.$"] = reason_format
+    parameters = {"status": "fail", "error": error, **reason_field(reason, reason_format)}
     return asl.pass_state(parameters=parameters, result_path="$.failure", next=next)
 
 

@@ -13,6 +13,7 @@ from .common import (
     RETRY_REKOGNITION,
     describe_error,
     get_user,
+    reason_field,
     record_failure,
     s3_image,
     settings_state,
@@ -46,11 +47,7 @@ MATCHES = "$.comparison.matches"
 
 def verdict(status: str, *, reason: str | None = None, reason_format: str | None = None,
             similarity: str | None = None, next: str) -> asl.State:
-    parameters: dict[str, str] = {"compare_status": status}
-    if reason is not None:
-        parameters["reason"] = reason
-    else:
-        parameters["reason.$"] = reason_format
+    parameters = {"compare_status": status, **reason_field(reason, reason_format)}
     if similarity is not None:
         parameters["similarity.$"] = similarity
     return asl.pass_state(parameters=parameters, result_path="$.verdict", next=next)

@@ -139,14 +139,14 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
 def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
     workflow.add(INDEX, index_face(s3_image(), catch=on_error, next=INDEXED))
     workflow.add(INDEXED, asl.choice(
-        [(asl.is_present("$.indexed.records[0].Face.FaceId"), RECORD_PASSED)],
+        [(asl.is_present(INDEXED_FACE_ID), RECORD_PASSED)],
         default=NOT_INDEXED,
     ))
     workflow.add(NOT_INDEXED, reject("face could not be indexed", error=REJECTED,
                                      next=RECORD_FAILURE))
     workflow.add(RECORD_PASSED, update_user(
         {
-            "rek_faceid": asl.ddb_string("$.indexed.records[0].Face.FaceId"),
+            "rek_faceid": asl.ddb_string(INDEXED_FACE_ID),
             "identity_verify_status": {"S": "pass"},
         },
         remove=("identity_verify_reason",), next=None, catch=asl.catch_all(UNDO_INDEX)))
