@@ -35,9 +35,6 @@ from statemachines import api_common
 from templates import api
 
 HOST = "127.0.0.1"
-# Stack outputs naming the workflow behind each route.
-ROUTE_OUTPUTS = {route: "".join(part.title() for part in route.strip("/").split("-"))
-                 + "StateMachineArn" for route in api.MODELS}
 VALIDATORS = {route: Draft4Validator(schema) for route, (_, schema) in api.MODELS.items()}
 
 
@@ -80,7 +77,7 @@ class LocalApi:
 
     @classmethod
     def for_stack(cls, stack_outputs: dict[str, str], **kwargs) -> LocalApi:
-        return cls({route: stack_outputs[output] for route, output in ROUTE_OUTPUTS.items()},
+        return cls({route: stack_outputs[api.state_machine_output(route)] for route in api.MODELS},
                    **kwargs)
 
     @property
@@ -92,9 +89,7 @@ class LocalApi:
         if route not in self.state_machines:
             return 403, refusal("AccessDenied", "Missing Authentication Token")
         if (length or len(raw_body)) > api.API_GATEWAY_MAX_BODY_BYTES:
-            return api.gateway_responses()["REQUEST_TOO_LARGE"][0], refusal(
-                "RequestTooLarge",
-                f"the body is larger than {api.API_GATEWAY_MAX_BODY_BYTES} bytes")
+            return api.gateway_responses()["REQUEST_TOO_LARGE"]
         try:
             body = json.loads(raw_body or b"null")
         except ValueError as error:

@@ -81,6 +81,12 @@ MODELS = {  # route -> (model name, JSON Schema)
 }
 
 
+def state_machine_output(route: str) -> str:
+    """The stack output naming the workflow behind ``route``: ``/register-idcard`` ->
+    ``RegisterIdcardStateMachineArn``."""
+    return "".join(part.title() for part in route.strip("/").split("-")) + "StateMachineArn"
+
+
 def request_template(state_machine_arn: str) -> str:
     """VTL: the StartSyncExecution request, with the body as the execution's input.
     ``escapeJavaScript`` also escapes ``'``, which JSON does not allow: undo that."""

@@ -591,8 +591,8 @@ class EkycStack:
                                 "reads as S3 objects"),
         }
         for route, machine in self.api_state_machines.items():
-            name = "".join(part.title() for part in route.strip("/").split("-"))
-            outputs[f"{name}StateMachineArn"] = (Ref(machine), f"Workflow behind POST {route}")
+            outputs[api.state_machine_output(route)] = (Ref(machine),
+                                                        f"Workflow behind POST {route}")
         for name, queue in self.queues.items():
             outputs[f"{name}QueueUrl"] = (Ref(queue), f"Queue of {name} upload events")
         for name, queue in self.dead_letter_queues.items():
