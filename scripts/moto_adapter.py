@@ -72,6 +72,11 @@ any other version rather than patching blindly.
     ``Document.Bytes``) is base64 text in ASL, as in the JSON the AWS SDKs send. moto handed the
     text to boto3, which encoded it once more, so the service received base64 of base64. The
     text is decoded into the bytes boto3 expects.
+21. ``Invoke`` of a Lambda function (from a ``lambda:invoke`` task or a client) made moto run
+    it in Docker (none here); it runs the function's real handler code in this process through
+    ``scripts/local_runtime.py``, with Lambda's answer to an exception (``FunctionError``
+    ``Unhandled``, a payload with ``errorType`` and ``errorMessage``), so Step Functions names
+    the error after the exception's class. ``Event`` invocations run in a thread.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -133,6 +138,7 @@ def install() -> None:
         _leave_terminal_errors_uncaught()
         _keep_mocked_dynamodb_errors()
         _decode_blob_parameters()
+        _invoke_functions_locally()
         _installed = True
 
 
@@ -768,9 +774,24 @@ def _complete_cloudformation_resources() -> None:
 
 # --- 16. SQS event sources ------------------------------------------------------------------------
 
+def local_function(function):
+    """What ``scripts/local_runtime.py`` needs of one of moto's Lambda functions."""
+    from scripts import local_runtime
+
+    return local_runtime.Function(
+        name=function.function_name, arn=function.function_arn, handler=function.handler,
+        code_zip=function.code_bytes, environment=dict(function.environment_vars or {}),
+        timeout=int(function.timeout or 3))
+
+
+def engine_url() -> str:
+    from moto.settings import moto_server_port
+
+    return f"http://127.0.0.1:{moto_server_port()}"
+
+
 def _poll_sqs_event_sources_locally() -> None:
     from moto.awslambda.models import LambdaBackend
-    from moto.settings import moto_server_port
     from moto.sqs.models import sqs_backends
 
     from scripts import local_runtime
@@ -782,16 +803,11 @@ def _poll_sqs_event_sources_locally() -> None:
         for queue in sqs_backends[self.account_id][self.region_name].queues.values():
             if queue.queue_arn == mapping.event_source_arn:
                 queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
-                function = self.get_function(mapping.function_arn)
                 local_runtime.attach(local_runtime.SqsEventSource(
-                    local_runtime.Function(
-                        name=function.function_name, arn=function.function_arn,
-                        handler=function.handler, code_zip=function.code_bytes,
-                        environment=dict(function.environment_vars or {}),
-                        timeout=int(function.timeout or 3)),
+                    local_function(self.get_function(mapping.function_arn)),
                     queue.queue_arn, mapping.batch_size,
                     "ReportBatchItemFailures" in (mapping.function_response_types or []),
-                    endpoint_url=f"http://127.0.0.1:{moto_server_port()}"))
+                    endpoint_url=engine_url()))
         return mapping
 
     LambdaBackend.create_event_source_mapping = create_mapping_polled_here
@@ -911,3 +927,33 @@ def _decode_blob_parameters() -> None:
         decode_blobs(parameters, operation.input_shape)
 
     task_class._normalise_parameters = normalise_and_decode
+
+
+# --- 21. Lambda Invoke ------------------------------------------------------------------------
+
+def run_function(function, event: Any) -> tuple[bytes, bool]:
+    """Run a function's handler once: (the payload Lambda would answer, whether it failed)."""
+    from scripts import local_runtime
+
+    try:
+        result = local_runtime.invoke(local_function(function), event, engine_url())
+    except Exception as error:  # the handler's exception, as Lambda reports it
+        return json.dumps({"errorMessage": str(error), "errorType": type(error).__name__,
+                           "stackTrace": []}).encode(), True
+    return json.dumps(result).encode(), False
+
+
+def _invoke_functions_locally() -> None:
+    from moto.awslambda.models import LambdaFunction
+
+    def invoke_here(self, body, request_headers, response_headers):
+        event = json.loads(body) if body else {}
+        if request_headers.get("x-amz-invocation-type") == "Event":
+            threading.Thread(target=run_function, args=(self, event), daemon=True).start()
+            return b""
+        payload, failed = run_function(self, event)
+        if failed:
+            response_headers["x-amz-function-error"] = "Unhandled"
+        return payload
+
+    LambdaFunction.invoke = invoke_here

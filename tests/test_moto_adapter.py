@@ -611,3 +611,39 @@ def test_base64_blob_parameters_reach_the_service_as_bytes():
     pages = {"DocumentPages": [{"Bytes": "aGk="}]}
     assert moto_adapter.decode_blobs(pages, textract.input_shape) == {
         "DocumentPages": [{"Bytes": b"hi"}]}
+
+
+# --- 21. Lambda Invoke ------------------------------------------------------------------------------
+
+INVOKED = """
+class TooDark(Exception):
+    pass
+
+
+def handler(event, context):
+    if event.get("dark"):
+        raise TooDark("the picture is too dark")
+    return {"seen": event["name"], "function": context.function_name}
+"""
+
+
+def test_a_lambda_task_runs_the_handler_here_and_names_its_exception(endpoint_url, sfn):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"invoke-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17", "Statement": []}}},
+        "Function": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler",
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": INVOKED}}}},
+        "Outputs": {"Function": {"Value": {"Fn::GetAtt": ["Function", "Arn"]}}}}))
+    function = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
+    arn = create(sfn, {"Call": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": function, "Payload.$": "$"},
+        "ResultSelector": {"result.$": "$.Payload"},
+        "Catch": [{"ErrorEquals": ["TooDark"], "ResultPath": "$.error", "Next": "Caught"}],
+        "End": True}, "Caught": CAUGHT})
+    assert output(finish(sfn, arn, {"name": "alice"})) == {
+        "result": {"seen": "alice", "function": function.split(":")[-1]}}
+    assert output(finish(sfn, arn, {"name": "bob", "dark": True})) == {"caught": "TooDark"}
