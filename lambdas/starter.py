@@ -73,7 +73,8 @@ def start(upload):
     sfn = client("stepfunctions")
     try:
         sfn.start_execution(stateMachineArn=os.environ[WORKFLOWS[prefix][2]], name=name,
-                            input=json.dumps({"userid": userid, "bucket": bucket, "key": key}))
+                            input=json.dumps({"userid": userid, "bucket": bucket, "key": key,
+                                              "uploaded_at": upload.get("eventTime", "")}))
         log("started", key=key, execution=name)
     except sfn.exceptions.ExecutionAlreadyExists:
         log("already started", key=key, execution=name)

@@ -138,7 +138,9 @@ def main() -> int:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         print(f"embedded engine at {engine.endpoint_url}; deploying {TEMPLATE.name}")
         session = boto3.session.Session()
-        Stack(session, STACK, poll_seconds=0.05).deploy(TEMPLATE.read_text(), LOCAL_PARAMETERS)
+        stack = Stack(session, STACK, poll_seconds=0.05)
+        stack.deploy(TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
+                                            **stack.thumbnail_code(with_pillow=False)})
         client = Client(session, STACK, out=lambda _: None)
         sqs = session.client("sqs")
         notifications = sqs.create_queue(QueueName="ekyc-demo-notifications")["QueueUrl"]

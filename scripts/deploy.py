@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -126,6 +127,27 @@ class Stack:
         self.s3.put_object(Bucket=bucket, Key=key, Body=template.encode())
         region = self.session.region_name or "us-east-1"
         return f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
+
+    def upload_artifact(self, path: Path) -> tuple[str, str]:
+        """Put a file (a function's zip) in the artifacts bucket: (bucket, key). The key names
+        the content, so an unchanged zip leaves the function unchanged."""
+        bucket = self._artifacts_bucket()
+        data = path.read_bytes()
+        key = f"{self.name}/{hashlib.sha256(data).hexdigest()[:16]}{path.suffix}"
+        self.s3.put_object(Bucket=bucket, Key=key, Body=data)
+        return bucket, key
+
+    def thumbnail_code(self, *, with_pillow: bool = True) -> dict[str, str]:
+        """Build the thumbnail function's zip, upload it, and name it in the parameters the
+        template takes. ``with_pillow=False``: the handler alone, for the embedded engine,
+        which runs it with this process's Pillow."""
+        from scripts.package_lambdas import build_zip
+
+        with tempfile.TemporaryDirectory() as directory:
+            zipped = build_zip(Path(directory) / "thumbnail.zip", with_pillow=with_pillow)
+            bucket, key = self.upload_artifact(zipped)
+        self.out(f"uploaded the thumbnail function to s3://{bucket}/{key}")
+        return {"ThumbnailCodeBucket": bucket, "ThumbnailCodeKey": key}
 
     def deploy(self, template: str, parameters: dict[str, str]) -> bool:
         """Create or update the stack. False if there was nothing to change."""
@@ -296,7 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(session_for(args.region), args.stack)
     try:
         if args.action == "deploy":
-            stack.deploy(args.template.read_text(), parse_parameters(args.param))
+            parameters = parse_parameters(args.param)
+            if "ThumbnailCodeKey" not in parameters:
+                parameters = {**stack.thumbnail_code(), **parameters}
+            stack.deploy(args.template.read_text(), parameters)
         elif args.action == "outputs":
             stack.print_outputs()
         else:

@@ -54,6 +54,7 @@ THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "
               "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45",
               "AnalyzeIdDocuments": "true"}
 ROLE_ARN = "arn:aws:iam::123456789012:role/ekyc-local-tests"
+THUMBNAIL_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:ekyc-test-thumbnail"
 
 
 @dataclass
@@ -121,7 +122,9 @@ class Deployment:
         self.sns.subscribe(TopicArn=self.topic, Protocol="sqs", Endpoint=queue_arn,
                            Attributes={"RawMessageDelivery": "true"})
         substitutions = {"TableName": self.table, "CollectionId": f"{self.prefix}-faces",
-                         "NotificationTopicArn": self.topic, **THRESHOLDS}
+                         "NotificationTopicArn": self.topic, **THRESHOLDS,
+                         # Mocked in every scenario that reaches it.
+                         "ThumbnailFunctionArn": THUMBNAIL_FUNCTION_ARN}
         for name, (filename, kind, nested) in STATE_MACHINES.items():
             if nested:
                 substitutions["IdentityCompareStateMachineArn"] = self.state_machines[nested]

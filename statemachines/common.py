@@ -1,7 +1,8 @@
 """Pieces every eKYC workflow shares: placeholders, thresholds, retries and the failure tail.
 
 Data conventions inside an execution:
-- the input is ``{"userid", "bucket", "key"}`` (the S3 object that started the run);
+- the upload flows' input is ``{"userid", "bucket", "key", "uploaded_at"}``: the S3 object
+  that started the run and its event time (the API flows' input is described in api_common);
 - ``$.settings`` holds the thresholds, read from ``DefinitionSubstitutions`` by the first state;
 - a rejection or an error writes ``$.failure = {"status", "error", "reason"}`` and goes to the
   failure tail, which records it on the user's item, notifies once, and fails the execution.
@@ -21,6 +22,7 @@ TABLE = placeholder("TableName")
 COLLECTION = placeholder("CollectionId")
 TOPIC = placeholder("NotificationTopicArn")
 COMPARE_STATE_MACHINE = placeholder("IdentityCompareStateMachineArn")
+THUMBNAIL_FUNCTION = placeholder("ThumbnailFunctionArn")
 
 # Threshold placeholders: substituted as text, so each is parsed into a number by
 # States.StringToJson in the workflow's first state (a bare ${X} would not be valid JSON).
@@ -53,6 +55,12 @@ RETRY_TEXTRACT = asl.retry_on(
     "Textract.ThrottlingException",
     "Textract.ProvisionedThroughputExceededException",
     "Textract.InternalServerError",
+)
+RETRY_LAMBDA = asl.retry_on(
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
 )
 RETRY_STEP_FUNCTIONS = asl.retry_on(
     "StepFunctions.ExecutionLimitExceededException",
@@ -175,9 +183,10 @@ def search_faces(image: dict | str, *, threshold: str, result_path: str, next: s
 INDEXED_FACE_ID = "$.indexed.records[0].Face.FaceId"
 
 
-def index_face(image: dict | str, *, next: str, catch: list) -> asl.State:
-    """IndexFaces of the image's one face under the user id; ``$.indexed.records`` gets the
-    face records (none when nothing was indexed)."""
+def index_face(image: dict | str, *, next: str | None, catch: list | None,
+               result_path: str = "$.indexed") -> asl.State:
+    """IndexFaces of the image's one face under the user id; ``<result_path>.records`` gets
+    the face records (none when nothing was indexed)."""
     return asl.task(
         asl.sdk("rekognition", "indexFaces"),
         parameters={
@@ -189,7 +198,7 @@ def index_face(image: dict | str, *, next: str, catch: list) -> asl.State:
             "DetectionAttributes": ["DEFAULT"],
         },
         result_selector={"records.$": "$.FaceRecords"},
-        result_path="$.indexed",
+        result_path=result_path,
         retry=RETRY_REKOGNITION,
         catch=catch,
         next=next,

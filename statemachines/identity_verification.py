@@ -7,7 +7,9 @@ the face is indexed only after every check has passed:
    eyes open, head pose within limits);
 2. search the collection for the same face under another user (duplicate registration);
 3. run the nested identity compare workflow and wait for its verdict;
-4. index the face (``ExternalImageId`` = userid) and record it.
+4. index the face (``ExternalImageId`` = userid) while a small Lambda makes a 250x250
+   thumbnail (a Parallel state), then record both on condition that no newer photo
+   (``uploaded_at``) is recorded already.
 
 ``build(express=True)`` gives the variant for Express workflows, which cannot wait on a child
 with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads its status itself.
@@ -20,7 +22,9 @@ from . import quality_gate as gate
 from .common import (
     COMPARE_STATE_MACHINE,
     INDEXED_FACE_ID,
+    RETRY_LAMBDA,
     RETRY_STEP_FUNCTIONS,
+    THUMBNAIL_FUNCTION,
     add_failure_tail,
     delete_face,
     describe_error,
@@ -48,11 +52,17 @@ READ_VERDICT = "Read compare verdict"
 COMPARE_FAILED = "Compare workflow failed"
 MATCHES_ID = "Does the selfie match the ID document?"
 NOT_MATCHING = "Selfie does not match ID document"
+INDEX_AND_THUMBNAIL = "Index face and make thumbnail"
 INDEX = "Index face"
+THUMBNAIL = "Make thumbnail"
+NO_THUMBNAIL = "Go on without a thumbnail"
 INDEXED = "Was the face indexed?"
 NOT_INDEXED = "Face not indexed"
 RECORD_PASSED = "Record verification passed"
 UNDO_INDEX = "Remove the indexed face"
+REMOVE_SUPERSEDED = "Remove the face of the older photo"
+SUPERSEDED = "A newer photo is already recorded"
+SUPERSEDED_FACE_LEFT = "Older photo's face left in the collection"
 DESCRIBE_ERROR = "Describe the error"
 RECORD_FAILURE = "Record verification failure"
 NOTIFY_FAILURE = "Notify verification failure"
@@ -129,7 +139,8 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
         next=RECORD_FAILURE,
     ))
     workflow.add(MATCHES_ID, asl.choice(
-        [(asl.string_equals("$.compare.verdict.compare_status", "pass"), INDEX)],
+        [(asl.string_equals("$.compare.verdict.compare_status", "pass"),
+          INDEX_AND_THUMBNAIL)],
         default=NOT_MATCHING,
     ))
     workflow.add(NOT_MATCHING, reject(reason_format="States.Format('{}', $.compare.verdict.reason)",
@@ -137,7 +148,33 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
 
 
 def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(INDEX, index_face(s3_image(), catch=on_error, next=INDEXED))
+    """Index the face and make its thumbnail at once, then record both, unless a newer photo
+    of the user is recorded already (a replayed event must not overwrite it)."""
+    index = asl.Workflow("Index the face")
+    index.add(INDEX, index_face(s3_image(), result_path="$", next=None, catch=None))
+    thumbnail = asl.Workflow("Make the thumbnail")
+    thumbnail.add(THUMBNAIL, asl.task(
+        asl.optimized("lambda:invoke"),
+        parameters={"FunctionName": THUMBNAIL_FUNCTION,
+                    "Payload": {"bucket.$": "$.bucket", "key.$": "$.key",
+                                "userid.$": "$.userid"}},
+        result_selector={"key.$": "$.Payload.key"},
+        retry=RETRY_LAMBDA,
+        # A thumbnail is a convenience: without one the face is still registered.
+        catch=asl.catch_all(NO_THUMBNAIL),
+        next=None,
+    ))
+    thumbnail.add(NO_THUMBNAIL, asl.pass_state(
+        parameters={"key": "",
+                    "error.$": "States.Format('{}: {}', $.error.Error, $.error.Cause)"},
+        next=None))
+    workflow.add(INDEX_AND_THUMBNAIL, asl.parallel(
+        [index.branch(), thumbnail.branch()],
+        result_selector={"records.$": "$[0].records", "thumbnail.$": "$[1]"},
+        result_path="$.indexed",
+        catch=on_error,
+        next=INDEXED,
+    ))
     workflow.add(INDEXED, asl.choice(
         [(asl.is_present(INDEXED_FACE_ID), RECORD_PASSED)],
         default=NOT_INDEXED,
@@ -148,13 +185,29 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         {
             "rek_faceid": asl.ddb_string(INDEXED_FACE_ID),
             "identity_verify_status": {"S": "pass"},
+            "thumbnail_key": asl.ddb_string("$.indexed.thumbnail.key"),
+            "photo_uploaded_at": asl.ddb_string("$.uploaded_at"),
         },
-        remove=("identity_verify_reason",), next=None, catch=asl.catch_all(UNDO_INDEX)))
+        remove=("identity_verify_reason",),
+        condition="attribute_not_exists(photo_uploaded_at) OR "
+                  "photo_uploaded_at <= :photo_uploaded_at",
+        next=None,
+        catch=[asl.catch("DynamoDB.ConditionalCheckFailedException", next=REMOVE_SUPERSEDED),
+               *asl.catch_all(UNDO_INDEX)]))
     # A face left in the collection without a record would make the user's next attempt a
     # "duplicate" of themselves, so take it out before reporting the error.
     workflow.add(UNDO_INDEX, delete_face(
         INDEXED_FACE_ID, next=DESCRIBE_ERROR,
         catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error")))
+    # An older photo: the item belongs to the newer one, so nothing is written to it.
+    workflow.add(REMOVE_SUPERSEDED, delete_face(
+        INDEXED_FACE_ID, next=SUPERSEDED,
+        catch=asl.catch_all(SUPERSEDED_FACE_LEFT, result_path="$.undo_error")))
+    workflow.add(SUPERSEDED, asl.succeed())
+    workflow.add(SUPERSEDED_FACE_LEFT, asl.fail_with(
+        error="VerificationError",
+        cause="a newer photo is recorded, and this older photo's face could not be removed "
+              "from the collection"))
 
 
 def build(*, express: bool = False) -> dict:

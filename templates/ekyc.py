@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+from awacs import awslambda as awslambda_actions
 from awacs import dynamodb, events, rekognition, s3, sns, sqs, states, textract, xray
 from awacs import logs as log_actions
 from awacs.aws import ArnLike, Policy, StringEquals
@@ -71,6 +72,7 @@ STARTER_SOURCE = Path(__file__).resolve().parent.parent / "lambdas" / "starter.p
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 ID_PREFIX = "id_document/"
 SELFIE_PREFIX = "selfie/"
+THUMBNAIL_PREFIX = "thumbnails/"
 STARTER_TIMEOUT_SECONDS = 30
 # AWS recommends a queue visibility timeout of at least six times the function timeout.
 QUEUE_VISIBILITY_SECONDS = 6 * STARTER_TIMEOUT_SECONDS
@@ -109,6 +111,7 @@ class EkycStack:
         self._add_storage()
         self._add_queues()
         self._add_bucket()
+        self._add_thumbnail()
         self._add_state_machines()
         self._add_starter()
         self._add_api_workflows()
@@ -132,6 +135,13 @@ class EkycStack:
             "AnalyzeIdDocuments", Type="String", Default="true", AllowedValues=["true", "false"],
             Description="Read ID document fields (name, date of birth, number, expiry) with "
                         "Amazon Textract AnalyzeID; turn off where Textract is unavailable."))
+        self.thumbnail_code = {
+            name: t.add_parameter(Parameter(
+                f"ThumbnailCode{name}", Type="String", MinLength="1",
+                Description=f"S3 {name.lower()} of the thumbnail function's zip (built and "
+                            "uploaded by scripts/deploy.py from scripts/package_lambdas.py)."))
+            for name in ("Bucket", "Key")
+        }
         self.notification_email = t.add_parameter(Parameter(
             "NotificationEmail", Type="String", Default="",
             AllowedPattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
@@ -281,6 +291,46 @@ class EkycStack:
     def _objects(self, prefix: str) -> Sub:
         return Sub(f"${{{self.bucket.title}.Arn}}/{prefix}*")
 
+    # --- thumbnail Lambda ------------------------------------------------------------------
+    def _function_log_group(self, title: str, suffix: str) -> logs.LogGroup:
+        return self.t.add_resource(logs.LogGroup(
+            title,
+            LogGroupName=Sub(f"/aws/lambda/${{AWS::StackName}}-{suffix}"),
+            RetentionInDays=Ref(self.log_retention),
+            DeletionPolicy="Delete",
+            UpdateReplacePolicy="Delete",
+        ))
+
+    def _add_thumbnail(self) -> None:
+        """The one Lambda of the workflows: Pillow makes a 250x250 thumbnail of a selfie."""
+        t = self.t
+        log_group = self._function_log_group("ThumbnailLogGroup", "thumbnail")
+        role = t.add_resource(service_role("ThumbnailRole", "lambda", [policy("thumbnail", [
+            allow([s3.GetObject], [self._objects(SELFIE_PREFIX)]),
+            allow([s3.PutObject], [self._objects(THUMBNAIL_PREFIX)]),
+            allow([log_actions.CreateLogStream, log_actions.PutLogEvents],
+                  [Sub(f"${{{log_group.title}.Arn}}:*")]),
+            allow_unscoped([xray.PutTraceSegments, xray.PutTelemetryRecords]),
+        ])]))
+        self.thumbnail = t.add_resource(awslambda.Function(
+            "ThumbnailFunction",
+            FunctionName=Sub("${AWS::StackName}-thumbnail"),
+            Description="Makes a thumbnail (at most 250x250) of a selfie under thumbnails/.",
+            Runtime="python3.12",
+            Handler="thumbnail.handler",
+            Architectures=["arm64"],
+            MemorySize=512,
+            Timeout=30,
+            Role=GetAtt(role, "Arn"),
+            Code=awslambda.Code(S3Bucket=Ref(self.thumbnail_code["Bucket"]),
+                                S3Key=Ref(self.thumbnail_code["Key"])),
+            LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(log_group)),
+            TracingConfig=awslambda.TracingConfig(Mode="Active"),
+            Metadata=waive(WS1004="LoggingConfig sends the logs to ThumbnailLogGroup, which "
+                                  "has a retention; the rule only knows log groups named "
+                                  "/aws/lambda/<function name>."),
+        ))
+
     # --- state machines --------------------------------------------------------------------
     def _log_group(self, title: str, suffix: str) -> logs.LogGroup:
         return self.t.add_resource(logs.LogGroup(
@@ -376,6 +426,7 @@ class EkycStack:
                     allow([rekognition.SearchFacesByImage, rekognition.IndexFaces,
                            rekognition.DeleteFaces], [self.collection_arn]),
                     allow([s3.GetObject], [self._objects(SELFIE_PREFIX)]),
+                    allow([awslambda_actions.InvokeFunction], [GetAtt(self.thumbnail, "Arn")]),
                     allow([dynamodb.UpdateItem], [self.table_arn]),
                     allow([sns.Publish], [self.topic_arn]),
                     *self._workflow_statements(),
@@ -384,7 +435,8 @@ class EkycStack:
             ]))
         standard = identity_verification.build()
         express = identity_verification.build(express=True)
-        compare_substitution = {"IdentityCompareStateMachineArn": compare_arn}
+        compare_substitution = {"IdentityCompareStateMachineArn": compare_arn,
+                                "ThumbnailFunctionArn": GetAtt(self.thumbnail, "Arn")}
         substitutions = self._substitutions(standard, compare_substitution)
         if substitutions.keys() != self._substitutions(express, compare_substitution).keys():
             raise ValueError("the Standard and Express variants must use the same placeholders")
@@ -395,13 +447,7 @@ class EkycStack:
     # --- starter Lambda --------------------------------------------------------------------
     def _add_starter(self) -> None:
         t = self.t
-        log_group = t.add_resource(logs.LogGroup(
-            "StarterLogGroup",
-            LogGroupName=Sub("/aws/lambda/${AWS::StackName}-starter"),
-            RetentionInDays=Ref(self.log_retention),
-            DeletionPolicy="Delete",
-            UpdateReplacePolicy="Delete",
-        ))
+        log_group = self._function_log_group("StarterLogGroup", "starter")
         queue_arns = [GetAtt(queue, "Arn") for queue in self.queues.values()]
         role = t.add_resource(service_role("StarterRole", "lambda", [policy("starter", [
             allow([sqs.ReceiveMessage, sqs.DeleteMessage, sqs.GetQueueAttributes,

@@ -34,7 +34,8 @@ def stack(endpoint_url):
         session = boto3.session.Session(region_name="us-east-1")
         name = f"api-{uuid.uuid4().hex[:6]}"
         deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(demo.TEMPLATE.read_text(), demo.LOCAL_PARAMETERS)
+        deployed.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
+                                                    **deployed.thumbnail_code(with_pillow=False)})
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])

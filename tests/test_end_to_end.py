@@ -28,8 +28,9 @@ def story(endpoint_url, tmp_path_factory):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"e2e-{uuid.uuid4().hex[:6]}"
-        Stack(session, name, out=lambda _: None, poll_seconds=0.02).deploy(
-            demo.TEMPLATE.read_text(), demo.LOCAL_PARAMETERS)
+        stack = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
+        stack.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
+                                                 **stack.thumbnail_code(with_pillow=False)})
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
@@ -111,3 +112,19 @@ def test_an_unprocessable_upload_ends_in_the_dead_letter_queue_intact(story):
     assert record["eventName"].startswith("ObjectCreated:")
     assert record["s3"]["object"]["key"].replace("%2F", "/").replace("+", " ") == \
         "selfie/not a valid user id.jpg"
+
+
+def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_url):
+    import io
+
+    from PIL import Image
+
+    alice = outcome(story, "alice", "selfie", "astronaut_png").item
+    assert alice["thumbnail_key"] == "thumbnails/alice.jpg"
+    assert alice["photo_uploaded_at"].endswith("Z")
+    s3 = boto3.client("s3", endpoint_url=endpoint_url)
+    thumbnail = s3.get_object(Bucket=story["client"].outputs["BucketName"],
+                              Key=alice["thumbnail_key"])
+    assert thumbnail["ContentType"] == "image/jpeg"
+    width, height = Image.open(io.BytesIO(thumbnail["Body"].read())).size
+    assert max(width, height) == 250

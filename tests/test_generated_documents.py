@@ -172,6 +172,11 @@ def test_every_choice_has_a_default(filename, definition):
 def test_every_aws_task_retries_transient_errors_and_catches_everything(filename, definition):
     tasks = [(n, s) for n, s in states_of(definition) if s["Type"] == "Task"]
     assert tasks
+    all_states = dict(states_of(definition))
+
+    def catches_everything(state: dict) -> bool:
+        return "States.ALL" in [error for c in state.get("Catch", [])
+                                for error in c["ErrorEquals"]]
     for name, state in tasks:
         assert state["Resource"].startswith("arn:aws:states:::"), (filename, name)
         retry = state.get("Retry", [])
@@ -179,8 +184,10 @@ def test_every_aws_task_retries_transient_errors_and_catches_everything(filename
         for retrier in retry:
             assert "States.ALL" not in retrier["ErrorEquals"], (filename, name)
             assert retrier["BackoffRate"] > 1 and retrier["JitterStrategy"] == "FULL"
-        catchers = [error for c in state.get("Catch", []) for error in c["ErrorEquals"]]
-        assert "States.ALL" in catchers, (filename, name)
+        # Inside a Parallel branch, the Parallel state may catch for its branches.
+        enclosing = asl.branch_of(definition).get(name)
+        assert catches_everything(state) or (
+            enclosing and catches_everything(all_states[enclosing[0]])), (filename, name)
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())
@@ -239,12 +246,26 @@ def test_duplicate_is_decided_on_match_similarity_not_searched_face_confidence()
 def test_face_is_indexed_only_after_every_check():
     states = asl_file("identity_verification.asl.json")["States"]
     order = list(states)
-    index = order.index("Index face")
+    index = order.index("Index face and make thumbnail")
     for check in ("Check face quality", "Search for duplicate faces",
                   "Compare selfie with ID document"):
         assert order.index(check) < index
-    assert states["Does the selfie match the ID document?"]["Choices"][0]["Next"] == "Index face"
-    assert states["Index face"]["Parameters"]["ExternalImageId.$"] == "$.userid"
+    assert states["Does the selfie match the ID document?"]["Choices"][0]["Next"] == \
+        "Index face and make thumbnail"
+    indexing, thumbnail = states["Index face and make thumbnail"]["Branches"]
+    assert indexing["States"]["Index face"]["Parameters"]["ExternalImageId.$"] == "$.userid"
+    assert thumbnail["States"]["Make thumbnail"]["Resource"].endswith(":lambda:invoke")
+
+
+def test_a_replay_cannot_overwrite_a_newer_photo():
+    record = asl_file("identity_verification.asl.json")["States"]["Record verification passed"]
+    assert record["Parameters"]["ConditionExpression"] == (
+        "attribute_not_exists(photo_uploaded_at) OR photo_uploaded_at <= :photo_uploaded_at")
+    values = record["Parameters"]["ExpressionAttributeValues"]
+    assert values[":photo_uploaded_at"] == {"S.$": "$.uploaded_at"}
+    assert record["Catch"][0] == {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                                  "ResultPath": "$.error",
+                                  "Next": "Remove the face of the older photo"}
 
 
 def test_standard_variant_waits_for_the_nested_compare_and_express_uses_sync_execution():
@@ -302,6 +323,10 @@ def test_each_workflow_role_reads_only_its_prefixes():
         assert allowed(role)["s3:GetObject"] == [objects("api/")]
     for role in ("AuthenticateRole", "UpdateFaceRole"):
         assert allowed(role)["s3:GetObject"] == [objects("api/"), objects("selfie/")]
+    assert allowed("ThumbnailRole")["s3:GetObject"] == [objects("selfie/")]
+    assert allowed("ThumbnailRole")["s3:PutObject"] == [objects("thumbnails/")]
+    assert allowed("IdentityVerificationRole")["lambda:InvokeFunction"] == [
+        {"Fn::GetAtt": ["ThumbnailFunction", "Arn"]}]
 
 
 def test_api_routes_are_iam_authorised_service_integrations_without_lambda():
@@ -419,7 +444,8 @@ def test_state_machines_are_traced_logged_and_typed_by_parameter():
 def test_log_groups_have_retention():
     groups = [r for r in RESOURCES.values() if r["Type"] == "AWS::Logs::LogGroup"]
     machines = [r for r in RESOURCES.values() if r["Type"] == "AWS::StepFunctions::StateMachine"]
-    assert len(groups) == len(machines) + 1  # and the starter's
+    functions = [r for r in RESOURCES.values() if r["Type"] == "AWS::Lambda::Function"]
+    assert len(groups) == len(machines) + len(functions) == len(machines) + 2
     assert all(g["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"} for g in groups)
 
 

@@ -119,6 +119,7 @@ def clients(monkeypatch):
 def s3_body(key: str, sequencer: str = "0062E99A", bucket: str = "uploads") -> str:
     return json.dumps({"Records": [{
         "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "eventTime": "2026-11-25T10:00:00.123Z",
         "s3": {"bucket": {"name": bucket},
                "object": {"key": key, "size": 1024, "eTag": "abc", "sequencer": sequencer}},
     }]})
@@ -145,7 +146,8 @@ def test_id_upload_records_the_location_and_starts_the_id_workflow(clients):
     (method, start), = clients["stepfunctions"].calls
     assert method == "start_execution" and start["stateMachineArn"] == ID_ARN
     assert json.loads(start["input"]) == {"userid": "alice", "bucket": "uploads",
-                                          "key": "id_document/alice.jpg"}
+                                          "key": "id_document/alice.jpg",
+                                          "uploaded_at": "2026-11-25T10:00:00.123Z"}
     assert values[":e"] == {"S": start["name"]}
     assert clients["rekognition"].calls == []
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 BUCKET = "ekyc-test-uploads"
+UPLOADED_AT = "2026-11-25T10:00:00.123Z"  # the S3 event time the starter passes on
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ class Scenario:
     def input(self) -> dict:
         if self.request is not None:
             return self.request
-        return {"userid": self.userid, "bucket": BUCKET, "key": self.key}
+        return {"userid": self.userid, "bucket": BUCKET, "key": self.key,
+                "uploaded_at": UPLOADED_AT}
 
 
 def mock_config(scenarios: list[Scenario]) -> dict:

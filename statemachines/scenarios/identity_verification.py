@@ -10,7 +10,7 @@ import dataclasses
 
 from .. import identity_compare as compare
 from .. import identity_verification as wf
-from . import Scenario
+from . import UPLOADED_AT, Scenario
 from . import library as mock
 
 ID_ACCEPTED = {"id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg",
@@ -24,8 +24,10 @@ ERROR_TAIL = (wf.DESCRIBE_ERROR,) + FAILURE_TAIL
 COMPARE_START = (compare.READ_THRESHOLDS, compare.GET_USER, compare.ID_PRESENT)
 COMPARE_SCORED = COMPARE_START + (compare.COMPARE, compare.SIMILAR)
 
+NEWER_PHOTO = {"photo_uploaded_at": "2026-11-25T11:30:00.000Z",
+               "rek_faceid": "7c2e4d1a-5b3f-4e6a-8d9c-0a1b2c3d4e5f"}
 PASSED_MOCKS = {wf.DETECT: mock.ONE_GOOD_FACE, wf.SEARCH: mock.NO_DUPLICATE,
-                wf.INDEX: mock.INDEXED}
+                wf.INDEX: mock.INDEXED, wf.THUMBNAIL: mock.THUMBNAIL_MADE}
 
 
 def rejected(name: str, description: str, mocks: dict, path: tuple, reason: str,
@@ -67,8 +69,10 @@ def not_matching(name: str, description: str, *, compare_mocks: dict, compare_pa
 
 
 PASSED_ITEM = {"identity_verify_status": "pass", "identity_verify_reason": None,
-               "rek_faceid": mock.INDEXED_FACE_ID, "compare_status": "pass"}
-PASSED_PATH = (wf.MATCHES_ID, wf.INDEX, wf.INDEXED, wf.RECORD_PASSED)
+               "rek_faceid": mock.INDEXED_FACE_ID, "compare_status": "pass",
+               "thumbnail_key": mock.THUMBNAIL_KEY, "photo_uploaded_at": UPLOADED_AT}
+INDEXED_PATH = (wf.MATCHES_ID, wf.INDEX_AND_THUMBNAIL, wf.INDEX, wf.THUMBNAIL, wf.INDEXED)
+PASSED_PATH = INDEXED_PATH + (wf.RECORD_PASSED,)
 MATCHED_COMPARE_PATH = COMPARE_SCORED + (compare.MATCH, compare.RECORD_SCORED,
                                          compare.RETURN_VERDICT)
 
@@ -163,7 +167,7 @@ SCENARIOS = [
         "FaceNotIndexed", "IndexFaces indexes nothing (its quality filter dropped the face).",
         mocks={**PASSED_MOCKS, wf.INDEX: mock.NOT_INDEXED},
         compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
-        path=(wf.MATCHES_ID, wf.INDEX, wf.INDEXED, wf.NOT_INDEXED) + FAILURE_TAIL,
+        path=INDEXED_PATH + (wf.NOT_INDEXED,) + FAILURE_TAIL,
         status="FAILED",
         error="VerificationRejected",
         item={"identity_verify_status": "fail",
@@ -180,6 +184,38 @@ SCENARIOS = [
         error="VerificationError",
         item={"identity_verify_status": "error", "rek_faceid": None},
         notification={"userid": "alice", "flow": wf.NAME, "status": "error"}),
+    after_compare(
+        "ThumbnailFails", "The thumbnail Lambda refuses the picture: the face is registered "
+        "all the same, without a thumbnail.",
+        mocks={**PASSED_MOCKS, wf.THUMBNAIL: mock.THUMBNAIL_REFUSED},
+        compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
+        path=INDEXED_PATH[:-1] + (wf.NO_THUMBNAIL, wf.INDEXED, wf.RECORD_PASSED),
+        status="SUCCEEDED", item={**PASSED_ITEM, "thumbnail_key": ""}, notification=None),
+    after_compare(
+        "IndexingFails", "IndexFaces is refused inside the Parallel state: the error is "
+        "recorded and notified once.",
+        mocks={**PASSED_MOCKS, wf.INDEX: mock.INDEX_DENIED},
+        compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
+        path=INDEXED_PATH[:-1] + ERROR_TAIL, status="FAILED", error="VerificationError",
+        item={"identity_verify_status": "error", "rek_faceid": None},
+        notification={"userid": "alice", "flow": wf.NAME, "status": "error"}),
+    after_compare(
+        "NewerPhotoRecorded", "A replayed event of an older photo: the item already records a "
+        "newer one, so it is left alone and this run's face is removed.",
+        mocks={**PASSED_MOCKS, wf.REMOVE_SUPERSEDED: mock.FACE_DELETED},
+        compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
+        seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
+        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED), status="SUCCEEDED",
+        item={**NEWER_PHOTO, "identity_verify_status": None}, notification=None),
+    after_compare(
+        "OlderPhotoFaceLeft", "As above, but the older photo's face cannot be removed: the "
+        "run fails visibly and still leaves the newer record alone.",
+        mocks={**PASSED_MOCKS, wf.REMOVE_SUPERSEDED: mock.DELETE_DENIED},
+        compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
+        seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
+        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED_FACE_LEFT), status="FAILED",
+        error="VerificationError",
+        item={**NEWER_PHOTO, "identity_verify_status": None}, notification=None),
 ]
 
 

@@ -80,3 +80,13 @@ OLD_FACE_DELETED = returns("DeleteFacesOldFace", {"DeletedFaces": [REGISTERED_FA
                                                   "UnsuccessfulFaceDeletions": []})
 DELETE_DENIED = throws("DeleteFacesAccessDenied", "Rekognition.AccessDeniedException",
                        "User is not authorized to perform: rekognition:DeleteFaces")
+
+THUMBNAIL_KEY = "thumbnails/alice.jpg"
+THUMBNAIL_MADE = returns("InvokeThumbnailMade", {
+    "StatusCode": 200, "ExecutedVersion": "$LATEST",
+    "Payload": {"bucket": "ekyc-test-uploads", "key": THUMBNAIL_KEY, "width": 250,
+                "height": 188}})
+THUMBNAIL_REFUSED = throws("InvokeThumbnailRefused", "ThumbnailError",
+                           "selfie/alice.jpg is not a JPEG or PNG image")
+INDEX_DENIED = throws("IndexFacesAccessDenied", "Rekognition.AccessDeniedException",
+                      "User is not authorized to perform: rekognition:IndexFaces")
