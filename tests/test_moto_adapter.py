@@ -613,7 +613,7 @@ def test_base64_blob_parameters_reach_the_service_as_bytes():
         "DocumentPages": [{"Bytes": b"hi"}]}
 
 
-# --- 21. Lambda Invoke ------------------------------------------------------------------------------
+# --- 21. Lambda Invoke ----------------------------------------------------------------------------
 
 INVOKED = """
 class TooDark(Exception):
