@@ -53,6 +53,63 @@ STORY = [
 ]
 
 
+@dataclass(frozen=True)
+class ApiStep:
+    """One request to the synchronous API, and the answer a person should expect."""
+
+    route: str
+    user: str | None  # None for /compare
+    pictures: tuple[str, ...]  # selfie first, then the ID card where the route takes one
+    story: str
+    expected: str  # the answer's status
+
+
+# Played after the upload story, on the same stack: Alice's face is registered by then.
+API_STORY = [
+    ApiStep("/register", "grace", ("hopper",), "Grace registers with a selfie", "Registered"),
+    ApiStep("/auth", "grace", ("hopper",), "Grace signs in with her face", "Verified"),
+    ApiStep("/auth", "grace", ("astronaut_png",), "Alice tries to sign in as Grace",
+            "UserAccessDenied"),
+    ApiStep("/update", "grace", ("hopper",), "Grace replaces her registered face", "Updated"),
+    ApiStep("/register", "mallory", ("mirrored",), "Mallory registers Alice's face",
+            "DuplicateFace"),
+    ApiStep("/register", "ivan", ("coffee",), "Ivan registers a photo without a face",
+            "FaceRejected"),
+    ApiStep("/register-idcard", "henry", ("astronaut_png", "hopper_id_card"),
+            "Henry's selfie is not the face on his ID card", "IdDocumentMismatch"),
+    ApiStep("/compare", None, ("astronaut", "id_card"), "Is this selfie the ID card's owner?",
+            "Match"),
+    ApiStep("/compare", None, ("hopper", "id_card"), "And this one?", "NoMatch"),
+]
+
+
+def play_api(api, images: dict[str, bytes]) -> list[tuple[ApiStep, int, dict]]:
+    """Each API step's request: (step, HTTP status, answer)."""
+    calls = {"/register": api.register, "/register-idcard": api.register_idcard,
+             "/auth": api.auth, "/update": api.update, "/compare": api.compare}
+    answers = []
+    for step in API_STORY:
+        pictures = [images[name] for name in step.pictures]
+        arguments = pictures if step.user is None else [step.user, *pictures]
+        status, body = calls[step.route](*arguments)
+        answers.append((step, status, body))
+    return answers
+
+
+def api_table(answers: list[tuple[ApiStep, int, dict]]) -> str:
+    rows = [("route", "user", "HTTP", "answer", "similarity", "reason")]
+    for step, status, body in answers:
+        similarity = body.get("similarity")
+        rows.append((step.route, step.user or "", str(status), body.get("status", ""),
+                     f"{float(similarity):.1f}" if similarity is not None else "",
+                     str(body.get("reason", ""))[:48]))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
 @dataclass
 class Outcome:
     step: Step
@@ -127,8 +184,10 @@ def main() -> int:
                         "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
         os.environ.setdefault(name, value)
     sys.path.insert(0, str(ROOT))
+    from scripts.api_client import ApiClient
     from scripts.deploy import Stack
     from scripts.ekyc import Client
+    from scripts.local_api import LocalApi
     from scripts.local_engine import LocalEngine
     from tests.face_images import images
 
@@ -171,6 +230,14 @@ def main() -> int:
         refusals = {line for _, line in LOGS if '"ERROR"' in line}
         for line in sorted(refusals):
             print(f"  starter: {json.loads(line)['error']}")
+
+        print("\nthe synchronous API (served by the local front, as API Gateway would):")
+        with LocalApi.for_stack(client.outputs, endpoint_url=engine.endpoint_url,
+                                session=session) as front:
+            api = ApiClient(session, front.url, client.outputs["BucketName"])
+            for step in API_STORY:
+                print(f"  POST {step.route:<17} {step.story}")
+            print("\n" + api_table(play_api(api, images())))
     print(f"\ndone in {time.monotonic() - started:.1f} s")
     return 0
 

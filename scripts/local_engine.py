@@ -49,6 +49,10 @@ class LocalEngine:
         moto_adapter.install()
         face_service.install(self.faces_db)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+        if not os.environ.get("EKYC_ENGINE_LOG"):
+            # The interpreter logs every IsPresent miss and every Fail state as an ERROR with
+            # its whole parse tree; executions report their own outcome through the APIs.
+            logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()
         self.port = self._server.get_host_and_port()[1]

@@ -51,7 +51,7 @@ def story(endpoint_url, tmp_path_factory):
         faces = session.client("rekognition").list_faces(
             CollectionId=client.outputs["CollectionId"])["Faces"]
         yield {"outcomes": outcomes, "notifications": notifications, "dead": dead,
-               "faces": faces, "client": client}
+               "faces": faces, "client": client, "session": session}
 
 
 def outcome(story, user: str, kind: str, picture: str):
@@ -128,3 +128,19 @@ def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_u
     assert thumbnail["ContentType"] == "image/jpeg"
     width, height = Image.open(io.BytesIO(thumbnail["Body"].read())).size
     assert max(width, height) == 250
+
+
+def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_url):
+    from scripts.api_client import ApiClient
+    from scripts.local_api import LocalApi
+
+    outputs = story["client"].outputs
+    with LocalApi.for_stack(outputs, endpoint_url=endpoint_url,
+                            session=story["session"]) as front:
+        api = ApiClient(story["session"], front.url, outputs["BucketName"])
+        answers = demo.play_api(api, images())
+    assert [(step.route, body["status"]) for step, _, body in answers] == [
+        (step.route, step.expected) for step in demo.API_STORY]
+    assert all((status == 200) == (body["status"] in ("Registered", "Verified", "Updated",
+                                                      "Match", "NoMatch"))
+               for _, status, body in answers)
