@@ -185,6 +185,8 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         {
             "rek_faceid": asl.ddb_string(INDEXED_FACE_ID),
             "identity_verify_status": {"S": "pass"},
+            "selfie_bucket": asl.ddb_string("$.bucket"),
+            "selfie_object": asl.ddb_string("$.key"),
             "thumbnail_key": asl.ddb_string("$.indexed.thumbnail.key"),
             "photo_uploaded_at": asl.ddb_string("$.uploaded_at"),
         },

@@ -70,7 +70,8 @@ def not_matching(name: str, description: str, *, compare_mocks: dict, compare_pa
 
 PASSED_ITEM = {"identity_verify_status": "pass", "identity_verify_reason": None,
                "rek_faceid": mock.INDEXED_FACE_ID, "compare_status": "pass",
-               "thumbnail_key": mock.THUMBNAIL_KEY, "photo_uploaded_at": UPLOADED_AT}
+               "thumbnail_key": mock.THUMBNAIL_KEY, "photo_uploaded_at": UPLOADED_AT,
+               "selfie_bucket": "ekyc-test-uploads", "selfie_object": "selfie/alice.jpg"}
 INDEXED_PATH = (wf.MATCHES_ID, wf.INDEX_AND_THUMBNAIL, wf.INDEX, wf.THUMBNAIL, wf.INDEXED)
 PASSED_PATH = INDEXED_PATH + (wf.RECORD_PASSED,)
 MATCHED_COMPARE_PATH = COMPARE_SCORED + (compare.MATCH, compare.RECORD_SCORED,
