@@ -46,13 +46,13 @@ def rejected(name: str, description: str, mocks: dict, path: tuple, reason: str,
 def after_compare(name: str, description: str, *, compare_mocks: dict, compare_path: tuple,
                   path: tuple, status: str, item: dict, notification: dict | None,
                   error: str | None = None, mocks: dict | None = None,
-                  seed_item: dict | None = ID_ACCEPTED) -> Scenario:
+                  seed_item: dict | None = ID_ACCEPTED, racing: tuple = ()) -> Scenario:
     """A selfie that passed the quality gate and the duplicate search."""
     return Scenario(
         workflow=wf.NAME, name=name, description=description, userid="alice", upload="selfie",
         mocks=mocks or PASSED_MOCKS, path=GATE_PASSED + path, status=status, error=error,
         seed_item=seed_item, item=item, notification=notification,
-        nested_mocks=compare_mocks, nested_path=compare_path)
+        nested_mocks=compare_mocks, nested_path=compare_path, racing=racing)
 
 
 def not_matching(name: str, description: str, *, compare_mocks: dict, compare_path: tuple,
@@ -197,7 +197,8 @@ SCENARIOS = [
         "recorded and notified once.",
         mocks={**PASSED_MOCKS, wf.INDEX: mock.INDEX_DENIED},
         compare_mocks={compare.COMPARE: mock.SIMILAR}, compare_path=MATCHED_COMPARE_PATH,
-        path=INDEXED_PATH[:-1] + ERROR_TAIL, status="FAILED", error="VerificationError",
+        path=INDEXED_PATH[:-1] + ERROR_TAIL, racing=(wf.THUMBNAIL,), status="FAILED",
+        error="VerificationError",
         item={"identity_verify_status": "error", "rek_faceid": None},
         notification={"userid": "alice", "flow": wf.NAME, "status": "error"}),
     after_compare(
