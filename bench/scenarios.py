@@ -25,6 +25,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def label(scenario) -> str:
+    return f"{scenario.workflow}:{scenario.name}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=10, help="runs of each scenario")
@@ -44,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         deployment = Deployment(boto3.session.Session(), engine.endpoint_url,
                                 prefix="ekyc-bench").create()
         deployment.run(scenarios[0])  # warm-up: first calls load botocore models
-        timings: dict[str, list[float]] = {s.name: [] for s in scenarios}
-        round_trips: dict[str, list[float]] = {s.name: [] for s in scenarios}
+        # By workflow and name: the same name (NoFace...) is a scenario of several workflows.
+        timings: dict[str, list[float]] = {label(s): [] for s in scenarios}
+        round_trips: dict[str, list[float]] = {label(s): [] for s in scenarios}
         executions: list[float] = []  # every execution on its own, nested children included
         passes = []
         for _ in range(args.repeat):
@@ -53,18 +58,18 @@ def main(argv: list[str] | None = None) -> int:
             for scenario in scenarios:
                 run = deployment.run(scenario)
                 if not scenario.takes_path(run.path):
-                    print(f"{scenario.name}: unexpected path {run.path}", file=sys.stderr)
+                    print(f"{label(scenario)}: unexpected path {run.path}", file=sys.stderr)
                     return 1
-                timings[scenario.name].append(run.engine_seconds * 1000)
-                round_trips[scenario.name].append(run.seconds * 1000)
+                timings[label(scenario)].append(run.engine_seconds * 1000)
+                round_trips[label(scenario)].append(run.seconds * 1000)
                 executions += [r.engine_seconds * 1000 for r in (run, *run.children)]
             passes.append(time.perf_counter() - started)
 
     print(f"{'scenario':<44} {'engine ms':>18} {'client ms':>18}")
     print(f"{'':<44} {'median':>9}{'p95':>9} {'median':>9}{'p95':>9}")
     for scenario in scenarios:
-        engine, client = timings[scenario.name], round_trips[scenario.name]
-        print(f"{scenario.workflow + ':' + scenario.name:<44} "
+        engine, client = timings[label(scenario)], round_trips[label(scenario)]
+        print(f"{label(scenario):<44} "
               f"{statistics.median(engine):>9.1f}{percentile(engine, 0.95):>9.1f} "
               f"{statistics.median(client):>9.1f}{percentile(client, 0.95):>9.1f}")
     engine = [value for values in timings.values() for value in values]
