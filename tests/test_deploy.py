@@ -125,3 +125,41 @@ def test_aws_region_is_honoured_as_well_as_aws_default_region(monkeypatch):
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
     assert deploy.session_for().region_name == "eu-west-3"
     assert deploy.session_for("ap-south-1").region_name == "ap-south-1"
+
+
+def test_the_thumbnail_function_is_uploaded_under_its_content_hash(stack):
+    import io
+    import zipfile
+
+    first = stack.thumbnail_code(with_pillow=False)
+    again = stack.thumbnail_code(with_pillow=False)
+    assert first == again  # same zip, same key: an unchanged function stays unchanged
+    assert first["ThumbnailCodeKey"].startswith(f"{stack.name}/")
+    assert first["ThumbnailCodeKey"].endswith(".zip")
+    body = stack.s3.get_object(Bucket=first["ThumbnailCodeBucket"],
+                               Key=first["ThumbnailCodeKey"])["Body"].read()
+    assert zipfile.ZipFile(io.BytesIO(body)).namelist() == ["thumbnail.py"]
+
+
+def test_deploy_packages_the_thumbnail_unless_told_where_it_is(monkeypatch):
+    calls = []
+
+    class FakeStack:
+        def __init__(self, session, name):
+            pass
+
+        def thumbnail_code(self):
+            calls.append("packaged")
+            return {"ThumbnailCodeBucket": "built", "ThumbnailCodeKey": "built.zip"}
+
+        def deploy(self, template, parameters):
+            calls.append(parameters)
+
+    monkeypatch.setattr(deploy, "Stack", FakeStack)
+    assert deploy.main(["deploy", "--param", "WorkflowType=EXPRESS"]) == 0
+    assert calls == ["packaged", {"ThumbnailCodeBucket": "built", "ThumbnailCodeKey": "built.zip",
+                                  "WorkflowType": "EXPRESS"}]
+    calls.clear()
+    assert deploy.main(["deploy", "--param", "ThumbnailCodeBucket=mine",
+                        "--param", "ThumbnailCodeKey=f.zip"]) == 0
+    assert calls == [{"ThumbnailCodeBucket": "mine", "ThumbnailCodeKey": "f.zip"}]
