@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from pathlib import Path
 
 import boto3
 import requests
@@ -71,7 +70,3 @@ class ApiClient:
         if quality_filter is not None:
             body["quality_filter"] = quality_filter
         return self.post("/compare", body)
-
-
-def read(path: str | Path) -> bytes:
-    return Path(path).read_bytes()
