@@ -43,7 +43,7 @@ STORY = [
     Step("carol", "id", "hopper_id_card", "Carol's ID card"),
     Step("carol", "selfie", "coffee", "Carol uploads a photo without a face"),
     Step("dave", "id", "hopper_id_card", "Dave's ID card"),
-    Step("dave", "selfie", "two_faces", "Dave uploads a group photo"),
+    Step("dave", "selfie", "two_hoppers", "Dave uploads a photo of himself, twice"),
     Step("erin", "id", "id_card", "Erin's ID card: Alice again, under another user id"),
     Step("erin", "selfie", "mirrored", "Erin's selfie is Alice's face (duplicate)"),
     Step("frank", "selfie", "hopper", "Frank's selfie comes before any ID document"),

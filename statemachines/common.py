@@ -184,9 +184,10 @@ INDEXED_FACE_ID = "$.indexed.records[0].Face.FaceId"
 
 
 def index_face(image: dict | str, *, next: str | None, catch: list | None,
-               result_path: str = "$.indexed") -> asl.State:
-    """IndexFaces of the image's one face under the user id; ``<result_path>.records`` gets
-    the face records (none when nothing was indexed)."""
+               result_path: str = "$.indexed", attributes: str = "DEFAULT") -> asl.State:
+    """IndexFaces of the image's largest face under the user id; ``<result_path>.records``
+    gets the face records (none when nothing was indexed), ``.unindexed`` the faces left out.
+    ``attributes="ALL"`` describes the face as fully as DetectFaces does."""
     return asl.task(
         asl.sdk("rekognition", "indexFaces"),
         parameters={
@@ -195,9 +196,9 @@ def index_face(image: dict | str, *, next: str | None, catch: list | None,
             "ExternalImageId.$": "$.userid",
             "MaxFaces": 1,
             "QualityFilter": "NONE",
-            "DetectionAttributes": ["DEFAULT"],
+            "DetectionAttributes": [attributes],
         },
-        result_selector={"records.$": "$.FaceRecords"},
+        result_selector={"records.$": "$.FaceRecords", "unindexed.$": "$.UnindexedFaces"},
         result_path=result_path,
         retry=RETRY_REKOGNITION,
         catch=catch,

@@ -1,15 +1,17 @@
-"""Identity verification workflow: is this selfie good enough, new, and the ID's owner?
+"""Identity verification workflow: is this selfie new, the ID's owner, and good enough?
 
-Started by the starter Lambda for ``selfie/<userid>.<ext>``. Checks run cheapest first, and
-the face is indexed only after every check has passed:
+Started by the starter Lambda for ``selfie/<userid>.<ext>``. Three billed Rekognition calls on
+the way to a pass, in two rounds (the workshop makes four, one after another):
 
-1. detect faces with all attributes, then a quality gate (one face, confident, no sunglasses,
-   eyes open, head pose within limits);
-2. search the collection for the same face under another user (duplicate registration);
-3. run the nested identity compare workflow and wait for its verdict;
-4. index the face (``ExternalImageId`` = userid) while a small Lambda makes a 250x250
-   thumbnail (a Parallel state), then record both on condition that no newer photo
-   (``uploaded_at``) is recorded already.
+1. at once (a Parallel state): search the collection for the same face under another user id
+   (duplicate registration), and run the nested identity compare workflow (selfie vs. the ID
+   document photo); a selfie without a face stops here;
+2. index the face (``ExternalImageId`` = userid, all attributes) while a small Lambda makes a
+   250x250 thumbnail, then apply the quality gate (one face, confident, no sunglasses, eyes
+   open, head pose within limits) to what IndexFaces saw. A selfie the gate turns down has its
+   face removed again, so only faces that passed every check stay in the collection.
+
+The pass is recorded on condition that no newer photo (``uploaded_at``) is recorded already.
 
 ``build(express=True)`` gives the variant for Express workflows, which cannot wait on a child
 with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads its status itself.
@@ -40,16 +42,18 @@ NAME = "identity_verification"
 TITLE = "Identity verification"
 
 READ_THRESHOLDS = "Read thresholds"
-DETECT, COUNT_FACES, QUALITY = gate.DETECT, gate.COUNT_FACES, gate.QUALITY
-NO_FACE, SEVERAL_FACES, LOW_CONFIDENCE = gate.NO_FACE, gate.SEVERAL_FACES, gate.LOW_CONFIDENCE
-SUNGLASSES, EYES_CLOSED, POSE = gate.SUNGLASSES, gate.EYES_CLOSED, gate.POSE
+CHECKS = "Search for duplicates and compare with ID document"
 SEARCH = "Search for duplicate faces"
-ALREADY_REGISTERED = "Is the face already registered?"
-DUPLICATE = "Duplicate face"
+NOTHING_TO_SEARCH = "No face to search for"
 COMPARE = "Compare selfie with ID document"
 COMPARE_SUCCEEDED = "Did the compare workflow succeed?"
 READ_VERDICT = "Read compare verdict"
+COMPARE_DID_NOT_END = "Compare workflow did not succeed"
+CHECKS_RAN = "Did both checks run?"
+NO_FACE = gate.NO_FACE
 COMPARE_FAILED = "Compare workflow failed"
+ALREADY_REGISTERED = "Is the face already registered?"
+DUPLICATE = "Duplicate face"
 MATCHES_ID = "Does the selfie match the ID document?"
 NOT_MATCHING = "Selfie does not match ID document"
 INDEX_AND_THUMBNAIL = "Index face and make thumbnail"
@@ -58,6 +62,11 @@ THUMBNAIL = "Make thumbnail"
 NO_THUMBNAIL = "Go on without a thumbnail"
 INDEXED = "Was the face indexed?"
 NOT_INDEXED = "Face not indexed"
+READ_INDEXED = "Read the indexed face"
+COUNT_FACES, QUALITY = gate.COUNT_FACES, gate.QUALITY
+SEVERAL_FACES, LOW_CONFIDENCE = gate.SEVERAL_FACES, gate.LOW_CONFIDENCE
+SUNGLASSES, EYES_CLOSED, POSE = gate.SUNGLASSES, gate.EYES_CLOSED, gate.POSE
+REMOVE_REJECTED = "Remove the rejected face"
 RECORD_PASSED = "Record verification passed"
 UNDO_INDEX = "Remove the indexed face"
 REMOVE_SUPERSEDED = "Remove the face of the older photo"
@@ -68,30 +77,31 @@ RECORD_FAILURE = "Record verification failure"
 NOTIFY_FAILURE = "Notify verification failure"
 FAILED = "Verification failed"
 
-BEST_DUPLICATE = "$.duplicates.matches[0]"
+SEARCHED = "$.checks.search"
+BEST_DUPLICATE = f"{SEARCHED}.matches[0]"
+VERDICT = "$.checks.compare.verdict"
 REJECTED = "VerificationRejected"
 
 
-def _add_duplicate_search(workflow: asl.Workflow, on_error: list) -> None:
-    workflow.add(SEARCH, search_faces(
-        s3_image(), threshold="$.settings.duplicate_similarity", result_path="$.duplicates",
-        catch=on_error, next=ALREADY_REGISTERED))
-    # A duplicate is decided on the match's Similarity (how alike the two faces are), not on
-    # SearchedFaceConfidence (how sure Rekognition is that the selfie holds a face).
-    workflow.add(ALREADY_REGISTERED, asl.choice(
-        [(asl.all_of(asl.is_present(BEST_DUPLICATE),
-                     asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
-                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
-        default=COMPARE,
-    ))
-    workflow.add(DUPLICATE, reject(
-        reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
-        error=REJECTED, next=RECORD_FAILURE))
+def _search_branch() -> dict:
+    branch = asl.Workflow("Search the collection for the selfie's face")
+    branch.add(SEARCH, search_faces(
+        s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
+        # Rekognition answers InvalidParameterException when the image holds no face.
+        catch=[asl.catch("Rekognition.InvalidParameterException", next=NOTHING_TO_SEARCH)],
+        next=None))
+    branch.add(NOTHING_TO_SEARCH, asl.pass_state(
+        parameters={"matches": [], "no_face": True}, next=None))
+    return branch.branch()
 
 
-def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool) -> None:
+def _compare_branch(*, express: bool) -> dict:
+    """The nested compare; its output is ``{"verdict": ...}``, or ``{"failed": true}`` when
+    the child failed (it has recorded why)."""
+    branch = asl.Workflow("Compare the selfie with the ID document")
+    failed = asl.pass_state(parameters={"failed": True}, next=None)
     if not express:
-        workflow.add(COMPARE, asl.task(
+        branch.add(COMPARE, asl.task(
             asl.optimized("states:startExecution.sync:2"),
             parameters={
                 "StateMachineArn": COMPARE_STATE_MACHINE,
@@ -103,15 +113,14 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
                 },
             },
             result_selector={"verdict.$": "$.Output"},
-            result_path="$.compare",
             timeout_seconds=300,
             retry=RETRY_STEP_FUNCTIONS,
-            # A failed child fails this task with States.TaskFailed; it has recorded why.
-            catch=[asl.catch("States.TaskFailed", next=COMPARE_FAILED), *on_error],
-            next=MATCHES_ID,
+            # A failed child fails this task with States.TaskFailed.
+            catch=[asl.catch("States.TaskFailed", next=COMPARE_DID_NOT_END)],
+            next=None,
         ))
     else:
-        workflow.add(COMPARE, asl.task(
+        branch.add(COMPARE, asl.task(
             asl.sdk("sfn", "startSyncExecution"),
             parameters={
                 "StateMachineArn": COMPARE_STATE_MACHINE,
@@ -120,38 +129,65 @@ def _add_nested_compare(workflow: asl.Workflow, on_error: list, *, express: bool
             result_path="$.compare_run",
             timeout_seconds=300,
             retry=RETRY_STEP_FUNCTIONS,
-            catch=on_error,
             next=COMPARE_SUCCEEDED,
         ))
-        workflow.add(COMPARE_SUCCEEDED, asl.choice(
+        branch.add(COMPARE_SUCCEEDED, asl.choice(
             [(asl.string_equals("$.compare_run.Status", "SUCCEEDED"), READ_VERDICT)],
-            default=COMPARE_FAILED,
+            default=COMPARE_DID_NOT_END,
         ))
-        workflow.add(READ_VERDICT, asl.pass_state(
-            parameters={"verdict.$": "States.StringToJson($.compare_run.Output)"},
-            result_path="$.compare",
-            next=MATCHES_ID,
-        ))
+        branch.add(READ_VERDICT, asl.pass_state(
+            parameters={"verdict.$": "States.StringToJson($.compare_run.Output)"}, next=None))
+    branch.add(COMPARE_DID_NOT_END, failed)
+    return branch.branch()
+
+
+def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> None:
+    workflow.add(CHECKS, asl.parallel(
+        [_search_branch(), _compare_branch(express=express)],
+        result_selector={"search.$": "$[0]", "compare.$": "$[1]"},
+        result_path="$.checks",
+        catch=on_error,
+        next=CHECKS_RAN,
+    ))
+    workflow.add(CHECKS_RAN, asl.choice(
+        [
+            (asl.is_present(f"{SEARCHED}.no_face"), NO_FACE),
+            (asl.is_present("$.checks.compare.failed"), COMPARE_FAILED),
+        ],
+        default=ALREADY_REGISTERED,
+    ))
+    workflow.add(NO_FACE, reject("no face", error=REJECTED, next=RECORD_FAILURE))
     workflow.add(COMPARE_FAILED, asl.pass_state(
         parameters={"status": "error", "error": "VerificationError",
                     "reason": "identity compare workflow failed (see compare_reason)"},
         result_path="$.failure",
         next=RECORD_FAILURE,
     ))
+    # A duplicate is decided on the match's Similarity (how alike the two faces are), not on
+    # SearchedFaceConfidence (how sure Rekognition is that the selfie holds a face).
+    workflow.add(ALREADY_REGISTERED, asl.choice(
+        [(asl.all_of(asl.is_present(BEST_DUPLICATE),
+                     asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
+                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+        default=MATCHES_ID,
+    ))
+    workflow.add(DUPLICATE, reject(
+        reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
+        error=REJECTED, next=RECORD_FAILURE))
     workflow.add(MATCHES_ID, asl.choice(
-        [(asl.string_equals("$.compare.verdict.compare_status", "pass"),
-          INDEX_AND_THUMBNAIL)],
+        [(asl.string_equals(f"{VERDICT}.compare_status", "pass"), INDEX_AND_THUMBNAIL)],
         default=NOT_MATCHING,
     ))
-    workflow.add(NOT_MATCHING, reject(reason_format="States.Format('{}', $.compare.verdict.reason)",
+    workflow.add(NOT_MATCHING, reject(reason_format=f"States.Format('{{}}', {VERDICT}.reason)",
                                       error=REJECTED, next=RECORD_FAILURE))
 
 
 def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
-    """Index the face and make its thumbnail at once, then record both, unless a newer photo
-    of the user is recorded already (a replayed event must not overwrite it)."""
+    """Index the face (with every attribute, for the quality gate) and make its thumbnail at
+    once, then gate what IndexFaces saw."""
     index = asl.Workflow("Index the face")
-    index.add(INDEX, index_face(s3_image(), result_path="$", next=None, catch=None))
+    index.add(INDEX, index_face(s3_image(), attributes="ALL", result_path="$", next=None,
+                                catch=None))
     thumbnail = asl.Workflow("Make the thumbnail")
     thumbnail.add(THUMBNAIL, asl.task(
         asl.optimized("lambda:invoke"),
@@ -170,17 +206,34 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         next=None))
     workflow.add(INDEX_AND_THUMBNAIL, asl.parallel(
         [index.branch(), thumbnail.branch()],
-        result_selector={"records.$": "$[0].records", "thumbnail.$": "$[1]"},
+        result_selector={"records.$": "$[0].records", "unindexed.$": "$[0].unindexed",
+                         "thumbnail.$": "$[1]"},
         result_path="$.indexed",
         catch=on_error,
         next=INDEXED,
     ))
     workflow.add(INDEXED, asl.choice(
-        [(asl.is_present(INDEXED_FACE_ID), RECORD_PASSED)],
+        [(asl.is_present(INDEXED_FACE_ID), READ_INDEXED)],
         default=NOT_INDEXED,
     ))
     workflow.add(NOT_INDEXED, reject("face could not be indexed", error=REJECTED,
                                      next=RECORD_FAILURE))
+    # IndexFaces (MaxFaces 1) indexes the largest face and lists the others as unindexed.
+    workflow.add(READ_INDEXED, asl.pass_state(
+        parameters={
+            "count.$": "States.MathAdd(States.ArrayLength($.indexed.records), "
+                       "States.ArrayLength($.indexed.unindexed))",
+            "faces.$": "$.indexed.records[*].FaceDetail",
+        },
+        result_path="$.detection",
+        next=COUNT_FACES,
+    ))
+    gate.add_checks(
+        workflow, passed=RECORD_PASSED, zero_faces=False,
+        reject=lambda reason=None, **kw: reject(reason, error=REJECTED, next=REMOVE_REJECTED,
+                                                **kw))
+    workflow.add(REMOVE_REJECTED, delete_face(
+        INDEXED_FACE_ID, next=RECORD_FAILURE, catch=asl.catch_all(DESCRIBE_ERROR)))
     workflow.add(RECORD_PASSED, update_user(
         {
             "rek_faceid": asl.ddb_string(INDEXED_FACE_ID),
@@ -215,18 +268,13 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
 def build(*, express: bool = False) -> dict:
     variant = " (Express variant)" if express else ""
     workflow = asl.Workflow(
-        "eKYC: check a selfie's quality, refuse duplicates, compare it with the user's ID "
-        f"document and register the face{variant}.")
+        "eKYC: refuse duplicates and compare a selfie with the user's ID document at once, "
+        f"then index the face, check its quality and register it{variant}.")
     on_error = asl.catch_all(DESCRIBE_ERROR)
 
     workflow.add(READ_THRESHOLDS, settings_state(
-        *gate.SETTINGS, "duplicate_similarity", next=DETECT))
-    gate.add_quality_gate(
-        workflow, image=s3_image(), passed=SEARCH, on_error=on_error,
-        reject=lambda reason=None, **kw: reject(reason, error=REJECTED, next=RECORD_FAILURE,
-                                                **kw))
-    _add_duplicate_search(workflow, on_error)
-    _add_nested_compare(workflow, on_error, express=express)
+        *gate.SETTINGS, "duplicate_similarity", next=CHECKS))
+    _add_checks(workflow, on_error, express=express)
     _add_indexing(workflow, on_error)
     workflow.add(DESCRIBE_ERROR, describe_error(error="VerificationError", next=RECORD_FAILURE))
     add_failure_tail(workflow, status_attribute="identity_verify_status",

@@ -34,15 +34,19 @@ class Rejection(Protocol):
 
 def add_quality_gate(workflow: asl.Workflow, *, image: dict | str, passed: str, reject: Rejection,
                      on_error: list) -> None:
-    """Add the gate's states; a selfie that passes goes on to ``passed``."""
+    """Add the gate's states, DetectFaces first; a selfie that passes goes on to ``passed``."""
     workflow.add(DETECT, detect_faces("ALL", image=image, next=COUNT_FACES, catch=on_error))
-    workflow.add(COUNT_FACES, asl.choice(
-        [
-            (asl.numeric("$.detection.count", "Equals", 0), NO_FACE),
-            (asl.numeric("$.detection.count", "GreaterThan", 1), SEVERAL_FACES),
-        ],
-        default=QUALITY,
-    ))
+    add_checks(workflow, passed=passed, reject=reject)
+
+
+def add_checks(workflow: asl.Workflow, *, passed: str, reject: Rejection,
+               zero_faces: bool = True) -> None:
+    """The gate's decisions on ``$.detection = {"count", "faces"}``, from ``COUNT_FACES`` on.
+    ``zero_faces=False`` where a face is known to be there (no "no face" rule)."""
+    rules = [(asl.numeric("$.detection.count", "GreaterThan", 1), SEVERAL_FACES)]
+    if zero_faces:
+        rules.insert(0, (asl.numeric("$.detection.count", "Equals", 0), NO_FACE))
+    workflow.add(COUNT_FACES, asl.choice(rules, default=QUALITY))
     pose_beyond_limits = [
         asl.numeric(f"{FACE}.Pose.{axis}", operator, path=f"$.settings.{limit}")
         for axis in ("Yaw", "Pitch")
@@ -61,7 +65,8 @@ def add_quality_gate(workflow: asl.Workflow, *, image: dict | str, passed: str, 
         ],
         default=passed,
     ))
-    workflow.add(NO_FACE, reject("no face"))
+    if zero_faces:
+        workflow.add(NO_FACE, reject("no face"))
     workflow.add(SEVERAL_FACES, reject(
         reason_format="States.Format('{} faces', $.detection.count)"))
     workflow.add(LOW_CONFIDENCE, reject(

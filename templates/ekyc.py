@@ -422,7 +422,6 @@ class EkycStack:
         verification_role = t.add_resource(service_role(
             "IdentityVerificationRole", "states", [
                 policy("identity-verification", [
-                    allow_unscoped([rekognition.DetectFaces]),
                     allow([rekognition.SearchFacesByImage, rekognition.IndexFaces,
                            rekognition.DeleteFaces], [self.collection_arn]),
                     allow([s3.GetObject], [self._objects(SELFIE_PREFIX)]),

@@ -59,8 +59,12 @@ def images() -> dict[str, bytes]:
     hopper_card = card.copy()
     hopper_card.paste(hopper.convert("RGB").crop((60, 40, 316, 320)).resize((210, 232)),
                       (50, 110))
+    hoppers = Image.new("RGB", (2 * hopper.width, hopper.height))
+    hoppers.paste(hopper.convert("RGB"), (0, 0))
+    hoppers.paste(ImageOps.mirror(hopper.convert("RGB")), (hopper.width, 0))
     return {
         "astronaut": encode(face),
+        "two_hoppers": encode(hoppers),
         "astronaut_png": png.getvalue(),
         "mirrored": encode(ImageOps.mirror(face)),
         "coffee": encode(Image.fromarray(skimage.data.coffee())),

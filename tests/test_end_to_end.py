@@ -65,7 +65,7 @@ def outcome(story, user: str, kind: str, picture: str):
     ("alice", "selfie", "astronaut", "pass", ""),
     ("bob", "selfie", "hopper", "fail", "similarity "),
     ("carol", "selfie", "coffee", "fail", "no face"),
-    ("dave", "selfie", "two_faces", "fail", "2 faces"),
+    ("dave", "selfie", "two_hoppers", "fail", "2 faces"),
     ("erin", "selfie", "mirrored", "fail", "duplicate of face "),
     ("frank", "selfie", "hopper", "fail", "no ID document"),
     ("alice", "selfie", "astronaut_png", "pass", ""),

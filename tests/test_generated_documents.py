@@ -165,7 +165,10 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
 def test_every_choice_has_a_default(filename, definition):
     for name, state in states_of(definition):
         if state["Type"] == "Choice":
-            assert state.get("Default") in definition["States"], (filename, name)
+            assert state.get("Default") in asl.all_states(definition), (filename, name)
+            # ...and in the same scope: a branch cannot jump out of its Parallel state.
+            assert asl.branch_of(definition).get(state["Default"]) == \
+                asl.branch_of(definition).get(name), (filename, name)
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())
@@ -215,7 +218,11 @@ def test_every_failure_path_records_notifies_once_and_fails(filename):
             path.append(current)
             assert len(path) < 5
         assert publishers[0] in path, (name, path)
-        assert states[path[0]]["Resource"].endswith("dynamodb:updateItem")
+        # A rejected face already indexed is taken out of the collection first.
+        recorded = [n for n in path if not states[n].get("Resource", "").endswith(
+            "rekognition:deleteFaces")]
+        assert recorded[0] == path[len(path) - len(recorded)], (name, path)
+        assert states[recorded[0]]["Resource"].endswith("dynamodb:updateItem"), (name, path)
 
 
 def test_rejection_reasons_are_specific():
@@ -235,26 +242,45 @@ def test_rejection_reasons_are_specific():
 
 
 def test_duplicate_is_decided_on_match_similarity_not_searched_face_confidence():
-    states = asl_file("identity_verification.asl.json")["States"]
+    definition = asl_file("identity_verification.asl.json")
+    states = asl.all_states(definition)
     search = states["Search for duplicate faces"]
     assert search["Parameters"]["FaceMatchThreshold.$"] == "$.settings.duplicate_similarity"
     rules = json.dumps(states["Is the face already registered?"]["Choices"])
-    assert "$.duplicates.matches[0].Similarity" in rules
+    assert "$.checks.search.matches[0].Similarity" in rules
     assert "SearchedFaceConfidence" not in json.dumps(states)
 
 
-def test_face_is_indexed_only_after_every_check():
-    states = asl_file("identity_verification.asl.json")["States"]
-    order = list(states)
-    index = order.index("Index face and make thumbnail")
-    for check in ("Check face quality", "Search for duplicate faces",
-                  "Compare selfie with ID document"):
-        assert order.index(check) < index
+def test_checks_run_at_once_and_a_face_stays_indexed_only_if_it_passed_the_gate():
+    definition = asl_file("identity_verification.asl.json")
+    states = definition["States"]
+    search, compare = states["Search for duplicates and compare with ID document"]["Branches"]
+    assert search["StartAt"] == "Search for duplicate faces"
+    assert compare["StartAt"] == "Compare selfie with ID document"
     assert states["Does the selfie match the ID document?"]["Choices"][0]["Next"] == \
         "Index face and make thumbnail"
     indexing, thumbnail = states["Index face and make thumbnail"]["Branches"]
-    assert indexing["States"]["Index face"]["Parameters"]["ExternalImageId.$"] == "$.userid"
+    index = indexing["States"]["Index face"]["Parameters"]
+    assert (index["ExternalImageId.$"], index["DetectionAttributes"]) == ("$.userid", ["ALL"])
     assert thumbnail["States"]["Make thumbnail"]["Resource"].endswith(":lambda:invoke")
+    # The gate reads what IndexFaces saw; each way it turns a selfie down removes the face.
+    gate = states["Check face quality"]
+    rejections = [rule["Next"] for rule in gate["Choices"]]
+    rejections.append(states["How many faces are in the selfie?"]["Choices"][0]["Next"])
+    assert gate["Default"] == "Record verification passed"
+    for rejection in rejections:
+        assert states[rejection]["Next"] == "Remove the rejected face", rejection
+    assert states["Remove the rejected face"]["Resource"].endswith("rekognition:deleteFaces")
+
+
+def test_happy_path_makes_three_rekognition_calls_in_two_rounds():
+    """Search and compare at once, then IndexFaces: no DetectFaces in the selfie flow."""
+    for filename in ("identity_verification.asl.json", "identity_verification.express.asl.json"):
+        resources = [s.get("Resource", "") for s in asl.all_states(asl_file(filename)).values()]
+        assert not any(r.endswith("detectFaces") for r in resources), filename
+    compare = asl.all_states(asl_file("identity_compare.asl.json"))
+    assert [n for n, s in compare.items() if "rekognition" in s.get("Resource", "")] == [
+        "Compare selfie with ID photo"]
 
 
 def test_a_replay_cannot_overwrite_a_newer_photo():
@@ -269,8 +295,8 @@ def test_a_replay_cannot_overwrite_a_newer_photo():
 
 
 def test_standard_variant_waits_for_the_nested_compare_and_express_uses_sync_execution():
-    standard = asl_file("identity_verification.asl.json")["States"]
-    express = asl_file("identity_verification.express.asl.json")["States"]
+    standard = asl.all_states(asl_file("identity_verification.asl.json"))
+    express = asl.all_states(asl_file("identity_verification.express.asl.json"))
     assert standard["Compare selfie with ID document"]["Resource"].endswith(
         "states:startExecution.sync:2")
     assert express["Compare selfie with ID document"]["Resource"].endswith(
@@ -325,6 +351,7 @@ def test_each_workflow_role_reads_only_its_prefixes():
         assert allowed(role)["s3:GetObject"] == [objects("api/"), objects("selfie/")]
     assert allowed("ThumbnailRole")["s3:GetObject"] == [objects("selfie/")]
     assert allowed("ThumbnailRole")["s3:PutObject"] == [objects("thumbnails/")]
+    assert "rekognition:DetectFaces" not in allowed("IdentityVerificationRole")
     assert allowed("IdentityVerificationRole")["lambda:InvokeFunction"] == [
         {"Fn::GetAtt": ["ThumbnailFunction", "Arn"]}]
 

@@ -90,3 +90,24 @@ THUMBNAIL_REFUSED = throws("InvokeThumbnailRefused", "ThumbnailError",
                            "selfie/alice.jpg is not a JPEG or PNG image")
 INDEX_DENIED = throws("IndexFacesAccessDenied", "Rekognition.AccessDeniedException",
                       "User is not authorized to perform: rekognition:IndexFaces")
+
+# IndexFaces with all attributes: what the verification's quality gate reads.
+SEARCH_NO_FACE = throws("SearchFacesNoFace", "Rekognition.InvalidParameterException",
+                        "Request has invalid parameters: there are no faces in the image")
+SEARCH_THROTTLED_TWICE = throws("SearchFacesThrottledTwice", *THROTTLED, times=2,
+                                then=rk.search_faces_by_image())
+INDEX_ALWAYS_THROTTLED = throws("IndexFacesAlwaysThrottled", *THROTTLED, times=ALL_ATTEMPTS)
+
+
+def _indexed(name: str, **face) -> object:
+    return returns(name, rk.index_faces(INDEXED_FACE_ID, "alice",
+                                        detail=rk.face_detail(**face)))
+
+
+INDEXED_ALL = _indexed("IndexFacesAllAttributes")
+INDEXED_TWO_FACES = returns("IndexFacesTwoFaces", rk.index_faces(
+    INDEXED_FACE_ID, "alice", detail=rk.face_detail(), more_faces=1))
+INDEXED_LOW_CONFIDENCE = _indexed("IndexFacesLowConfidence", confidence=97.5)
+INDEXED_SUNGLASSES = _indexed("IndexFacesSunglasses", sunglasses=True)
+INDEXED_EYES_CLOSED = _indexed("IndexFacesEyesClosed", eyes_open=False)
+INDEXED_HEAD_TURNED = _indexed("IndexFacesHeadTurned", yaw=52.5)

@@ -87,19 +87,25 @@ def compare_faces(*similarities: float, unmatched: int = 0) -> dict:
     }
 
 
-def index_faces(face_id: str | None, external_image_id: str) -> dict:
-    """IndexFaces with one face indexed, or (``face_id=None``) none, as the quality filter may."""
+def index_faces(face_id: str | None, external_image_id: str, *, detail: dict | None = None,
+                more_faces: int = 0) -> dict:
+    """IndexFaces with one face indexed (MaxFaces 1), or (``face_id=None``) none, as the
+    quality filter may; ``detail``: its FaceDetail (all attributes); ``more_faces``: other
+    faces left out (EXCEEDS_MAX_FACES)."""
     records = [] if face_id is None else [{
         "Face": face(face_id, external_image_id),
-        "FaceDetail": {"BoundingBox": bounding_box(), "Landmarks": landmarks(),
-                       "Pose": {"Roll": 1.2, "Yaw": -3.4, "Pitch": 5.1},
-                       "Quality": {"Brightness": 81.4, "Sharpness": 92.7},
-                       "Confidence": 99.98},
+        "FaceDetail": detail or {"BoundingBox": bounding_box(), "Landmarks": landmarks(),
+                                 "Pose": {"Roll": 1.2, "Yaw": -3.4, "Pitch": 5.1},
+                                 "Quality": {"Brightness": 81.4, "Sharpness": 92.7},
+                                 "Confidence": 99.98},
     }]
     unindexed = [] if face_id is not None else [{
         "Reasons": ["LOW_SHARPNESS"],
         "FaceDetail": {"BoundingBox": bounding_box(), "Confidence": 99.1},
     }]
+    unindexed += [{"Reasons": ["EXCEEDS_MAX_FACES"],
+                   "FaceDetail": {"BoundingBox": bounding_box(left=0.6), "Confidence": 99.7}}
+                  ] * more_faces
     return {"FaceRecords": records, "FaceModelVersion": FACE_MODEL_VERSION,
             "UnindexedFaces": unindexed}
 
