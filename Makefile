@@ -15,7 +15,7 @@ FORCE ?=
 DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REGION)) \
 	$(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: help install demo synth lint check-generated unit test local bench bench-faces \
+.PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-faces \
 	test-sfn-local deploy destroy outputs lock clean
 
 help: ## List the targets
@@ -31,8 +31,12 @@ $(VENV)/.installed: requirements.lock
 demo: install ## The whole chain on the embedded engine: deploy the stack, play a story
 	$(PY) -m scripts.demo
 
-synth: install ## Generate templates/*.template.json and statemachines/*.asl.json
+synth: install ## Generate the template, the ASL, the diagrams and the workshop guide
 	$(PY) -m scripts.synth
+
+diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.md from the ASL
+	$(PY) -m scripts.diagrams
+	$(PY) -m scripts.workshop_guide
 
 check-generated: install ## Fail if committed generated files differ from a fresh synth
 	$(PY) -m scripts.synth --check

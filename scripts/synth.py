@@ -33,6 +33,14 @@ def artifacts() -> dict[Path, str]:
     return files
 
 
+def views() -> dict[Path, str]:
+    """Files drawn from the committed definitions and template: the diagrams and the
+    workshop guide (written after those, so that they show what was just generated)."""
+    from scripts import diagrams, workshop_guide
+
+    return {**diagrams.artifacts(), **workshop_guide.artifacts()}
+
+
 def drift(files: dict[Path, str]) -> list[str]:
     """A unified diff for each committed file that differs from its fresh build."""
     problems = []
@@ -54,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = artifacts()
     if args.check:
-        problems = drift(files)
+        problems = drift(files) + drift(views())
+        files = {**files, **views()}
         for problem in problems:
             sys.stdout.write(problem)
         if problems:
@@ -63,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(files)} generated files match the generator.")
         return 0
     for path, content in files.items():
+        path.write_text(content)
+        print(f"wrote {path.relative_to(ROOT)}")
+    for path, content in views().items():
+        path.parent.mkdir(exist_ok=True)
         path.write_text(content)
         print(f"wrote {path.relative_to(ROOT)}")
     return 0

@@ -84,6 +84,7 @@ def allowed(title: str) -> dict[str, list]:
 
 def test_committed_artifacts_match_the_generator():
     assert synth.drift(synth.artifacts()) == []
+    assert synth.drift(synth.views()) == []
 
 
 def test_drift_check_reports_a_changed_file(tmp_path):

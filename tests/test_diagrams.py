@@ -1,0 +1,417 @@
+"""The diagrams (Mermaid and SVG) and the workshop guide drawn from the committed ASL files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from scripts import diagrams, workshop_guide
+from statemachines import DEFINITIONS
+from statemachines.asl import all_states, branch_of, targets
+
+ROOT = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
+FILES = {definition.filename: json.loads(definition.path.read_text(encoding="utf-8"))
+         for definition in DEFINITIONS}
+IDS = sorted(FILES)
+
+# A small machine with what the real ones lack: a loop, a self-loop, a nested Parallel and
+# names full of characters that Mermaid and XML treat specially.
+AWKWARD = {
+    "Comment": 'Loops & <quotes> "here"',
+    "StartAt": 'Start "here" & <now>',
+    "States": {
+        'Start "here" & <now>': {"Type": "Pass", "Next": "Again? | #1"},
+        "Again? | #1": {
+            "Type": "Choice",
+            "Choices": [
+                {"Variable": "$.n", "NumericLessThan": 3, "Next": 'Start "here" & <now>'},
+                {"Variable": "$.n", "NumericEquals": 3, "Next": "Again? | #1"},
+                {"And": [{"Variable": "$.x", "IsPresent": True},
+                         {"Variable": "$.x", "StringEquals": "y"}], "Next": "Fan out"},
+            ],
+            "Default": "Give up",
+        },
+        "Fan out": {
+            "Type": "Parallel",
+            "Branches": [
+                {"StartAt": "Left", "States": {
+                    "Left": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Left failed"}],
+                             "End": True},
+                    "Left failed": {"Type": "Pass", "End": True}}},
+                {"StartAt": "Inner", "States": {
+                    "Inner": {"Type": "Parallel", "End": True, "Branches": [
+                        {"StartAt": "Deep", "States": {"Deep": {"Type": "Succeed"}}}]}}},
+            ],
+            "Next": "Done",
+        },
+        "Give up": {"Type": "Fail", "Error": "GaveUp"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+ALL_IDS = [*IDS, "awkward"]
+
+
+def definition_for(name: str) -> dict:
+    return AWKWARD if name == "awkward" else FILES[name]
+
+
+def unescape_mermaid(text: str) -> str:
+    named = {"quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+    return re.sub(r"#(\w+);", lambda m: named.get(m.group(1)) or chr(int(m.group(1))), text)
+
+
+# A label may hold none of the characters that end it or that Mermaid reads as markup: they
+# must arrive as entity codes (#quot; #lt; ...).
+LABEL = r'"([^"<>|`]*)"'
+NODE = re.compile(r"^\s*(s_\w+)(\(\(|\(\[|\[\[|\[|\(|\{)" + LABEL
+                  + r"(\)\)|\]\)|\]\]|\]|\)|\})(?::::\w+)?$")
+EDGE = re.compile(r"^\s*(\w+) (-->|-\.->|==>|~~~)(?:\|" + LABEL + r"\|)? (\w+)$")
+
+
+def parse_mermaid(text: str) -> tuple[dict[str, list[str]], list[tuple[str, str, str, str]]]:
+    """Node declarations (id -> labels) and edges (source, arrow, label, target)."""
+    nodes: dict[str, list[str]] = {}
+    edges = []
+    for line in text.splitlines():
+        if match := NODE.match(line):
+            nodes.setdefault(match.group(1), []).append(unescape_mermaid(match.group(3)))
+        elif match := EDGE.match(line):
+            edges.append((match.group(1), match.group(2),
+                          unescape_mermaid(match.group(3) or ""), match.group(4)))
+    return nodes, edges
+
+
+# --- Mermaid --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ALL_IDS)
+def test_mermaid_has_one_node_per_state_and_one_edge_per_transition(name):
+    definition = definition_for(name)
+    text = diagrams.mermaid(definition)
+    assert text.startswith("flowchart TD\n")
+    nodes, edges = parse_mermaid(text)
+    states = all_states(definition)
+
+    labels = Counter(label for found in nodes.values() for label in found)
+    assert labels == Counter(list(states)), "each state must be declared exactly once"
+    assert all(len(found) == 1 for found in nodes.values())
+    state_of = {node: found[0] for node, found in nodes.items()}
+
+    drawn: dict[str, Counter] = {state: Counter() for state in states}
+    for source, arrow, _, target in edges:
+        if arrow in ("-->", "-.->") and source in state_of:
+            drawn[state_of[source]][state_of[target]] += 1
+    for state_name, state in states.items():
+        assert drawn[state_name] == Counter(targets(state)), state_name
+
+    # Catch edges are dashed, Default edges say "otherwise", the start marker enters StartAt.
+    catches = sum(len(state.get("Catch", [])) for state in states.values())
+    assert sum(1 for _, arrow, _, _ in edges if arrow == "-.->") == catches
+    defaults = sum(1 for state in states.values() if "Default" in state)
+    assert sum(1 for _, _, label, _ in edges if label == "otherwise") == defaults
+    starts = [target for source, _, _, target in edges if source == "start_marker"]
+    assert [state_of[target] for target in starts] == [definition["StartAt"]]
+
+
+@pytest.mark.parametrize("name", ALL_IDS)
+def test_mermaid_puts_parallel_branches_in_subgraphs(name):
+    definition = definition_for(name)
+    text = diagrams.mermaid(definition)
+    ids = diagrams.node_ids(list(all_states(definition)))
+    lines = text.splitlines()
+    openings = sum(1 for line in lines if line.strip().startswith("subgraph "))
+    closings = sum(1 for line in lines if line.strip() == "end")
+    parallels = [state for state in all_states(definition).values() if state["Type"] == "Parallel"]
+    assert openings == closings == sum(1 + len(p["Branches"]) for p in parallels)
+    for inner, (parallel, branch) in branch_of(definition).items():
+        # The state's declaration sits between its branch's "subgraph" line and the next "end"
+        # at that depth.
+        header = next(i for i, line in enumerate(lines)
+                      if line.strip().startswith(f"subgraph g_{ids[parallel][2:]}_{branch + 1}["))
+        depth = 0
+        for line in lines[header + 1:]:
+            stripped = line.strip()
+            if stripped.startswith("subgraph "):
+                depth += 1
+            elif stripped == "end":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif (match := NODE.match(line)) and match.group(1) == ids[inner] and depth == 0:
+                break
+        else:
+            pytest.fail("unterminated subgraph")
+        assert match and match.group(1) == ids[inner], (
+            f"{inner!r} is not inside branch {branch + 1} of {parallel!r}")
+
+
+def test_condition_and_error_labels_are_short_summaries():
+    assert diagrams.describe_condition(
+        {"Variable": "$.detection.count", "NumericGreaterThan": 1}) == "detection.count > 1"
+    assert diagrams.describe_condition(
+        {"And": [{"Variable": "$.x.Value", "IsPresent": True},
+                 {"Variable": "$.x.Value", "BooleanEquals": True}]}) == "x.Value == true"
+    assert diagrams.describe_condition(
+        {"Variable": "$.user.Item.rek_faceid.S", "IsPresent": False}) == "user.rek_faceid absent"
+    assert diagrams.describe_condition(
+        {"Variable": "$.a", "NumericLessThanPath": "$.settings.b"}) == "a < settings.b"
+    assert diagrams.describe_errors(["States.ALL"]) == "any error"
+    many = diagrams.describe_errors([f"Service.VeryLongErrorNumber{i}Exception" for i in range(4)])
+    assert many == "Service.VeryLongErrorNumber0 +3 more"
+    for state_name, state in all_states(FILES["update_face.asl.json"]).items():
+        for transition in diagrams.transitions(state_name, state):
+            assert len(transition.label) <= diagrams.LABEL_LIMIT
+
+
+# --- SVG ------------------------------------------------------------------------------------------
+
+def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+@pytest.mark.parametrize("name", ALL_IDS)
+def test_svg_is_xml_with_a_label_per_state(name):
+    definition = definition_for(name)
+    root = ET.fromstring(diagrams.svg(definition, f"{name} & <co>"))
+    assert root.tag == f"{SVG}svg"
+    width, height = float(root.get("width")), float(root.get("height"))
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    assert width > 0 and height > 0
+    assert root.find(f"{SVG}title").text == f"{name} & <co>"
+
+    labels = Counter(" ".join(span.text for span in text.iter(f"{SVG}tspan"))
+                     for text in root.iter(f"{SVG}text") if text.get("class") == "label")
+    assert labels == Counter(list(all_states(definition)))
+
+    groups = [g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("state ")]
+    assert sorted(g.get("data-state") for g in groups) == sorted(all_states(definition))
+    # Every shape lies inside the picture.
+    for shape in root.iter(f"{SVG}rect"):
+        if shape.get("class") == "shape":
+            assert 0 <= float(shape.get("x")) <= float(shape.get("x")) + float(
+                shape.get("width")) <= width
+            assert 0 <= float(shape.get("y")) <= float(shape.get("y")) + float(
+                shape.get("height")) <= height
+    edges = [p for p in root.iter(f"{SVG}path") if (p.get("class") or "").startswith("edge ")]
+    assert len(edges) == len(diagrams.layout(definition).routes)
+    dashed = [p for p in edges if "catch" in p.get("class").split()]
+    assert all(p.get("stroke-dasharray") for p in dashed)
+    assert len(dashed) == sum(len(s.get("Catch", [])) for s in all_states(definition).values())
+
+
+@pytest.mark.parametrize("name", ALL_IDS)
+def test_svg_layout_has_no_overlapping_boxes(name):
+    definition = definition_for(name)
+    plan = diagrams.layout(definition)
+    boxes = [(box.x, box.y, box.w, box.h) for box in plan.boxes.values()]
+    assert len(boxes) == len(all_states(definition))
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1:]:
+            assert not overlaps(box, other), (box, other)
+        assert box[0] >= 0 and box[1] >= 0
+        assert box[0] + box[2] <= plan.width and box[1] + box[3] <= plan.height
+
+
+@pytest.mark.parametrize("name", ALL_IDS)
+def test_parallel_frames_hold_their_branches_and_nothing_else(name):
+    definition = definition_for(name)
+    plan = diagrams.layout(definition)
+    inside = branch_of(definition)
+    parallels = [n for n, s in all_states(definition).items() if s["Type"] == "Parallel"]
+    assert sorted(frame.name for frame in plan.frames) == sorted(parallels)
+    for frame in plan.frames:
+        area = (frame.x, frame.y, frame.w, frame.h)
+        members = {n for n in inside if _within(n, frame.name, inside)}
+        assert set(frame.members) == members
+        for state_name, box in plan.boxes.items():
+            corners = (box.x, box.y, box.w, box.h)
+            if state_name in members:
+                assert (frame.x <= box.x and box.x + box.w <= frame.x + frame.w
+                        and frame.y <= box.y and box.y + box.h <= frame.y + frame.h), state_name
+            else:
+                assert not overlaps(area, corners), (frame.name, state_name)
+    for frame in plan.frames:  # a nested frame lies inside its outer one, others apart
+        for other in plan.frames:
+            if other is frame:
+                continue
+            if _within(frame.name, other.name, inside):
+                assert (other.x < frame.x and frame.x + frame.w < other.x + other.w
+                        and other.y < frame.y and frame.y + frame.h < other.y + other.h)
+            elif not _within(other.name, frame.name, inside):
+                assert not overlaps((frame.x, frame.y, frame.w, frame.h),
+                                    (other.x, other.y, other.w, other.h))
+
+
+def _within(state: str, parallel: str, inside: dict[str, tuple[str, int]]) -> bool:
+    while state in inside:
+        state = inside[state][0]
+        if state == parallel:
+            return True
+    return False
+
+
+def test_layers_follow_the_forward_edges():
+    for name in IDS:
+        definition = FILES[name]
+        plan = diagrams.layout(definition)
+        assert plan.layers[definition["StartAt"]] == 0
+        for route in plan.routes:
+            if route.source != route.target and not route.reversed:
+                assert plan.layers[route.target] > plan.layers[route.source], route
+    loop = diagrams.layout(AWKWARD)
+    assert any(route.reversed for route in loop.routes)  # the loop back to the start
+
+
+# --- Workshop guide -------------------------------------------------------------------------------
+
+def file_sections(text: str) -> dict[str, str]:
+    """The guide's text for each ASL file, from its ### heading to the next heading."""
+    sections = {}
+    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.MULTILINE)
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+        if match := re.search(r"`([\w.]+\.asl\.json)`", heading):
+            sections[match.group(1)] = body
+    return sections
+
+
+def test_guide_lists_every_placeholder_and_every_state_of_every_file():
+    text = workshop_guide.guide()
+    sections = file_sections(text)
+    assert sorted(sections) == IDS
+    for definition in DEFINITIONS:
+        section = sections[definition.filename]
+        raw = definition.path.read_text(encoding="utf-8")
+        found = set(re.findall(r"\$\{(\w+)\}", raw))
+        assert found, definition.filename
+        listed = set(re.findall(r"^\s*\| `\$\{(\w+)\}` \|", section, flags=re.MULTILINE))
+        assert listed == found, definition.filename
+        rows = re.findall(r"^\| (\d+) \| (.+?) \| (\w+) \|", section, flags=re.MULTILINE)
+        names = [row[1].replace("\\|", "|") for row in rows]
+        states = all_states(json.loads(raw))
+        assert names == list(states), definition.filename
+        assert [row[2] for row in rows] == [state["Type"] for state in states.values()]
+        assert f"(../statemachines/{definition.filename.removesuffix('.asl.json')}.svg)" in section
+        assert "```json" in section
+
+
+def test_guide_describes_tasks_and_types():
+    text = workshop_guide.guide()
+    sections = file_sections(text)
+    assert "`rekognition:detectFaces`" in sections["register.asl.json"]
+    assert "`dynamodb:updateItem`" in sections["id_document.asl.json"]
+    assert "`states:startExecution.sync:2`" in sections["identity_verification.asl.json"]
+    assert "`lambda:invoke`" in sections["identity_verification.asl.json"]
+    assert "Type: **Express**" in sections["compare_faces.asl.json"]
+    assert "Type: **Express**" in sections["identity_verification.express.asl.json"]
+    assert "Type: **Standard**" in sections["identity_verification.asl.json"]
+    assert text.startswith("<!-- Generated by `python -m scripts.workshop_guide`")
+    # Both identity verification files share one section of the guide.
+    assert len(re.findall(r"^## \d+\. Identity verification$", text, flags=re.MULTILINE)) == 1
+
+
+def test_guide_samples_match_the_inputs_each_workflow_reads():
+    by_file = {d.filename: d for d in DEFINITIONS}
+
+    def sample(filename):
+        definition = by_file[filename]
+        return workshop_guide.sample_input(definition, definition.path.read_text())
+
+    assert sample("identity_verification.asl.json") == {
+        "userid": "alice", "bucket": "<BucketName output>", "key": "selfie/alice.jpg",
+        "uploaded_at": "2026-01-01T00:00:00.000Z"}
+    assert sample("id_document.asl.json")["key"] == "id_document/alice.jpg"
+    assert "userid" not in sample("compare_faces.asl.json")
+    assert set(sample("compare_faces.asl.json")) == {"selfie", "idcard"}
+    assert set(sample("register_idcard.asl.json")) == {"userid", "selfie", "idcard"}
+
+
+def test_unknown_placeholder_stops_the_guide():
+    with pytest.raises(ValueError, match="Bogus"):
+        workshop_guide.placeholders('{"TableName": "${TableName}", "X": "${Bogus}"}')
+    definition = DEFINITIONS[0]
+    text = definition.path.read_text().replace("${TableName}", "${Bogus}", 1)
+    assert "${Bogus}" in text
+    with pytest.raises(ValueError, match="Bogus"):
+        workshop_guide.guide([(definition, text)])
+    assert workshop_guide.placeholders("${TableName} ${CollectionId}") == [
+        "CollectionId", "TableName"]
+
+
+def test_placeholder_missing_from_the_template_stops_the_guide():
+    template = json.loads((ROOT / "templates" / "ekyc.template.json").read_text())
+    del template["Outputs"]["TableName"]
+    with pytest.raises(ValueError, match="TableName"):
+        workshop_guide.guide(template=template)
+
+
+# --- Files and determinism ------------------------------------------------------------------------
+
+def test_generation_is_deterministic():
+    for name in ALL_IDS:
+        definition = definition_for(name)
+        assert diagrams.mermaid(definition) == diagrams.mermaid(definition)
+        assert diagrams.svg(definition, name) == diagrams.svg(definition, name)
+    assert diagrams.artifacts() == diagrams.artifacts()
+    assert workshop_guide.artifacts() == workshop_guide.artifacts()
+
+
+def test_generation_does_not_depend_on_the_hash_seed():
+    program = ("import hashlib; from scripts import diagrams, workshop_guide; "
+               "files = {**diagrams.artifacts(), **workshop_guide.artifacts()}; "
+               "print(hashlib.sha256(repr(sorted((str(k), v) for k, v in files.items()))"
+               ".encode()).hexdigest())")
+    digests = set()
+    for seed in ("1", "2"):
+        result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, check=True,
+                                capture_output=True, text=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed})
+        digests.add(result.stdout.strip())
+    files = {**diagrams.artifacts(), **workshop_guide.artifacts()}
+    here = hashlib.sha256(repr(sorted((str(k), v) for k, v in files.items())).encode())
+    assert digests == {here.hexdigest()}
+
+
+def test_artifacts_cover_every_definition():
+    files = diagrams.artifacts()
+    expected = set()
+    for definition in DEFINITIONS:
+        stem = definition.filename.removesuffix(".asl.json")
+        expected |= {definition.path.with_name(f"{stem}.svg"),
+                     definition.path.with_name(f"{stem}.mmd")}
+    assert set(files) == expected
+    for path, content in files.items():
+        if path.suffix == ".mmd":
+            assert content.startswith("flowchart TD\n")
+            assert "python -m scripts.diagrams" in content.splitlines()[1]
+        else:
+            ET.fromstring(content.split("\n", 1)[1])
+    assert set(workshop_guide.artifacts()) == {ROOT / "docs" / "workshop.md"}
+
+
+@pytest.mark.parametrize("module", [diagrams, workshop_guide])
+def test_check_reports_missing_and_stale_files(module, tmp_path, monkeypatch, capsys):
+    target = tmp_path / "out" / "thing.txt"
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    monkeypatch.setattr(module, "artifacts", lambda: {target: "fresh\n"})
+    target.parent.mkdir()
+    assert module.main(["--check"]) == 1
+    assert "out/thing.txt: missing" in capsys.readouterr().out
+    assert module.main([]) == 0
+    assert target.read_text() == "fresh\n"
+    assert module.main(["--check"]) == 0
+    target.write_text("stale\n")
+    assert module.main(["--check"]) == 1
+    assert "out/thing.txt: differs" in capsys.readouterr().out
+    assert target.read_text() == "stale\n"
