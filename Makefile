@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 CFN_LINT := $(VENV)/bin/cfn-lint -c I -a cfn_lint_serverless.rules --
+# checkov pins boto3, packaging and networkx below our pins, so it lives in a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.3.30
+CHECKOV := CKV_SKIP_PACKAGE_UPDATE_CHECK=true BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov \
+	--framework cloudformation --skip-download --compact --quiet
 TEMPLATES := templates/ekyc.template.json
 
 .DEFAULT_GOAL := help
@@ -28,6 +33,12 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+$(CHECKOV_VENV)/.installed: requirements-checkov.lock
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-checkov.lock
+	touch $@
+
 demo: install ## The whole chain on the embedded engine: deploy the stack, play a story
 	$(PY) -m scripts.demo
 
@@ -41,10 +52,11 @@ diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.
 check-generated: install ## Fail if committed generated files differ from a fresh synth
 	$(PY) -m scripts.synth --check
 
-lint: install ## ruff; cfn-lint (incl. informational and serverless rules); statelint; engine parser
+lint: install $(CHECKOV_VENV)/.installed ## ruff; cfn-lint; checkov; statelint; engine parser
 	$(VENV)/bin/ruff check .
 	$(CFN_LINT) $(TEMPLATES)
 	@echo "cfn-lint: no findings in $(TEMPLATES)"
+	$(CHECKOV) $(foreach t,$(TEMPLATES),-f $(t))
 	$(PY) -m scripts.validate_asl
 
 unit: install ## Run the test suite only
@@ -78,7 +90,12 @@ lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces]'
 	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc > requirements.lock
 	rm -rf /tmp/ekyc-lock build ekyc.egg-info
+	rm -rf /tmp/ekyc-checkov-lock && $(PYTHON) -m venv /tmp/ekyc-checkov-lock
+	/tmp/ekyc-checkov-lock/bin/pip install --quiet --disable-pip-version-check \
+		checkov==$(CHECKOV_VERSION)
+	/tmp/ekyc-checkov-lock/bin/pip freeze > requirements-checkov.lock
+	rm -rf /tmp/ekyc-checkov-lock
 
 clean: ## Remove the venv and caches
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

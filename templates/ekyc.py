@@ -69,6 +69,25 @@ from .policies import (
 from .waivers import waive
 
 STARTER_SOURCE = Path(__file__).resolve().parent.parent / "lambdas" / "starter.py"
+# Why checkov rules do not apply, for the resources that share them.
+SSE_SQS = ("Encrypted at rest with SSE-SQS (SqsManagedSseEnabled); the rule looks only for a "
+           "KMS key, and S3 and SNS, which send to these queues, cannot use the AWS-managed "
+           "SQS key.")
+LOGS_KMS = ("CloudWatch Logs encrypts every log group at rest; a KmsKeyId needs a customer-"
+            "managed key and key policy, and these logs hold no execution data "
+            "(IncludeExecutionData is off).")
+FUNCTION_WAIVERS = {
+    "CKV_AWS_116": "Failures do not need a Lambda DLQ here: the starter's SQS messages reach "
+                   "their queue's dead-letter queue through its RedrivePolicy, and the "
+                   "thumbnail function is invoked synchronously by a workflow that retries and "
+                   "catches; a Lambda DLQ only receives failed asynchronous invocations.",
+    "CKV_AWS_117": "The functions call AWS APIs only (S3, DynamoDB, Rekognition, Step "
+                   "Functions) and reach no private resource; a VPC would add subnets and NAT "
+                   "or endpoints for no benefit.",
+    "CKV_AWS_115": "Reserved concurrency is carved out of the account's pool (Lambda keeps 100 "
+                   "unreserved), so it fails on accounts with a low quota; load is bounded by "
+                   "SQS batching, the workflows and the API's throttling.",
+}
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 ID_PREFIX = "id_document/"
 SELFIE_PREFIX = "selfie/"
@@ -167,6 +186,10 @@ class EkycStack:
             KeySchema=[ddb.KeySchema(AttributeName="userid", KeyType="HASH")],
             BillingMode="PAY_PER_REQUEST",
             SSESpecification=ddb.SSESpecification(SSEEnabled=True),
+            Metadata=waive(CKV_AWS_119="Encrypted at rest with the AWS-managed KMS key "
+                                       "(SSEEnabled); a customer-managed key would add a key, "
+                                       "a key policy and a monthly cost for no access-control "
+                                       "need."),
             PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
                 PointInTimeRecoveryEnabled=True),
             DeletionPolicy="Delete",
@@ -190,8 +213,8 @@ class EkycStack:
 
         undelivered = t.add_resource(self._queue(
             "NotificationDeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            Metadata=waive(ES6000="This queue is itself a dead-letter queue, for the e-mail "
-                                  "subscription; the rule only recognises DLQs of queues.")))
+            waivers={"ES6000": "This queue is itself a dead-letter queue, for the e-mail "
+                               "subscription; the rule only recognises DLQs of queues."}))
         t.add_resource(sqsr.QueuePolicy(
             "NotificationDeadLetterQueuePolicy",
             Queues=[Ref(undelivered)],
@@ -215,9 +238,9 @@ class EkycStack:
         for name in ("IdDocument", "Selfie"):
             dead_letter = self.t.add_resource(self._queue(
                 f"{name}DeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-                Metadata=waive(ES6000=f"This queue is the dead-letter queue of {name}Queue; "
-                                      "the rule finds DLQs only when RedrivePolicy is an "
-                                      "intrinsic function, not the plain object used here.")))
+                waivers={"ES6000": f"This queue is the dead-letter queue of {name}Queue; the "
+                                   "rule finds DLQs only when RedrivePolicy is an intrinsic "
+                                   "function, not the plain object used here."}))
             queue = self.t.add_resource(self._queue(
                 f"{name}Queue",
                 retention_seconds=QUEUE_RETENTION_SECONDS,
@@ -231,10 +254,12 @@ class EkycStack:
             self.dead_letter_queues[name] = dead_letter
 
     @staticmethod
-    def _queue(title: str, *, retention_seconds: int, **properties) -> sqsr.Queue:
+    def _queue(title: str, *, retention_seconds: int, waivers: dict | None = None,
+               **properties) -> sqsr.Queue:
         return sqsr.Queue(title, SqsManagedSseEnabled=True,
                           MessageRetentionPeriod=retention_seconds,
-                          DeletionPolicy="Delete", UpdateReplacePolicy="Delete", **properties)
+                          DeletionPolicy="Delete", UpdateReplacePolicy="Delete",
+                          Metadata=waive(CKV_AWS_27=SSE_SQS, **(waivers or {})), **properties)
 
     # --- bucket ----------------------------------------------------------------------------
     def _bucket_name(self) -> Join:
@@ -260,6 +285,12 @@ class EkycStack:
             "UploadBucket",
             DependsOn=[queue_policy.title],
             BucketName=bucket_name,
+            Metadata=waive(
+                CKV_AWS_18="Server access logs need a second bucket to receive them; access to "
+                           "these objects is audited account-wide with CloudTrail data events.",
+                CKV_AWS_21="Each user's upload replaces the last on purpose: keeping old "
+                           "versions of ID documents and selfies would keep personal data "
+                           "longer than the verification needs it."),
             BucketEncryption=s3r.BucketEncryption(ServerSideEncryptionConfiguration=[
                 s3r.ServerSideEncryptionRule(
                     ServerSideEncryptionByDefault=s3r.ServerSideEncryptionByDefault(
@@ -299,6 +330,7 @@ class EkycStack:
             RetentionInDays=Ref(self.log_retention),
             DeletionPolicy="Delete",
             UpdateReplacePolicy="Delete",
+            Metadata=waive(CKV_AWS_158=LOGS_KMS),
         ))
 
     def _add_thumbnail(self) -> None:
@@ -328,7 +360,7 @@ class EkycStack:
             TracingConfig=awslambda.TracingConfig(Mode="Active"),
             Metadata=waive(WS1004="LoggingConfig sends the logs to ThumbnailLogGroup, which "
                                   "has a retention; the rule only knows log groups named "
-                                  "/aws/lambda/<function name>."),
+                                  "/aws/lambda/<function name>.", **FUNCTION_WAIVERS),
         ))
 
     # --- state machines --------------------------------------------------------------------
@@ -339,6 +371,7 @@ class EkycStack:
             RetentionInDays=Ref(self.log_retention),
             DeletionPolicy="Delete",
             UpdateReplacePolicy="Delete",
+            Metadata=waive(CKV_AWS_158=LOGS_KMS),
         ))
 
     def _substitutions(self, definition: dict, extra: dict | None = None) -> dict:
@@ -479,7 +512,11 @@ class EkycStack:
             }),
             LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(log_group)),
             TracingConfig=awslambda.TracingConfig(Mode="Active"),
-            Metadata=waive(WS1004="LoggingConfig sends the logs to StarterLogGroup, which has a "
+            Metadata=waive(**FUNCTION_WAIVERS,
+                           CKV_AWS_173="The variables hold resource names and ARNs, no "
+                                       "secrets; Lambda encrypts them at rest with its "
+                                       "AWS-managed key.",
+                           WS1004="LoggingConfig sends the logs to StarterLogGroup, which has a "
                                   "retention; the rule only knows log groups named "
                                   "/aws/lambda/<function name>."),
         ))
@@ -607,10 +644,15 @@ class EkycStack:
         self.api_stage = t.add_resource(apigw.Stage(
             "ApiStage", RestApiId=Ref(self.api), DeploymentId=Ref(deployment), StageName="v1",
             TracingEnabled=True,
-            Metadata=waive(ES2000="Access logging needs the account-wide API Gateway "
-                                  "CloudWatch role (AWS::ApiGateway::Account), which one stack "
-                                  "should not change; requests are traced with X-Ray and every "
-                                  "execution is logged by its state machine."),
+            Metadata=waive(**dict.fromkeys(("ES2000", "CKV_AWS_76"),
+                                           "Access logging needs the account-wide API Gateway "
+                                           "CloudWatch role (AWS::ApiGateway::Account), which "
+                                           "one stack should not change; requests are traced "
+                                           "with X-Ray and every execution is logged by its "
+                                           "state machine."),
+                           CKV_AWS_120="Every method is an IAM-authorised POST that starts a "
+                                       "workflow for its caller; a cached answer would be "
+                                       "wrong, and a cache cluster is billed by the hour."),
             MethodSettings=[apigw.MethodSetting(
                 HttpMethod="*", ResourcePath="/*", ThrottlingBurstLimit=50,
                 ThrottlingRateLimit=25)],

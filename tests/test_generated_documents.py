@@ -450,6 +450,29 @@ def test_everything_that_holds_data_is_encrypted():
             assert properties["KmsMasterKeyId"] == "alias/aws/sns"
 
 
+def test_log_groups_are_encrypted_by_cloudwatch_and_say_why_not_with_a_key_of_ours():
+    for title, resource in RESOURCES.items():
+        if resource["Type"] == "AWS::Logs::LogGroup":
+            assert "KmsKeyId" in resource["Properties"] or \
+                "CKV_AWS_158" in resource["Metadata"]["LintWaivers"], title
+
+
+def test_no_resource_policy_allows_anyone():
+    """Bucket and queue policies may deny everyone (TLS only) but allow only named services
+    of this account; nothing is public."""
+    for title, resource in RESOURCES.items():
+        document = resource.get("Properties", {}).get("PolicyDocument")
+        if not document or resource["Type"] == "AWS::IAM::Role":
+            continue
+        for statement in document["Statement"]:
+            if statement["Effect"] == "Allow":
+                assert statement["Principal"] not in ("*", {"AWS": "*"}), title
+                assert set(statement["Principal"]) == {"Service"}, title
+                assert "Condition" in statement, title
+    assert all(RESOURCES["UploadBucket"]["Properties"][
+        "PublicAccessBlockConfiguration"].values())
+
+
 def test_starter_reports_partial_batch_failures_and_runs_inline_python_312():
     function = RESOURCES["StarterFunction"]["Properties"]
     assert function["Runtime"] == "python3.12"
@@ -489,9 +512,11 @@ def test_every_lint_waiver_carries_a_reason():
     for title, resource in RESOURCES.items():
         metadata = resource.get("Metadata", {})
         ignored = metadata.get("cfn-lint", {}).get("config", {}).get("ignore_checks", [])
+        skipped = metadata.get("checkov", {}).get("skip", [])
         reasons = metadata.get("LintWaivers", {})
-        assert sorted(ignored) == sorted(reasons), title
+        assert sorted(ignored + [skip["id"] for skip in skipped]) == sorted(reasons), title
         assert all(len(reason) > 30 for reason in reasons.values()), title
+        assert all(skip["comment"] == reasons[skip["id"]] for skip in skipped), title
 
 
 def test_outputs_name_everything_a_user_needs():
