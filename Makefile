@@ -20,7 +20,7 @@ FORCE ?=
 DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REGION)) \
 	$(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-faces \
+.PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost bench-faces \
 	test-sfn-local deploy destroy outputs lock clean
 
 help: ## List the targets
@@ -69,6 +69,9 @@ local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
 
 bench: install ## Time every scenario REPEAT times on the embedded engine
 	$(PY) -m bench.scenarios --repeat $(REPEAT)
+
+bench-cost: install ## Price each flow per 1M verifications from counted usage; check the goals
+	$(PY) -m bench.cost
 
 bench-faces: install ## Face service speed, search scaling, calibration on ../shared/faces
 	$(PY) -m bench.faces
