@@ -13,6 +13,7 @@ TEMPLATES := templates/ekyc.template.json
 .DEFAULT_GOAL := help
 PORT ?= 4566
 REPEAT ?= 10
+DELAY_MS ?= 500
 STACK ?= ekyc
 REGION ?=
 PARAMS ?=
@@ -20,8 +21,8 @@ FORCE ?=
 DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REGION)) \
 	$(foreach p,$(PARAMS),--param $(p))
 
-.PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost bench-faces \
-	test-sfn-local deploy destroy outputs lock clean
+.PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost \
+	bench-latency bench-faces test-sfn-local deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +73,9 @@ bench: install ## Time every scenario REPEAT times on the embedded engine
 
 bench-cost: install ## Price each flow per 1M verifications from counted usage; check the goals
 	$(PY) -m bench.cost
+
+bench-latency: install ## Time a selfie verification, ours vs the workshop's order (DELAY_MS)
+	$(PY) -m bench.latency --delay-ms $(DELAY_MS)
 
 bench-faces: install ## Face service speed, search scaling, calibration on ../shared/faces
 	$(PY) -m bench.faces

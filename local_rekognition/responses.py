@@ -4,12 +4,17 @@ moto routes ``X-Amz-Target: RekognitionService.<Action>`` to its Rekognition han
 the method named after the action; ``install()`` gives that handler one method per face action,
 backed by ``FaceService``. So the face service answers at the very endpoint the state machines
 call for ``aws-sdk:rekognition:*`` tasks, with images in S3 read from moto's own S3.
+
+``EKYC_FACES_DELAY_MS`` adds that many milliseconds to every call that processes an image, as a
+stand-in for Rekognition's own latency (``bench/latency.py`` uses it to compare designs).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from pathlib import Path
 
 from .engine import FaceEngine
@@ -18,6 +23,9 @@ from .store import FaceStore
 
 _lock = threading.Lock()
 _state: dict = {}
+DELAY_VARIABLE = "EKYC_FACES_DELAY_MS"
+# The actions that process an image, billed per image by Rekognition.
+IMAGE_ACTIONS = {"detect_faces", "search_faces_by_image", "compare_faces", "index_faces"}
 
 
 def read_from_moto_s3(account: str):
@@ -57,6 +65,9 @@ def _handler(action: str):
             answer = getattr(service_for(self.current_account, self.region), action)(request)
         except RekognitionError as error:
             raise JsonRESTError(error.code, error.message) from error
+        finally:
+            if action in IMAGE_ACTIONS:
+                time.sleep(float(os.environ.get(DELAY_VARIABLE) or 0) / 1000)
         return json.dumps(answer)
     handle.__name__ = action
     return handle

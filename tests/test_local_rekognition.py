@@ -293,3 +293,16 @@ def test_search_does_not_mistake_another_person_for_a_registered_face(rek, colle
     found = rek.search_faces_by_image(CollectionId=collection, Image=image("hopper"),
                                       FaceMatchThreshold=80)
     assert found["FaceMatches"] == []
+
+
+def test_a_configured_delay_is_added_to_image_calls_only(rek, collection, monkeypatch):
+    import time
+
+    monkeypatch.setenv("EKYC_FACES_DELAY_MS", "300")  # the engine runs in this process
+    started = time.perf_counter()
+    rek.search_faces_by_image(CollectionId=collection, Image=image("astronaut"))
+    image_call = time.perf_counter() - started
+    started = time.perf_counter()
+    rek.list_faces(CollectionId=collection)
+    listing = time.perf_counter() - started
+    assert image_call >= 0.3 and listing < 0.3
