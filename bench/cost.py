@@ -8,7 +8,7 @@ transitions, Rekognition and Textract calls, Lambda invocations, SNS publishes a
 requests, nested executions included. Prices are per 1M verifications, us-east-1 list prices
 (free tiers left out):
 
-- orchestration: Step Functions, Lambda, SQS and SNS; the goal for the selfie flow with
+- orchestration: Step Functions, Lambda, SQS, SNS and API Gateway; the goal for the selfie flow with
   ``WorkflowType=EXPRESS`` is at most $5;
 - Rekognition and storage (DynamoDB, S3), the same for every design, apart.
 
@@ -41,6 +41,7 @@ LAMBDA_REQUEST = 0.20 / 1e6
 LAMBDA_GB_SECOND_ARM = 0.0000133334
 LAMBDA_GB_SECOND_X86 = 0.0000166667
 SQS_REQUEST = 0.40 / 1e6
+API_GATEWAY_REST_REQUEST = 3.50 / 1e6
 SNS_PUBLISH = 0.50 / 1e6
 DYNAMODB_WRITE = 1.25 / 1e6
 DYNAMODB_READ = 0.25 / 1e6
@@ -102,7 +103,7 @@ class Price:
 
     step_functions: float
     lambdas: float
-    messaging: float  # SQS and SNS
+    messaging: float  # SQS, SNS and API Gateway
     rekognition: float
     storage: float  # DynamoDB and S3
 
@@ -175,6 +176,7 @@ class Measured:
     uploads: int  # objects that went S3 -> SQS -> starter (0 for the API)
     thumbnails: int
     rounds: int = 0  # billed Rekognition calls one after another
+    api_calls: int = 0  # requests through API Gateway
 
 
 def price(measured: Measured, *, express: bool) -> Price:
@@ -191,7 +193,7 @@ def price(measured: Measured, *, express: bool) -> Price:
         + used.lambda_invocations * THUMBNAIL_MEMORY_GB * THUMBNAIL_SECONDS * LAMBDA_GB_SECOND_ARM \
         + starter * STARTER_MEMORY_GB * STARTER_SECONDS * LAMBDA_GB_SECOND_ARM
     messaging = measured.uploads * SQS_REQUESTS_PER_UPLOAD * SQS_REQUEST \
-        + used.sns_publishes * SNS_PUBLISH
+        + used.sns_publishes * SNS_PUBLISH + measured.api_calls * API_GATEWAY_REST_REQUEST
     reads = used.dynamodb_reads + measured.uploads  # the starter reads the item...
     writes = used.dynamodb_writes + measured.uploads  # ...and records the upload
     storage = reads * DYNAMODB_READ + writes * DYNAMODB_WRITE \
@@ -227,7 +229,7 @@ def anchor_prices() -> dict[str, tuple[Price, str]]:
 
 # --- running the flows -------------------------------------------------------------------------
 
-FLOWS = [  # (label, state machine in the scenario runner, scenario, uploads, thumbnail)
+FLOWS = [  # (label, state machine in the scenario runner, scenario, uploads via S3 and SQS)
     ("selfie, Standard", "identity_verification", "HappyPath", 1),
     ("selfie, Standard", "identity_verification", "NotSimilar", 1),
     ("selfie, Standard", "identity_verification", "DuplicateFace", 1),
@@ -308,6 +310,7 @@ def main() -> int:
             measured = measure(deployment, scenarios_for(scenarios, workflow, name), workflow,
                                uploads)
             measured.flow = label
+            measured.api_calls = int(label.startswith("POST "))
             rows.append(measured)
     print_report(rows)
     return 0 if goals_met(rows) else 1
@@ -325,7 +328,8 @@ def print_report(rows: list[Measured]) -> None:
     header = (f"{'flow':<28}{'path':<22}{'trans':>6}{'rekog':>6}{'rnd':>4}{'λ':>3}{'sns':>4}"
               f"{'ddb r/w':>8}{'secs':>6}{'Std orch':>10}{'Exp orch':>10}{'AI $':>9}"
               f"{'storage':>9}")
-    print("per 1M verifications, USD (orchestration = Step Functions + Lambda + SQS/SNS; "
+    print("per 1M verifications, USD (orchestration = Step Functions + Lambda + SQS, SNS and "
+          "API Gateway; "
           "AI = Rekognition + Textract; storage = DynamoDB + S3 requests)\n")
     print(header)
     print("-" * len(header))
