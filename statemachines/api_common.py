@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import asl
-from .common import RETRY_REKOGNITION, image_parameter, reason_field
+from .common import RETRY_REKOGNITION, UNUSABLE_IMAGE_ERRORS, image_parameter, reason_field
 
 SELFIE = "$.selfie"
 ID_CARD = "$.idcard"
@@ -45,12 +45,7 @@ ERRORS: dict[str, tuple[int, str]] = {
 DEFAULT_ERROR_STATUS = 502  # a failure that is not in ERRORS, e.g. States.Timeout
 
 # Rekognition's answers to an image it cannot use: the caller's fault, so a 400.
-IMAGE_ERRORS = (
-    "Rekognition.InvalidImageFormatException",
-    "Rekognition.ImageTooLargeException",
-    "Rekognition.InvalidS3ObjectException",
-    "Rekognition.InvalidParameterException",
-)
+IMAGE_ERRORS = (*UNUSABLE_IMAGE_ERRORS, "Rekognition.InvalidParameterException")
 
 INVALID_IMAGE = "Image not usable"
 DESCRIBE_ERROR = "Describe the error"

@@ -34,6 +34,15 @@ THRESHOLDS = {
     "analyze_id": "AnalyzeIdDocuments",  # "true" or "false"
 }
 
+# Rekognition's answers to an image it cannot use at all: the uploader's input, not a fault.
+UNUSABLE_IMAGE_ERRORS = (
+    "Rekognition.InvalidImageFormatException",
+    "Rekognition.ImageTooLargeException",
+    "Rekognition.InvalidS3ObjectException",
+)
+UNUSABLE_IMAGE_REASON = ("States.Format('image not usable: {}: {}', $.error.Error, "
+                         "$.error.Cause)")
+
 RETRY_REKOGNITION = asl.retry_on(
     "Rekognition.ThrottlingException",
     "Rekognition.ProvisionedThroughputExceededException",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from . import asl
 from . import id_fields as fields
 from .common import (
+    UNUSABLE_IMAGE_ERRORS,
+    UNUSABLE_IMAGE_REASON,
     add_failure_tail,
     describe_error,
     detect_faces,
@@ -27,6 +29,7 @@ READ_SETTINGS = "Read settings"
 DETECT = "Detect faces on ID document"
 FACE_FOUND = "Is there a face on the ID document?"
 NO_FACE = "No face on ID document"
+NOT_AN_IMAGE = "ID document not a usable image"
 UNREADABLE = "ID document fields unreadable"
 RECORD_ACCEPTED = "Record ID document accepted"
 DESCRIBE_ERROR = "Describe the error"
@@ -41,7 +44,8 @@ def build() -> dict:
     on_error = asl.catch_all(DESCRIBE_ERROR)
 
     workflow.add(READ_SETTINGS, settings_state(fields.SETTING, next=DETECT))
-    workflow.add(DETECT, detect_faces("DEFAULT", next=FACE_FOUND, catch=on_error))
+    workflow.add(DETECT, detect_faces("DEFAULT", next=FACE_FOUND, catch=[
+        asl.catch(*UNUSABLE_IMAGE_ERRORS, next=NOT_AN_IMAGE), *on_error]))
     workflow.add(FACE_FOUND, asl.choice(
         [(asl.numeric("$.detection.count", "Equals", 0), NO_FACE)],
         default=fields.WANTED,
@@ -58,6 +62,8 @@ def build() -> dict:
         },
         remove=("id_verify_reason",), next=None, catch=on_error))
     workflow.add(NO_FACE, reject("no face", error="IdDocumentRejected", next=RECORD_FAILURE))
+    workflow.add(NOT_AN_IMAGE, reject(reason_format=UNUSABLE_IMAGE_REASON,
+                                      error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(UNREADABLE, reject("Textract could not read the document's fields",
                                     error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(DESCRIBE_ERROR, describe_error(error="IdDocumentError", next=RECORD_FAILURE))

@@ -27,6 +27,8 @@ from .common import (
     RETRY_LAMBDA,
     RETRY_STEP_FUNCTIONS,
     THUMBNAIL_FUNCTION,
+    UNUSABLE_IMAGE_ERRORS,
+    UNUSABLE_IMAGE_REASON,
     add_failure_tail,
     delete_face,
     describe_error,
@@ -45,12 +47,14 @@ READ_THRESHOLDS = "Read thresholds"
 CHECKS = "Search for duplicates and compare with ID document"
 SEARCH = "Search for duplicate faces"
 NOTHING_TO_SEARCH = "No face to search for"
+UNUSABLE = "Image not usable for a search"
 COMPARE = "Compare selfie with ID document"
 COMPARE_SUCCEEDED = "Did the compare workflow succeed?"
 READ_VERDICT = "Read compare verdict"
 COMPARE_DID_NOT_END = "Compare workflow did not succeed"
 CHECKS_RAN = "Did both checks run?"
 NO_FACE = gate.NO_FACE
+NOT_AN_IMAGE = "Selfie not a usable image"
 COMPARE_FAILED = "Compare workflow failed"
 ALREADY_REGISTERED = "Is the face already registered?"
 DUPLICATE = "Duplicate face"
@@ -88,10 +92,13 @@ def _search_branch() -> dict:
     branch.add(SEARCH, search_faces(
         s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
         # Rekognition answers InvalidParameterException when the image holds no face.
-        catch=[asl.catch("Rekognition.InvalidParameterException", next=NOTHING_TO_SEARCH)],
+        catch=[asl.catch("Rekognition.InvalidParameterException", next=NOTHING_TO_SEARCH),
+               asl.catch(*UNUSABLE_IMAGE_ERRORS, next=UNUSABLE)],
         next=None))
     branch.add(NOTHING_TO_SEARCH, asl.pass_state(
         parameters={"matches": [], "no_face": True}, next=None))
+    branch.add(UNUSABLE, asl.pass_state(
+        parameters={"matches": [], "unusable.$": UNUSABLE_IMAGE_REASON}, next=None))
     return branch.branch()
 
 
@@ -152,11 +159,14 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
     workflow.add(CHECKS_RAN, asl.choice(
         [
             (asl.is_present(f"{SEARCHED}.no_face"), NO_FACE),
+            (asl.is_present(f"{SEARCHED}.unusable"), NOT_AN_IMAGE),
             (asl.is_present("$.checks.compare.failed"), COMPARE_FAILED),
         ],
         default=ALREADY_REGISTERED,
     ))
     workflow.add(NO_FACE, reject("no face", error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(NOT_AN_IMAGE, reject(reason_format=f"States.Format('{{}}', {SEARCHED}.unusable)",
+                                      error=REJECTED, next=RECORD_FAILURE))
     workflow.add(COMPARE_FAILED, asl.pass_state(
         parameters={"status": "error", "error": "VerificationError",
                     "reason": "identity compare workflow failed (see compare_reason)"},

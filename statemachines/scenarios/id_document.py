@@ -54,6 +54,34 @@ SCENARIOS = [
         notification={"userid": "alice", "flow": wf.NAME, "status": "fail",
                       "reason": "no face"}),
     Scenario(
+        workflow=wf.NAME, name="IdTooLarge", description="An ID picture over Rekognition's "
+        "limit: a rejection that says so, not a fault.",
+        userid="alice", upload="id_document", mocks={wf.DETECT: mock.DETECT_TOO_LARGE},
+        path=(wf.READ_SETTINGS, wf.DETECT, wf.NOT_AN_IMAGE) + FAILURE_TAIL,
+        status="FAILED", error="IdDocumentRejected",
+        item={"id_verify_status": "fail",
+              "id_verify_reason": "image not usable: Rekognition.ImageTooLargeException: "
+                                  "Image size is too large"},
+        notification={"userid": "alice", "flow": wf.NAME, "status": "fail"}),
+    Scenario(
+        workflow=wf.NAME, name="IdNotificationFails",
+        description="SNS refuses the failure notification: the rejection is still recorded "
+        "and the execution still fails with it.",
+        userid="alice", upload="id_document",
+        mocks={wf.DETECT: mock.NO_FACE, wf.NOTIFY_FAILURE: mock.PUBLISH_DENIED},
+        path=START + (wf.NO_FACE,) + FAILURE_TAIL, status="FAILED", error="IdDocumentRejected",
+        item={"id_verify_status": "fail", "id_verify_reason": "no face"}),
+    Scenario(
+        workflow=wf.NAME, name="IdFailureNotRecorded",
+        description="DynamoDB refuses to record the rejection: the notification still goes "
+        "out and the execution still fails with it.",
+        userid="alice", upload="id_document",
+        mocks={wf.DETECT: mock.NO_FACE, wf.RECORD_FAILURE: mock.RECORD_REFUSED},
+        path=START + (wf.NO_FACE,) + FAILURE_TAIL, status="FAILED", error="IdDocumentRejected",
+        item={"id_verify_status": None},
+        notification={"userid": "alice", "flow": wf.NAME, "status": "fail",
+                      "reason": "no face"}),
+    Scenario(
         workflow=wf.NAME, name="IdRekognitionDenied",
         description="Rekognition refuses the call: status error, one message.",
         userid="alice", upload="id_document", mocks={wf.DETECT: mock.DETECT_DENIED},

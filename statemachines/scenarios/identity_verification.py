@@ -101,6 +101,17 @@ SCENARIOS = [
         compare_mocks={compare.COMPARE: mock.NO_COMPARABLE_FACE},
         compare_path=COMPARE_START + (compare.COMPARE, compare.NO_COMPARABLE_FACE,
                                       compare.RECORD_UNSCORED, compare.RETURN_VERDICT)),
+    rejected(
+        "NotAnImage", "The selfie is no image Rekognition can read: a rejection that says "
+        "so, not a fault.",
+        path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.UNUSABLE, wf.COMPARE,
+              wf.COMPARE_DID_NOT_END, wf.CHECKS_RAN, wf.NOT_AN_IMAGE),
+        reason="image not usable: Rekognition.InvalidImageFormatException: "
+               + mock.NOT_AN_IMAGE_CAUSE,
+        mocks={wf.SEARCH: mock.SEARCH_BAD_FORMAT},
+        compare_mocks={compare.COMPARE: mock.COMPARE_BAD_FORMAT},
+        compare_path=COMPARE_START + (compare.COMPARE, compare.DESCRIBE_ERROR,
+                                      compare.RECORD_ERROR, compare.FAILED)),
     gate_rejected("TwoFaces", "A selfie with two people in it.", mock.INDEXED_TWO_FACES,
                   (wf.SEVERAL_FACES,), "2 faces"),
     gate_rejected("LowConfidence", "A face Rekognition is only 97.5% sure about.",

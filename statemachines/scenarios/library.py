@@ -111,3 +111,11 @@ INDEXED_LOW_CONFIDENCE = _indexed("IndexFacesLowConfidence", confidence=97.5)
 INDEXED_SUNGLASSES = _indexed("IndexFacesSunglasses", sunglasses=True)
 INDEXED_EYES_CLOSED = _indexed("IndexFacesEyesClosed", eyes_open=False)
 INDEXED_HEAD_TURNED = _indexed("IndexFacesHeadTurned", yaw=52.5)
+
+NOT_AN_IMAGE_CAUSE = "Request has invalid image format"
+SEARCH_BAD_FORMAT = throws("SearchFacesBadFormat", "Rekognition.InvalidImageFormatException",
+                           NOT_AN_IMAGE_CAUSE)
+DETECT_TOO_LARGE = throws("DetectFacesTooLarge", "Rekognition.ImageTooLargeException",
+                          "Image size is too large")
+PUBLISH_DENIED = throws("PublishDenied", "SNS.AuthorizationErrorException",
+                        "User is not authorized to perform: SNS:Publish")
