@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +58,13 @@ def decode(data: bytes) -> np.ndarray:
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
         raise ImageError("the image is neither JPEG nor PNG")
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            image = ImageOps.exif_transpose(opened).convert("RGB")
+        with warnings.catch_warnings():
+            # Pillow only warns between its pixel limit and twice that: refuse both alike.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageError(f"the image has too many pixels to decode: {error}") from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ImageError(f"the image cannot be read: {error}") from error
     if min(image.size) < 1:

@@ -26,6 +26,9 @@ COVERAGE: dict[str, Coverage] = {
 }
 
 
+# Figures tests measure along the way, printed at the end of the run (not asserted on).
+MEASUREMENTS: list[str] = []
+
 EXTERNAL_ENGINE = any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ)
 
 
@@ -71,7 +74,16 @@ def pytest_collection_modifyitems(config, items):
     config._ekyc_all_scenarios_ran = len(selected) == len(all_scenarios())
 
 
+@pytest.fixture(scope="session")
+def report_measurement():
+    return MEASUREMENTS.append
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if MEASUREMENTS:
+        terminalreporter.section("measurements")
+        for line in MEASUREMENTS:
+            terminalreporter.write_line(line)
     if not any(coverage.states_seen for coverage in COVERAGE.values()):
         return
     terminalreporter.section("workflow path coverage")

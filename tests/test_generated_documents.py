@@ -526,3 +526,14 @@ def test_outputs_name_everything_a_user_needs():
         "IdentityCompareStateMachineArn", "StarterFunctionName", "IdDocumentQueueUrl",
         "SelfieQueueUrl", "IdDocumentDeadLetterQueueUrl", "SelfieDeadLetterQueueUrl",
         "NotificationDeadLetterQueueUrl"}
+
+
+def test_no_workflow_or_function_can_delete_an_upload():
+    """Whatever fails, the uploaded pictures stay in the bucket for a retry or a review."""
+    for title, resource in RESOURCES.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            actions = [a for s in role_statements(title) for a in s["Action"]]
+            assert not [a for a in actions if a.startswith("s3:Delete")], title
+    for definition in DEFINITIONS:
+        resources = [s.get("Resource", "") for s in asl.all_states(definition.build()).values()]
+        assert not [r for r in resources if ":s3:delete" in r], definition.filename

@@ -306,3 +306,14 @@ def test_a_configured_delay_is_added_to_image_calls_only(rek, collection, monkey
     rek.list_faces(CollectionId=collection)
     listing = time.perf_counter() - started
     assert image_call >= 0.3 and listing < 0.3
+
+
+def test_an_image_with_too_many_pixels_is_refused_as_rekognition_would(rek):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (30000, 30000)).save(buffer, "PNG")  # 0.9 gigapixels in under 1 MB
+    assert error_code(rek.detect_faces, Image={"Bytes": buffer.getvalue()}) == \
+        "InvalidImageFormatException"
