@@ -206,7 +206,7 @@ def price(measured: Measured, *, express: bool) -> Price:
 
 # --- anchors ---------------------------------------------------------------------------------
 
-def anchor_prices() -> dict[str, tuple[Price, str]]:
+def anchor_prices() -> dict[str, Price]:
     """The published designs, priced per 1M verifications under the same prices."""
     def lambdas(count: int, memory_gb: float, seconds: float, per_second: float) -> float:
         return count * (LAMBDA_REQUEST + memory_gb * seconds * per_second) * PER_MILLION
@@ -221,9 +221,8 @@ def anchor_prices() -> dict[str, tuple[Price, str]]:
         lambdas=lambdas(3, 0.5, 0.5, LAMBDA_GB_SECOND_X86),
         messaging=0.0, rekognition=3 * REKOGNITION_IMAGE * PER_MILLION, storage=0.0)
     return {
-        "Wild Rydes (5 Lambdas of 128 MB x 0.5 s, x86; 6 Standard transitions)":
-            (wild_rydes, "assumed"),
-        "RIV (Express; 3 Lambdas of 512 MB x 0.5 s, x86)": (riv, "assumed"),
+        "Wild Rydes (5 Lambdas of 128 MB x 0.5 s, x86; 6 Standard transitions)": wild_rydes,
+        "RIV (Express; 3 Lambdas of 512 MB x 0.5 s, x86)": riv,
     }
 
 
@@ -343,7 +342,7 @@ def print_report(rows: list[Measured]) -> None:
               f"{express.orchestration:>10.2f}{standard.rekognition:>9.0f}"
               f"{standard.storage:>9.2f}")
     print("\nanchors (happy path, per 1M verifications):")
-    for label, (anchor, _) in anchor_prices().items():
+    for label, anchor in anchor_prices().items():
         print(f"  {label:<70} orchestration {anchor.orchestration:>7.2f}   "
               f"rekognition {anchor.rekognition:>6.0f}")
     print("\nassumptions: latencies (s) " + ", ".join(f"{k} {v:.2f}" for k, v in LATENCY.items())
