@@ -956,22 +956,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="fail if a committed diagram differs from the generator")
     args = parser.parse_args(argv)
-    files = artifacts()
-    if args.check:
-        stale = [path for path, content in files.items()
-                 if not path.exists() or path.read_text(encoding="utf-8") != content]
-        for path in stale:
-            state = "missing" if not path.exists() else "differs"
-            print(f"{path.relative_to(ROOT)}: {state}")
-        if stale:
-            print(f"\n{len(stale)} diagram(s) out of date: run `{GENERATED_BY}`.")
-            return 1
-        print(f"{len(files)} diagrams match the state machines.")
-        return 0
-    for path, content in files.items():
-        path.write_text(content, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    from scripts.synth import write_or_check
+
+    return write_or_check(artifacts(), check=args.check, root=ROOT, what="diagram file(s)",
+                          command=GENERATED_BY)
 
 
 if __name__ == "__main__":

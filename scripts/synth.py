@@ -55,6 +55,30 @@ def drift(files: dict[Path, str]) -> list[str]:
     return problems
 
 
+def write(files: dict[Path, str], root: Path = ROOT) -> None:
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        print(f"wrote {path.relative_to(root)}")
+
+
+def write_or_check(files: dict[Path, str], *, check: bool, root: Path, what: str,
+                   command: str) -> int:
+    """Write ``files``, or (``check``) name each one missing or different and fail if any."""
+    if not check:
+        write(files, root)
+        return 0
+    stale = [path for path, content in files.items()
+             if not path.exists() or path.read_text(encoding="utf-8") != content]
+    for path in stale:
+        print(f"{path.relative_to(root)}: {'differs' if path.exists() else 'missing'}")
+    if stale:
+        print(f"\n{len(stale)} {what} out of date: run `{command}`.")
+        return 1
+    print(f"{len(files)} {what} match the generator.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -71,13 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{len(files)} generated files match the generator.")
         return 0
-    for path, content in files.items():
-        path.write_text(content)
-        print(f"wrote {path.relative_to(ROOT)}")
-    for path, content in views().items():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(content)
-        print(f"wrote {path.relative_to(ROOT)}")
+    write(files)
+    write(views())  # drawn from the files just written
     return 0
 
 

@@ -359,22 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="fail if the committed guide differs from the generator")
     args = parser.parse_args(argv)
-    files = artifacts()
-    if args.check:
-        stale = [path for path, content in files.items()
-                 if not path.exists() or path.read_text(encoding="utf-8") != content]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)}: {'differs' if path.exists() else 'missing'}")
-        if stale:
-            print(f"\nthe workshop guide is out of date: run `{GENERATED_BY}`.")
-            return 1
-        print("the workshop guide matches the state machines.")
-        return 0
-    for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    from scripts.synth import write_or_check
+
+    return write_or_check(artifacts(), check=args.check, root=ROOT, what="guide file(s)",
+                          command=GENERATED_BY)
 
 
 if __name__ == "__main__":
