@@ -70,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from bench import workshop
     from scripts import demo
-    from scripts.deploy import Stack
     from scripts.local_engine import LocalEngine
     from scripts.scenario_runner import THRESHOLDS, substitute
     from tests.face_images import images
@@ -80,10 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             LocalEngine(faces_db=str(Path(folder) / "faces.sqlite")) as engine:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         session = boto3.session.Session()
-        stack = Stack(session, "ekyc-latency", out=lambda _: None, poll_seconds=0.05)
-        stack.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
-                                                 **stack.thumbnail_code(with_pillow=False)})
-        outputs = stack.outputs()
+        outputs = demo.deploy_locally(session, "ekyc-latency", poll_seconds=0.05).outputs()
         sfn, s3 = session.client("stepfunctions"), session.client("s3")
         ddb, rekognition = session.client("dynamodb"), session.client("rekognition")
         bucket, table = outputs["BucketName"], outputs["TableName"]

@@ -131,6 +131,17 @@ class Outcome:
 LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
 
 
+def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02):
+    """Deploy the generated template onto the embedded engine (``AWS_ENDPOINT_URL``) as
+    ``make deploy`` would, the thumbnail function without Pillow (the engine has its own)."""
+    from scripts.deploy import Stack
+
+    stack = Stack(session, name, out=out, poll_seconds=poll_seconds)
+    stack.deploy(TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
+                                        **stack.thumbnail_code(with_pillow=False)})
+    return stack
+
+
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
     from scripts.ekyc import ID_DOCUMENT, SELFIE
@@ -185,7 +196,6 @@ def main() -> int:
         os.environ.setdefault(name, value)
     sys.path.insert(0, str(ROOT))
     from scripts.api_client import ApiClient
-    from scripts.deploy import Stack
     from scripts.ekyc import Client
     from scripts.local_api import LocalApi
     from scripts.local_engine import LocalEngine
@@ -197,9 +207,7 @@ def main() -> int:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         print(f"embedded engine at {engine.endpoint_url}; deploying {TEMPLATE.name}")
         session = boto3.session.Session()
-        stack = Stack(session, STACK, poll_seconds=0.05)
-        stack.deploy(TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
-                                            **stack.thumbnail_code(with_pillow=False)})
+        deploy_locally(session, STACK, out=print, poll_seconds=0.05)
         client = Client(session, STACK, out=lambda _: None)
         sqs = session.client("sqs")
         notifications = sqs.create_queue(QueueName="ekyc-demo-notifications")["QueueUrl"]

@@ -16,7 +16,6 @@ import requests
 
 from scripts import demo
 from scripts.api_client import ApiClient
-from scripts.deploy import Stack
 from scripts.local_api import LocalApi
 from scripts.scenario_runner import plain
 from templates import api
@@ -33,9 +32,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"api-{uuid.uuid4().hex[:6]}"
-        deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
-                                                    **deployed.thumbnail_code(with_pillow=False)})
+        deployed = demo.deploy_locally(session, name)
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])

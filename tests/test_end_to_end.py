@@ -13,7 +13,6 @@ import boto3
 import pytest
 
 from scripts import demo
-from scripts.deploy import Stack
 from scripts.ekyc import Client
 
 from .conftest import EXTERNAL_ENGINE
@@ -28,9 +27,7 @@ def story(endpoint_url, tmp_path_factory):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"e2e-{uuid.uuid4().hex[:6]}"
-        stack = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        stack.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
-                                                 **stack.thumbnail_code(with_pillow=False)})
+        demo.deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]

@@ -21,7 +21,6 @@ import pytest
 from PIL import Image
 
 from scripts import demo
-from scripts.deploy import Stack
 from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
 
 from .conftest import EXTERNAL_ENGINE
@@ -38,9 +37,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"faults-{uuid.uuid4().hex[:6]}"
-        deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(demo.TEMPLATE.read_text(), {**demo.LOCAL_PARAMETERS,
-                                                    **deployed.thumbnail_code(with_pillow=False)})
+        demo.deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         yield {"client": client, "s3": session.client("s3"), "sqs": session.client("sqs"),
                "sfn": session.client("stepfunctions"), "outputs": client.outputs}
