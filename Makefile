@@ -22,7 +22,7 @@ DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REG
 	$(foreach p,$(PARAMS),--param $(p))
 
 .PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost \
-	bench-latency bench-faces test-sfn-local deploy destroy outputs lock clean
+	bench-latency bench-faces test-sfn-local smoke deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ bench-faces: install ## Face service speed, search scaling, calibration on ../sh
 
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh
+
+smoke: install ## Check a deployed STACK end to end (AWS, or the engine via AWS_ENDPOINT_URL)
+	$(PY) -m scripts.smoke --stack $(STACK) $(if $(REGION),--region $(REGION))
 
 deploy: install ## Create or update STACK (default ekyc) via a change set [REGION= PARAMS="K=V ..."]
 	$(DEPLOY) deploy
