@@ -25,7 +25,7 @@ from .common import (
     COMPARE_STATE_MACHINE,
     INDEXED_FACE_ID,
     RETRY_LAMBDA,
-    RETRY_STEP_FUNCTIONS,
+    RETRY_START_EXECUTION,
     THUMBNAIL_FUNCTION,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
@@ -121,7 +121,7 @@ def _compare_branch(*, express: bool) -> dict:
             },
             result_selector={"verdict.$": "$.Output"},
             timeout_seconds=300,
-            retry=RETRY_STEP_FUNCTIONS,
+            retry=RETRY_START_EXECUTION,
             # A failed child fails this task with States.TaskFailed.
             catch=[asl.catch("States.TaskFailed", next=COMPARE_DID_NOT_END)],
             next=None,
@@ -135,7 +135,9 @@ def _compare_branch(*, express: bool) -> dict:
             },
             result_path="$.compare_run",
             timeout_seconds=300,
-            retry=RETRY_STEP_FUNCTIONS,
+            # No Retry: of the errors StartSyncExecution's API reference lists, only KMS
+            # throttling (customer managed keys, not used here) is transient, and Express
+            # workflows have no running-execution limit. A failed start is recorded as an error.
             next=COMPARE_SUCCEEDED,
         ))
         branch.add(COMPARE_SUCCEEDED, asl.choice(
