@@ -177,7 +177,7 @@ def problem(resource: str, error: str) -> str | None:
     can."""
     if error.startswith("States."):
         return None if error in STATES_ERRORS else \
-            f"not an error name Step Functions defines ({ERRORS_GUIDE})"
+            "not a States.* error name Step Functions defines"
     called = integration(resource)
     if called.kind == "aws-sdk":
         if botocore_service(called.service) is None:
@@ -187,10 +187,10 @@ def problem(resource: str, error: str) -> str | None:
             return None
         prefix = sdk_prefix(called.service)
         expected = f"{prefix}.{with_exception_suffix(error.partition('.')[2])}"
-        hint = f": did you mean {expected}?" if expected in raised else ""
-        return (f"aws-sdk:{called.service} raises {prefix}.<an error of botocore's "
-                f"{botocore_service(called.service)} model, with the Exception suffix> "
-                f"({SDK_GUIDE}){hint}")
+        hint = f"; did you mean {expected}?" if expected in raised else ""
+        return (f"not an error aws-sdk:{called.service} raises ({prefix}.<an error in "
+                f"botocore's {botocore_service(called.service)} model>, Exception suffixed)"
+                f"{hint}")
     if called.kind == "optimized":
         documented = optimized().get(called.service)
         if documented is None:
@@ -203,7 +203,7 @@ def problem(resource: str, error: str) -> str | None:
             return None  # an error the function itself raises, named after its errorType
         prefix, _, name = error.partition(".")
         expected = f"{prefix}.{with_exception_suffix(name)}"
-        hint = f": did you mean {expected}?" if expected in documented.names else ""
-        return f"not an error the optimized {called.service} integration raises " \
-               f"({documented.source}){hint}"
+        hint = f"; did you mean {expected}?" if expected in documented.names else ""
+        return (f"not an error the optimized {called.service} integration raises (documented: "
+                f"{documented.source.rsplit('/', 1)[-1]}){hint}")
     return None  # a Lambda ARN, an activity: names are the worker's own
