@@ -81,6 +81,10 @@ RETRY_LAMBDA = asl.retry_on(
 # states:startExecution: "Start workflow executions from a task state in Step Functions"
 # retries StepFunctions.ExecutionLimitExceeded (the optimized integration adds no suffix).
 RETRY_START_EXECUTION = asl.retry_on("StepFunctions.ExecutionLimitExceeded")
+# aws-sdk:sfn:startSyncExecution: the one transient error its API reference (botocore's model)
+# lists is KMS throttling, met with a customer managed key only; Express workflows have no
+# running-execution limit. Any other failure to start goes to the caller's catch.
+RETRY_START_SYNC_EXECUTION = asl.retry_on("Sfn.KmsThrottlingException")
 
 
 def settings_state(*names: str, next: str) -> asl.State:

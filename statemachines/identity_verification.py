@@ -26,6 +26,7 @@ from .common import (
     INDEXED_FACE_ID,
     RETRY_LAMBDA,
     RETRY_START_EXECUTION,
+    RETRY_START_SYNC_EXECUTION,
     THUMBNAIL_FUNCTION,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
@@ -135,9 +136,7 @@ def _compare_branch(*, express: bool) -> dict:
             },
             result_path="$.compare_run",
             timeout_seconds=300,
-            # No Retry: of the errors StartSyncExecution's API reference lists, only KMS
-            # throttling (customer managed keys, not used here) is transient, and Express
-            # workflows have no running-execution limit. A failed start is recorded as an error.
+            retry=RETRY_START_SYNC_EXECUTION,
             next=COMPARE_SUCCEEDED,
         ))
         branch.add(COMPARE_SUCCEEDED, asl.choice(
