@@ -17,9 +17,11 @@ any other version rather than patching blindly.
    latest/dg/supported-services-awssdk.html): ``<Service>.<Error>``, the service in PascalCase
    word by word as in the guide's ``AcmPca`` (``Rekognition``, ``DynamoDb``, ``Sfn``, ``Sns``),
    the ``Exception`` suffix always appended (``Rekognition.InternalServerErrorException``).
-   moto wrote the service as the Resource spells it (``rekognition.ResourceNotFoundException``)
-   or squeezed its id (``SNS``), names no ``Retry``/``Catch`` written for AWS matches: the engine
-   now raises the names AWS raises, and only those (rules in ``scripts/aws_error_names.py``).
+   moto wrote the service as the Resource spells it (``rekognition.ResourceNotFoundException``,
+   ``sns.NotFoundException``) but for DynamoDB and Step Functions. Direction: toward AWS,
+   both ways: a catcher written for AWS's names matches here as on AWS, and one written for
+   any other spelling no longer matches here either (rules shared with the lint:
+   ``scripts/aws_error_names.py``).
 4. ``start_execution`` without a name gets a generated one (moto made the ARN end in ``:None``).
 5. Retry waits can be compressed for tests with ``EKYC_RETRY_TIME_SCALE`` (default 1: real
    waits); the retries themselves still happen, in the same order.
