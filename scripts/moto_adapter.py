@@ -12,8 +12,16 @@ any other version rather than patching blindly.
    name, when its state machine has one, so nested workflows run for real with their own mocks.
 2. ``states:startExecution`` (request-response, ``.sync``, ``.sync:2``) and ``aws-sdk:sfn:*``:
    moto stubbed the conversion of ASL parameter names to boto's casing and of responses back.
-3. ``aws-sdk`` errors are named after the service as AWS names them (``Rekognition.X``, not
-   ``rekognition.X``), so ``Retry``/``Catch`` on them match.
+3. ``aws-sdk`` task errors get exactly the name Step Functions gives them ("Learning to use AWS
+   service SDK integrations in Step Functions", https://docs.aws.amazon.com/step-functions/
+   latest/dg/supported-services-awssdk.html): ``<Service>.<Error>``, the service in PascalCase
+   word by word as in the guide's ``AcmPca`` (``Rekognition``, ``DynamoDb``, ``Sfn``, ``Sns``),
+   the ``Exception`` suffix always appended (``Rekognition.InternalServerErrorException``).
+   moto wrote the service as the Resource spells it (``rekognition.ResourceNotFoundException``,
+   ``sns.NotFoundException``) but for DynamoDB and Step Functions. Direction: toward AWS,
+   both ways: a catcher written for AWS's names matches here as on AWS, and one written for
+   any other spelling no longer matches here either (rules shared with the lint:
+   ``scripts/aws_error_names.py``).
 4. ``start_execution`` without a name gets a generated one (moto made the ARN end in ``:None``).
 5. Retry waits can be compressed for tests with ``EKYC_RETRY_TIME_SCALE`` (default 1: real
    waits); the retries themselves still happen, in the same order.
@@ -99,6 +107,8 @@ from typing import Any
 
 import botocore.session
 import moto
+
+from scripts import aws_error_names
 
 MOTO_VERSION = "5.2.5"
 MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
@@ -336,21 +346,20 @@ def _convert_step_functions_requests_and_responses() -> None:
 
 # --- 3. aws-sdk error names --------------------------------------------------------------------
 
-# AWS prefixes aws-sdk errors with the service name as the SDK spells it.
-SDK_ERROR_PREFIXES = {"dynamodb": "DynamoDb", "sfn": "Sfn", "stepfunctions": "Sfn"}
-
-
-@functools.lru_cache(maxsize=64)
 def sdk_error_prefix(service: str) -> str:
-    """The service as AWS spells it in error names: botocore's service id, squeezed
-    (``secretsmanager`` -> ``SecretsManager``), with the exceptions AWS makes."""
-    if service.lower() in SDK_ERROR_PREFIXES:
-        return SDK_ERROR_PREFIXES[service.lower()]
-    try:
-        service_id = botocore.session.get_session().get_service_model(service).service_id
-    except Exception:  # not a botocore name: the best guess is the name, capitalised
-        return service[:1].upper() + service[1:]
-    return re.sub(r"[^A-Za-z0-9]", "", str(service_id))
+    """The service part of an aws-sdk error name, as AWS writes it (``AcmPca``, ``Sfn``)."""
+    return aws_error_names.sdk_prefix(service)
+
+
+def sdk_error_name(prefix: str, error: Exception) -> str:
+    """``Rekognition.InternalServerErrorException`` for botocore's ``InternalServerError`` under
+    the prefix ``Rekognition``. An error code the service's model does not define reaches the
+    engine as a bare ``ClientError``, which moto names after the service (``S3.S3Exception``);
+    no model lists such a name, so the lint refuses it in a Retry or Catch."""
+    name = type(error).__name__
+    if name == "ClientError":
+        name = prefix
+    return f"{prefix}.{aws_error_names.with_exception_suffix(name)}"
 
 
 def _name_sdk_errors_like_aws() -> None:
@@ -358,8 +367,12 @@ def _name_sdk_errors_like_aws() -> None:
         state_task_service_aws_sdk,
     )
 
-    state_task_service_aws_sdk.StateTaskServiceAwsSdk._normalise_service_error_name = \
-        staticmethod(sdk_error_prefix)
+    task = state_task_service_aws_sdk.StateTaskServiceAwsSdk
+    if not hasattr(task, "_normalise_service_error_name") or \
+            not hasattr(task, "_normalise_exception_name"):
+        raise RuntimeError("moto's aws-sdk task changed: re-check the error name fix")
+    task._normalise_service_error_name = staticmethod(sdk_error_prefix)
+    task._normalise_exception_name = staticmethod(sdk_error_name)
 
 
 # --- 4. executions started without a name -------------------------------------------------------

@@ -232,3 +232,20 @@ def child_executions(events: list[dict]) -> list[str]:
             if arn and arn not in arns:
                 arns.append(arn)
     return arns
+
+
+def failed_attempts(events: list[dict]) -> dict[str, list[str]]:
+    """For each state, the errors of its failed task attempts in order (retried or not): each
+    TaskFailed event is traced back through ``previousEventId`` to the state it belongs to."""
+    by_id = {event["id"]: event for event in events}
+    failed: dict[str, list[str]] = {}
+    for event in events:
+        if event["type"] != "TaskFailed":
+            continue
+        previous = by_id.get(event.get("previousEventId"))
+        while previous is not None and "stateEnteredEventDetails" not in previous:
+            previous = by_id.get(previous.get("previousEventId"))
+        if previous is not None:
+            failed.setdefault(previous["stateEnteredEventDetails"]["name"], []).append(
+                event["taskFailedEventDetails"]["error"])
+    return failed

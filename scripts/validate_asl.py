@@ -1,11 +1,12 @@
 """Validate every generated ASL file with statelint and with the local engine's parser.
 
 cfn-lint checks the definitions against a JSON schema only; statelint also finds dangling
-``Next`` targets, unreachable states and bad paths, and moto's parser is the engine the local
-tests run on. statelint's URI check is skipped: it would flag the ``${Placeholders}``.
-statelint also knows no JSONPath filter expressions (``$.a[?(@.type == 'X')].b``), which Step
-Functions accepts in ``Parameters`` and ``ResultSelector`` (not in reference paths): statelint
-sees such a path as a plain ``$.filtered`` one, the engine's parser sees it as written.
+``Next`` targets, unreachable states, bad paths and a ``Resource`` that is not a URI (the
+``${Placeholders}`` sit in ``Parameters``, never in a ``Resource``), and moto's parser is the
+engine the local tests run on. statelint knows no JSONPath filter expressions
+(``$.a[?(@.type == 'X')].b``), which Step Functions accepts in ``Parameters`` and
+``ResultSelector`` (not in reference paths): statelint sees such a path as a plain
+``$.filtered`` one, the engine's parser sees it as written.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from statelint.config import Config
 from statelint.linter import Linter
-from statelint.problem import ProblemType
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,8 +27,7 @@ FILTER_PATH = re.compile(r'"(\$[^"]*\[\?\([^"]*)"')
 
 def problems(path: Path) -> list[str]:
     text = path.read_text()
-    found = Linter.validate(FILTER_PATH.sub('"$.filtered"', text),
-                            Config(ignored_problem_types={ProblemType.URI}))
+    found = Linter.validate(FILTER_PATH.sub('"$.filtered"', text), Config())
     try:
         AmazonStateLanguageParser.parse(text)
     except Exception as error:  # the parser raises assorted types; all mean "refused"

@@ -93,9 +93,13 @@ class Answers:
                 **fields}
         return asl.pass_state(parameters=body, next=None)
 
-    def catch_image_errors(self) -> list[dict]:
-        """Catchers of a Rekognition task whose images come from the caller."""
-        return [asl.catch(*IMAGE_ERRORS, next=INVALID_IMAGE),
+    def catch_image_errors(self, *, before: tuple[dict, ...] = ()) -> list[dict]:
+        """Catchers of a Rekognition task whose images come from the caller, after the
+        catchers ``before``; the image errors they already take are not listed again."""
+        taken = {error for catcher in before for error in catcher["ErrorEquals"]}
+        return [*before,
+                asl.catch(*(error for error in IMAGE_ERRORS if error not in taken),
+                          next=INVALID_IMAGE),
                 asl.catch("States.ALL", next=DESCRIBE_ERROR)]
 
     def add_failure_tail(self, workflow: asl.Workflow) -> None:
@@ -130,7 +134,7 @@ def compare_selfie_with_id_card(answers: Answers, *, no_comparable_face: str, ne
         result_selector={"matches.$": "$.FaceMatches"},
         result_path="$.comparison",
         retry=RETRY_REKOGNITION,
-        catch=[asl.catch("Rekognition.InvalidParameterException", next=no_comparable_face),
-               *answers.catch_image_errors()],
+        catch=answers.catch_image_errors(before=(
+            asl.catch("Rekognition.InvalidParameterException", next=no_comparable_face),)),
         next=next,
     )

@@ -220,7 +220,8 @@ class Workflow:
     """An ordered collection of named states that renders to an ASL definition.
 
     ``definition()`` refuses a dangling ``Next``/``Default``/``Catch`` target and states that
-    cannot be reached from ``StartAt``, mistakes cfn-lint's ASL schema does not catch.
+    cannot be reached from ``StartAt``, mistakes cfn-lint's ASL schema does not catch; ``add()``
+    refuses an error name listed twice in a state's ``Retry`` or ``Catch``.
     """
 
     def __init__(self, comment: str):
@@ -230,6 +231,7 @@ class Workflow:
     def add(self, name: str, state: State) -> str:
         if name in self.states:
             raise ValueError(f"state {name!r} is defined twice")
+        refuse_repeated_error_names(name, state)
         self.states[name] = state
         return name
 
@@ -258,6 +260,26 @@ class Workflow:
         unreachable = [name for name in self.states if name not in reached]
         if unreachable:
             raise ValueError(f"unreachable states: {unreachable}")
+
+
+def repeated_error_names(state: State) -> list[tuple[str, str]]:
+    """(field, error) for each error name a state lists again in its ``Retry`` or its ``Catch``:
+    the first retrier or catcher that names an error takes it, so a later one never fires."""
+    repeated = []
+    for field in ("Retry", "Catch"):
+        seen: set[str] = set()
+        for handler in state.get(field, []):
+            for error in handler["ErrorEquals"]:
+                if error in seen:
+                    repeated.append((field, error))
+                seen.add(error)
+    return repeated
+
+
+def refuse_repeated_error_names(name: str, state: State) -> None:
+    for field, error in repeated_error_names(state):
+        raise ValueError(f"state {name!r} lists {error} twice in its {field}: "
+                         "the second never fires")
 
 
 def all_states(definition: dict) -> dict[str, State]:

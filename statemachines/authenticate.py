@@ -72,10 +72,10 @@ def add_authentication(workflow: asl.Workflow, answers: Answers, *, on_error: li
         result_path="$.comparison",
         retry=RETRY_REKOGNITION,
         # The stored selfie may be gone or unusable: the collection still decides.
-        catch=[asl.catch("Rekognition.InvalidS3ObjectException",
-                         "Rekognition.InvalidParameterException", next=SEARCH_USER,
-                         result_path="$.compare_error"),
-               *answers.catch_image_errors()],
+        catch=answers.catch_image_errors(before=(
+            asl.catch("Rekognition.InvalidS3ObjectException",
+                      "Rekognition.InvalidParameterException", next=SEARCH_USER,
+                      result_path="$.compare_error"),)),
         next=STORED_MATCHES,
     ))
     workflow.add(STORED_MATCHES, asl.choice(

@@ -43,16 +43,26 @@ UNUSABLE_IMAGE_ERRORS = (
 UNUSABLE_IMAGE_REASON = ("States.Format('image not usable: {}: {}', $.error.Error, "
                          "$.error.Cause)")
 
+# Error names are exactly those Step Functions raises, which scripts/lint_error_names.py checks
+# (rules and AWS documents in scripts/aws_error_names.py). aws-sdk tasks: <Service>.<Error>
+# with the Exception suffix always appended ("Learning to use AWS service SDK integrations in
+# Step Functions"), so Rekognition's InternalServerError is InternalServerErrorException.
 RETRY_REKOGNITION = asl.retry_on(
     "Rekognition.ThrottlingException",
     "Rekognition.ProvisionedThroughputExceededException",
-    "Rekognition.InternalServerError",
-    "Rekognition.ServiceUnavailableException",
+    "Rekognition.InternalServerErrorException",
 )
+RETRY_TEXTRACT = asl.retry_on(
+    "Textract.ThrottlingException",
+    "Textract.ProvisionedThroughputExceededException",
+    "Textract.InternalServerErrorException",
+)
+# Optimized DynamoDB tasks: prefix DynamoDB, otherwise named as the SDK integration names them
+# ("Call DynamoDB with Step Functions"): RequestLimitExceeded gets the suffix too.
 RETRY_DYNAMODB = asl.retry_on(
     "DynamoDB.ProvisionedThroughputExceededException",
     "DynamoDB.ThrottlingException",
-    "DynamoDB.RequestLimitExceeded",
+    "DynamoDB.RequestLimitExceededException",
     "DynamoDB.InternalServerErrorException",
 )
 RETRY_SNS = asl.retry_on(
@@ -60,22 +70,21 @@ RETRY_SNS = asl.retry_on(
     "SNS.KMSThrottlingException",
     "SNS.InternalErrorException",
 )
-RETRY_TEXTRACT = asl.retry_on(
-    "Textract.ThrottlingException",
-    "Textract.ProvisionedThroughputExceededException",
-    "Textract.InternalServerError",
-)
+# The transient Lambda service errors of "Handle Lambda service exceptions".
 RETRY_LAMBDA = asl.retry_on(
+    "Lambda.ClientExecutionTimeoutException",
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 )
-RETRY_STEP_FUNCTIONS = asl.retry_on(
-    "StepFunctions.ExecutionLimitExceededException",
-    "StepFunctions.SfnException",
-    "SFN.ThrottlingException",
-)
+# states:startExecution: "Start workflow executions from a task state in Step Functions"
+# retries StepFunctions.ExecutionLimitExceeded (the optimized integration adds no suffix).
+RETRY_START_EXECUTION = asl.retry_on("StepFunctions.ExecutionLimitExceeded")
+# aws-sdk:sfn:startSyncExecution: the one transient error its API reference (botocore's model)
+# lists is KMS throttling, met with a customer managed key only; Express workflows have no
+# running-execution limit. Any other failure to start goes to the caller's catch.
+RETRY_START_SYNC_EXECUTION = asl.retry_on("Sfn.KmsThrottlingException")
 
 
 def settings_state(*names: str, next: str) -> asl.State:

@@ -25,7 +25,8 @@ from .common import (
     COMPARE_STATE_MACHINE,
     INDEXED_FACE_ID,
     RETRY_LAMBDA,
-    RETRY_STEP_FUNCTIONS,
+    RETRY_START_EXECUTION,
+    RETRY_START_SYNC_EXECUTION,
     THUMBNAIL_FUNCTION,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
@@ -121,7 +122,7 @@ def _compare_branch(*, express: bool) -> dict:
             },
             result_selector={"verdict.$": "$.Output"},
             timeout_seconds=300,
-            retry=RETRY_STEP_FUNCTIONS,
+            retry=RETRY_START_EXECUTION,
             # A failed child fails this task with States.TaskFailed.
             catch=[asl.catch("States.TaskFailed", next=COMPARE_DID_NOT_END)],
             next=None,
@@ -135,7 +136,7 @@ def _compare_branch(*, express: bool) -> dict:
             },
             result_path="$.compare_run",
             timeout_seconds=300,
-            retry=RETRY_STEP_FUNCTIONS,
+            retry=RETRY_START_SYNC_EXECUTION,
             next=COMPARE_SUCCEEDED,
         ))
         branch.add(COMPARE_SUCCEEDED, asl.choice(

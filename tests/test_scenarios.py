@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from scripts.scenario_runner import COVERED_AS
+from scripts.scenario_runner import COVERED_AS, failed_attempts
 from statemachines.scenarios import all_scenarios
 
 from .conftest import EXTERNAL_ENGINE
@@ -31,6 +31,10 @@ def test_scenario(deployment, record_path, scenario):
 
     assert scenario.takes_path(run.path), run.path
     assert (run.status, run.error) == (scenario.status, scenario.error)
+    if scenario.retried:
+        failed = failed_attempts(deployment.history(run.execution_arn))
+        assert {state: tuple(failed.get(state, ())) for state in scenario.retried} == \
+            scenario.retried
 
     for attribute, expected in scenario.item.items():
         if expected is None:

@@ -79,6 +79,9 @@ class Scenario:
     # States of a Parallel branch that a failing sibling branch may cancel before they start:
     # whether they are entered is a race, on AWS as here, so a path may or may not hold them.
     racing: tuple[str, ...] = ()
+    # For each state named, the errors of its failed attempts in order, as the execution's
+    # history records them (TaskFailed events): the retries the path itself does not show.
+    retried: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def takes_path(self, path: list[str]) -> bool:
         """Whether an execution's ``path`` is this scenario's, racing states aside."""

@@ -49,14 +49,14 @@ def scenario(name: str, description: str, *, path: tuple, mocks: dict | None = N
              compare_mocks: dict | None = None, compare_path: tuple = MATCHED_COMPARE_PATH,
              status: str = "FAILED", error: str | None = None, item: dict,
              notification: dict | None = None, seed_item: dict | None = ID_ACCEPTED,
-             racing: tuple = ()) -> Scenario:
+             racing: tuple = (), retried: dict | None = None) -> Scenario:
     """A selfie of Alice, whose ID document is accepted unless ``seed_item`` says otherwise."""
     return Scenario(
         workflow=wf.NAME, name=name, description=description, userid="alice", upload="selfie",
         mocks=PASSED_MOCKS if mocks is None else mocks, path=path, status=status, error=error,
         seed_item=seed_item, item=item, notification=notification,
         nested_mocks=MATCHED if compare_mocks is None else compare_mocks,
-        nested_path=compare_path, racing=racing)
+        nested_path=compare_path, racing=racing, retried=retried or {})
 
 
 def rejected(name: str, description: str, *, path: tuple, reason: str, **extra) -> Scenario:
@@ -167,7 +167,14 @@ SCENARIOS = [
         "ThrottledTwiceThenOk", "The duplicate search is throttled twice; its retries "
         "succeed while the compare runs beside it.",
         mocks={**PASSED_MOCKS, wf.SEARCH: mock.SEARCH_THROTTLED_TWICE}, path=PASSED_PATH,
-        status="SUCCEEDED", item={**PASSED_ITEM, "similarity": 98.25}),
+        status="SUCCEEDED", item={**PASSED_ITEM, "similarity": 98.25},
+        retried={wf.SEARCH: (mock.THROTTLED[0],) * 2}),
+    scenario(
+        "InternalErrorThenOk", "IndexFaces fails once with Rekognition's internal error; the "
+        "retry indexes the face and the selfie passes.",
+        mocks={**PASSED_MOCKS, wf.INDEX: mock.INDEX_INTERNAL_ERROR_ONCE}, path=PASSED_PATH,
+        status="SUCCEEDED", item={**PASSED_ITEM, "similarity": 98.25},
+        retried={wf.INDEX: (mock.INTERNAL_ERROR[0],)}),
     scenario(
         "RekognitionAlwaysThrottled", "IndexFaces is throttled on every attempt: status error, "
         "one message.", mocks={**PASSED_MOCKS, wf.INDEX: mock.INDEX_ALWAYS_THROTTLED},
@@ -175,7 +182,8 @@ SCENARIOS = [
         item={"identity_verify_status": "error", "rek_faceid": None,
               "identity_verify_reason": "Rekognition.ThrottlingException: "
                                         + mock.THROTTLED[1]},
-        notification=ERROR_NOTIFICATION),
+        notification=ERROR_NOTIFICATION,
+        retried={wf.INDEX: (mock.THROTTLED[0],) * mock.ALL_ATTEMPTS}),
     scenario(
         "NestedCompareFails", "The nested compare workflow fails: the parent records an "
         "error and notifies once.",

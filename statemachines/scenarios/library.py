@@ -7,6 +7,9 @@ from . import returns, throws
 
 THROTTLED = ("Rekognition.ThrottlingException",
              "Slow down: the request rate is higher than the account's limit.")
+# An aws-sdk error takes the Exception suffix even where the API names it without one.
+INTERNAL_ERROR = ("Rekognition.InternalServerErrorException",
+                  "Amazon Rekognition experienced a service issue. Try your call again.")
 ACCESS_DENIED = ("Rekognition.AccessDeniedException",
                  "User is not authorized to perform: rekognition:CompareFaces")
 NO_FACE_IN_IMAGE = ("Rekognition.InvalidParameterException",
@@ -97,6 +100,9 @@ SEARCH_NO_FACE = throws("SearchFacesNoFace", "Rekognition.InvalidParameterExcept
 SEARCH_THROTTLED_TWICE = throws("SearchFacesThrottledTwice", *THROTTLED, times=2,
                                 then=rk.search_faces_by_image())
 INDEX_ALWAYS_THROTTLED = throws("IndexFacesAlwaysThrottled", *THROTTLED, times=ALL_ATTEMPTS)
+INDEX_INTERNAL_ERROR_ONCE = throws(
+    "IndexFacesInternalErrorOnce", *INTERNAL_ERROR,
+    then=rk.index_faces(INDEXED_FACE_ID, "alice", detail=rk.face_detail()))
 
 
 def _indexed(name: str, **face) -> object:
