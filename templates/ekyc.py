@@ -118,6 +118,19 @@ def placeholders(definition: dict) -> set[str]:
     return set(PLACEHOLDER.findall(repr(definition)))
 
 
+def definition_string(definition: dict) -> str:
+    """A state machine's ``DefinitionString``: the text of its committed ``.asl.json`` file.
+
+    Not ``Definition`` (an object): ``"ResultPath": null`` is how ASL discards a result, and
+    CloudFormation refuses any null in a template ("'null' values are not allowed in
+    templates": aws/serverless-application-model#1618, aws/aws-cdk#29164). A string may hold
+    one, and ``DefinitionSubstitutions`` fill its ``${Name}`` placeholders all the same
+    (AWS::StepFunctions::StateMachine, CloudFormation Template Reference). Indented, so the
+    definition Step Functions keeps, and shows in its console, reads like the file.
+    """
+    return json.dumps(definition, indent=2, ensure_ascii=False)
+
+
 class EkycStack:
     """Builds the template; each ``_add_*`` method adds one part of the stack."""
 
@@ -390,14 +403,19 @@ class EkycStack:
             raise KeyError(f"no substitution for placeholders {sorted(unknown)}")
         return {name: values[name] for name in sorted(placeholders(definition))}
 
-    def _state_machine(self, title: str, log_suffix: str, role: Role, definition,
-                       substitutions: dict, kind=None) -> sfn.StateMachine:
+    def _state_machine(self, title: str, log_suffix: str, role: Role, definition: dict,
+                       substitutions: dict, kind=None,
+                       express_definition: dict | None = None) -> sfn.StateMachine:
+        """``express_definition``: the variant deployed instead when WorkflowType is EXPRESS."""
+        text = definition_string(definition)
+        if express_definition is not None:
+            text = If("IsExpress", definition_string(express_definition), text)
         log_group = self._log_group(f"{title}LogGroup", log_suffix)
         return self.t.add_resource(sfn.StateMachine(
             title,
             StateMachineType=kind or Ref(self.workflow_type),
             RoleArn=GetAtt(role, "Arn"),
-            Definition=definition,
+            DefinitionString=text,
             DefinitionSubstitutions=substitutions,
             # Executions carry user ids and object keys: log the path, not the data.
             LoggingConfiguration=sfn.LoggingConfiguration(
@@ -476,7 +494,7 @@ class EkycStack:
             raise ValueError("the Standard and Express variants must use the same placeholders")
         self.verification_state_machine = self._state_machine(
             "IdentityVerificationStateMachine", "identity-verification", verification_role,
-            If("IsExpress", express, standard), substitutions)
+            standard, substitutions, express_definition=express)
 
     # --- starter Lambda --------------------------------------------------------------------
     def _add_starter(self) -> None:
