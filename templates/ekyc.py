@@ -604,6 +604,7 @@ class EkycStack:
             EndpointConfiguration=apigw.EndpointConfiguration(Types=["REGIONAL"]),
             MinimumCompressionSize=1024,
         ))
+        # No aws:SourceAccount condition: API Gateway does not send it (policies.py says why).
         role = t.add_resource(service_role("ApiRole", "apigateway", [policy("api", [
             allow([states.StartSyncExecution],
                   [Ref(machine) for machine in self.api_state_machines.values()]),
