@@ -7,6 +7,7 @@ matching workflow. Every threshold is a parameter, every name and ARN a user nee
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -101,6 +102,7 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
                       1827, 2192, 2557, 2922, 3288, 3653]
 EVENTS_RULE_FOR_SYNC = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+DEPLOYMENT_HASH_LENGTH = 12  # hex digits of the API's hash in its deployment's name
 THRESHOLDS = [  # parameter, default, maximum, description
     ("FaceConfidenceThreshold", "99", "100",
      "Minimum confidence (%) that the selfie shows a face."),
@@ -612,7 +614,6 @@ class EkycStack:
         validator = t.add_resource(apigw.RequestValidator(
             "ApiBodyValidator", RestApiId=Ref(self.api), ValidateRequestBody=True,
             ValidateRequestParameters=False, Name="body"))
-        methods = []
         for route, machine in self.api_state_machines.items():
             model_name, schema = api.MODELS[route]
             model = t.add_resource(apigw.Model(
@@ -621,7 +622,7 @@ class EkycStack:
             resource = t.add_resource(apigw.Resource(
                 f"{model_name.removesuffix('Request')}Resource", RestApiId=Ref(self.api),
                 ParentId=GetAtt(self.api, "RootResourceId"), PathPart=route.lstrip("/")))
-            methods.append(t.add_resource(apigw.Method(
+            t.add_resource(apigw.Method(
                 f"{model_name.removesuffix('Request')}Method",
                 RestApiId=Ref(self.api),
                 ResourceId=Ref(resource),
@@ -654,14 +655,13 @@ class EkycStack:
                 ),
                 MethodResponses=[apigw.MethodResponse(StatusCode=str(status))
                                  for status in api.HTTP_STATUSES],
-            )))
+            ))
         for response_type, (status, body) in api.gateway_responses().items():
             t.add_resource(apigw.GatewayResponse(
                 "".join(word.title() for word in response_type.split("_")) + "Response",
                 RestApiId=Ref(self.api), ResponseType=response_type, StatusCode=str(status),
                 ResponseTemplates={"application/json": body}))
-        deployment = t.add_resource(apigw.Deployment(
-            "ApiDeployment", RestApiId=Ref(self.api), DependsOn=[m.title for m in methods]))
+        deployment = t.add_resource(self._api_deployment())
         self.api_stage = t.add_resource(apigw.Stage(
             "ApiStage", RestApiId=Ref(self.api), DeploymentId=Ref(deployment), StageName="v1",
             TracingEnabled=True,
@@ -678,6 +678,24 @@ class EkycStack:
                 HttpMethod="*", ResourcePath="/*", ThrottlingBurstLimit=50,
                 ThrottlingRateLimit=25)],
         ))
+
+    def _api_deployment(self) -> apigw.Deployment:
+        """A deployment named after a hash of everything of the API, so that any change to a
+        method, integration, mapping template, model or gateway response makes a new one,
+        which the stage then serves. A deployment is a snapshot: an update to those needs a
+        redeployment to reach the stage ("Updates to REST APIs that require redeployment",
+        API Gateway Developer Guide), and CloudFormation leaves a resource whose properties
+        did not change alone. ARNs resolved at deploy time are not in the hash; they change
+        only with the template (no resource of the API is named)."""
+        pieces = {title: resource.to_dict() for title, resource in self.t.resources.items()
+                  if resource is self.api
+                  or resource.properties.get("RestApiId") == Ref(self.api)}
+        digest = hashlib.sha256(json.dumps(pieces, sort_keys=True).encode()).hexdigest()
+        served = [title for title, resource in pieces.items()
+                  if resource["Type"] in ("AWS::ApiGateway::Method",
+                                          "AWS::ApiGateway::GatewayResponse")]
+        return apigw.Deployment(f"ApiDeployment{digest[:DEPLOYMENT_HASH_LENGTH].upper()}",
+                                RestApiId=Ref(self.api), DependsOn=served)
 
     # --- outputs ---------------------------------------------------------------------------
     def _add_outputs(self) -> None:
