@@ -60,6 +60,7 @@ lint: install $(CHECKOV_VENV)/.installed ## ruff; cfn-lint; checkov; statelint; 
 	$(CHECKOV) $(foreach t,$(TEMPLATES),-f $(t))
 	$(PY) -m scripts.validate_asl
 	$(PY) -m scripts.lint_error_names
+	$(PY) -m scripts.lint_template $(TEMPLATES)
 
 unit: install ## Run the test suite only
 	$(PY) -m pytest

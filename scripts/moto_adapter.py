@@ -52,10 +52,14 @@ any other version rather than patching blindly.
 13. Executing a CloudFormation change set left the stack without outputs (and an update kept
     the old parameters): the outputs are computed from the applied template, as after
     ``create_stack``.
-14. ``AWS::StepFunctions::StateMachine`` from CloudFormation: moto read only
-    ``DefinitionString``, so a ``Definition`` with ``DefinitionSubstitutions`` became an empty
-    state machine, created in the backend that never executes. The definition is now filled in
-    as CloudFormation does, with the stack's type, in the backend that executes.
+14. ``AWS::StepFunctions::StateMachine`` from CloudFormation: moto took ``DefinitionString``
+    as it was, ignoring ``DefinitionSubstitutions`` and ``StateMachineType``, ignored a
+    ``Definition`` object, and created the state machine in the backend that never executes.
+    The definition is now filled in as CloudFormation does ("AWS::StepFunctions::StateMachine",
+    CloudFormation Template Reference): ``DefinitionString`` (what our template holds, an
+    ``Fn::If`` between two strings already resolved) or ``Definition``, each ``${Name}``
+    replaced from ``DefinitionSubstitutions``, with the stack's type, in the backend that
+    executes.
 15. CloudFormation resources moto skipped or half-made: ``AWS::Rekognition::Collection``
     (created in the local face service; ``Ref`` is the id, ``GetAtt Arn`` the ARN),
     ``AWS::SQS::QueuePolicy`` (the policy is set on each queue), and an S3 bucket's
@@ -65,11 +69,15 @@ any other version rather than patching blindly.
 16. An SQS event source mapping made moto run the function in Docker (none here) or drop the
     messages; it is handed instead to ``scripts/local_runtime.py``, which polls the queue and
     runs the function's real handler code in this process, as Lambda's poller would.
-17. moto's CloudFormation dropped every property whose value is JSON ``null``, meant for
-    ``AWS::NoValue``; inside a state machine ``Definition`` that turned ``"ResultPath": null``
-    (discard the result) into the default (replace the input with it). Literal nulls are kept;
-    what resolves to nothing (``AWS::NoValue``) is still dropped, from lists too (moto left a
-    ``None`` element there, e.g. a role's policy turned off by a condition).
+17. Refuses like AWS: a template holding a JSON ``null`` anywhere is refused at
+    ``CreateStack``, ``CreateChangeSet``, ``UpdateStack`` and ``ValidateTemplate`` with
+    CloudFormation's ``ValidationError`` ``[/Resources/<Name>/Type/...] 'null' values are not
+    allowed in templates`` (aws/aws-cdk#29164, aws/serverless-application-model#1618,
+    aws-cloudformation/cfn-lint#38 quote it from AWS). moto took such a template and dropped
+    each null property, so a state machine ``Definition`` with ``"ResultPath": null`` deployed
+    here and would not on AWS. (This fix used to go the other way: it kept the nulls.) What
+    resolves to nothing (``AWS::NoValue``, e.g. a role's policy turned off by a condition) is
+    left out of lists too, as CloudFormation does; moto left a ``None`` element there.
 18. ``States.ALL`` catches or retries everything but ``States.Runtime`` and
     ``States.DataLimitExceeded``, which end the execution on AWS; moto let ``States.ALL``
     catch them, which hid mistakes a deployment would show.
@@ -144,7 +152,7 @@ def install() -> None:
         _deploy_state_machines_that_run()
         _complete_cloudformation_resources()
         _poll_sqs_event_sources_locally()
-        _keep_json_nulls_in_templates()
+        _refuse_json_nulls_in_templates()
         _leave_terminal_errors_uncaught()
         _keep_mocked_dynamodb_errors()
         _decode_blob_parameters()
@@ -622,8 +630,9 @@ def _compute_outputs_of_change_sets() -> None:
 # --- 14. state machines from CloudFormation ---------------------------------------------------
 
 def cloudformation_definition(properties: dict) -> str:
-    """The definition CloudFormation would create: ``Definition`` (an object) or
-    ``DefinitionString``, with each ``${Key}`` of ``DefinitionSubstitutions`` filled in."""
+    """The definition CloudFormation would create: ``DefinitionString`` or ``Definition`` (an
+    object), with each ``${Key}`` of ``DefinitionSubstitutions`` filled in. Properties come
+    here resolved: an ``Fn::If`` around the string is already the chosen branch."""
     if "Definition" in properties:
         text = json.dumps(properties["Definition"])
     else:
@@ -826,37 +835,82 @@ def _poll_sqs_event_sources_locally() -> None:
     LambdaBackend.create_event_source_mapping = create_mapping_polled_here
 
 
-# --- 17. JSON nulls in CloudFormation properties --------------------------------------------------
+# --- 17. JSON nulls in CloudFormation templates ---------------------------------------------------
 
-def _keep_json_nulls_in_templates() -> None:
+NULL_REFUSED = "'null' values are not allowed in templates"
+
+
+def _parse_template(template: str):
+    """A template body as moto reads it: JSON, else YAML with the short-form functions."""
+    try:
+        return json.loads(template)
+    except ValueError:
+        import yaml
+        from moto.cloudformation.utils import yaml_tag_constructor
+
+        yaml.add_multi_constructor("", yaml_tag_constructor)
+        return yaml.load(template, Loader=yaml.Loader)
+
+
+def aws_null_pointer(pointer: str) -> str:
+    """Where CloudFormation says a null is: a resource's ``Properties`` are written ``Type``
+    in its messages (``[/Resources/myInstance/Type/EbsOptimized]``, cfn-lint#38;
+    ``[/Resources/X/Type/DefinitionString/Fn::Join/1/33]``, aws-cdk#29164), any other part
+    as it is (``[/Resources/X/DependsOn/0]``, ``[/Outputs]``)."""
+    parts = pointer.split("/")
+    if len(parts) > 3 and parts[1] == "Resources" and parts[3] == "Properties":
+        parts[3] = "Type"
+    return "/".join(parts)
+
+
+def null_in_template(template: str) -> str | None:
+    """CloudFormation's refusal of ``template`` if it holds a JSON null, else None."""
+    from scripts.lint_template import nulls
+
+    if not isinstance(template, str) or not template.strip():
+        return None
+    try:
+        document = _parse_template(template)
+    except Exception:  # noqa: BLE001 - moto reports a template it cannot read on its own
+        return None
+    first = next(nulls(document), None)
+    return None if first is None else f"[{aws_null_pointer(first) or '/'}] {NULL_REFUSED}"
+
+
+def _refuse_json_nulls_in_templates() -> None:
     from moto.cloudformation import parsing
+    from moto.cloudformation.exceptions import ValidationError
+    from moto.cloudformation.models import CloudFormationBackend
+
+    def refusing_nulls(method, template_position: int):
+        @functools.wraps(method)
+        def checked(self, *args, **kwargs):
+            template = kwargs.get("template", args[template_position]
+                                  if len(args) > template_position else None)
+            refusal = null_in_template(template)
+            if refusal:
+                raise ValidationError(message=refusal)
+            return method(self, *args, **kwargs)
+        return checked
+
+    # (name, template_position): where each action takes its template body.
+    for name, position in (("create_stack", 1), ("create_change_set", 2),
+                           ("update_stack", 1), ("validate_template", 0)):
+        setattr(CloudFormationBackend, name,
+                refusing_nulls(getattr(CloudFormationBackend, name), position))
 
     clean = parsing.clean_json
 
-    def clean_keeping_nulls(resource_json, resources_map):
-        intrinsic = isinstance(resource_json, dict) and any(
-            key == "Ref" or key.startswith("Fn::") for key in resource_json)
+    def clean_leaving_no_value_out_of_lists(resource_json, resources_map):
         if isinstance(resource_json, list):
-            cleaned_list = []
-            for value in resource_json:
-                result = clean_keeping_nulls(value, resources_map)
-                if result is None and value is not None:  # AWS::NoValue: no element at all
-                    continue
-                cleaned_list.append(result)
-            return cleaned_list
-        if not isinstance(resource_json, dict) or intrinsic:
-            return clean(resource_json, resources_map)
-        cleaned = {}
-        for key, value in resource_json.items():
-            result = clean_keeping_nulls(value, resources_map)
-            if result is None and value is not None:  # resolved to nothing: AWS::NoValue
-                continue
-            cleaned[key] = result
-        return cleaned
+            cleaned = (clean_leaving_no_value_out_of_lists(value, resources_map)
+                       for value in resource_json)
+            return [value for value in cleaned if value is not None]
+        return clean(resource_json, resources_map)
 
     for module in [m for n, m in list(sys.modules.items()) if n.startswith("moto.")]:
         if getattr(module, "clean_json", None) is clean:
-            module.clean_json = clean_keeping_nulls
+            module.clean_json = clean_leaving_no_value_out_of_lists
 
 
 # --- 18. errors States.ALL does not match ---------------------------------------------------

@@ -7,6 +7,7 @@ matching workflow. Every threshold is a parameter, every name and ARN a user nee
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -101,6 +102,7 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
                       1827, 2192, 2557, 2922, 3288, 3653]
 EVENTS_RULE_FOR_SYNC = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+DEPLOYMENT_HASH_LENGTH = 12  # hex digits of the API's hash in its deployment's name
 THRESHOLDS = [  # parameter, default, maximum, description
     ("FaceConfidenceThreshold", "99", "100",
      "Minimum confidence (%) that the selfie shows a face."),
@@ -116,6 +118,19 @@ THRESHOLDS = [  # parameter, default, maximum, description
 def placeholders(definition: dict) -> set[str]:
     """Names of the ``${Name}`` placeholders in an ASL definition."""
     return set(PLACEHOLDER.findall(repr(definition)))
+
+
+def definition_string(definition: dict) -> str:
+    """A state machine's ``DefinitionString``: the text of its committed ``.asl.json`` file.
+
+    Not ``Definition`` (an object): ``"ResultPath": null`` is how ASL discards a result, and
+    CloudFormation refuses any null in a template ("'null' values are not allowed in
+    templates": aws/serverless-application-model#1618, aws/aws-cdk#29164). A string may hold
+    one, and ``DefinitionSubstitutions`` fill its ``${Name}`` placeholders all the same
+    (AWS::StepFunctions::StateMachine, CloudFormation Template Reference). Indented, so the
+    definition Step Functions keeps, and shows in its console, reads like the file.
+    """
+    return json.dumps(definition, indent=2, ensure_ascii=False)
 
 
 class EkycStack:
@@ -390,14 +405,19 @@ class EkycStack:
             raise KeyError(f"no substitution for placeholders {sorted(unknown)}")
         return {name: values[name] for name in sorted(placeholders(definition))}
 
-    def _state_machine(self, title: str, log_suffix: str, role: Role, definition,
-                       substitutions: dict, kind=None) -> sfn.StateMachine:
+    def _state_machine(self, title: str, log_suffix: str, role: Role, definition: dict,
+                       substitutions: dict, kind=None,
+                       express_definition: dict | None = None) -> sfn.StateMachine:
+        """``express_definition``: the variant deployed instead when WorkflowType is EXPRESS."""
+        text = definition_string(definition)
+        if express_definition is not None:
+            text = If("IsExpress", definition_string(express_definition), text)
         log_group = self._log_group(f"{title}LogGroup", log_suffix)
         return self.t.add_resource(sfn.StateMachine(
             title,
             StateMachineType=kind or Ref(self.workflow_type),
             RoleArn=GetAtt(role, "Arn"),
-            Definition=definition,
+            DefinitionString=text,
             DefinitionSubstitutions=substitutions,
             # Executions carry user ids and object keys: log the path, not the data.
             LoggingConfiguration=sfn.LoggingConfiguration(
@@ -476,7 +496,7 @@ class EkycStack:
             raise ValueError("the Standard and Express variants must use the same placeholders")
         self.verification_state_machine = self._state_machine(
             "IdentityVerificationStateMachine", "identity-verification", verification_role,
-            If("IsExpress", express, standard), substitutions)
+            standard, substitutions, express_definition=express)
 
     # --- starter Lambda --------------------------------------------------------------------
     def _add_starter(self) -> None:
@@ -586,6 +606,7 @@ class EkycStack:
             EndpointConfiguration=apigw.EndpointConfiguration(Types=["REGIONAL"]),
             MinimumCompressionSize=1024,
         ))
+        # No aws:SourceAccount condition: API Gateway does not send it (policies.py says why).
         role = t.add_resource(service_role("ApiRole", "apigateway", [policy("api", [
             allow([states.StartSyncExecution],
                   [Ref(machine) for machine in self.api_state_machines.values()]),
@@ -593,7 +614,6 @@ class EkycStack:
         validator = t.add_resource(apigw.RequestValidator(
             "ApiBodyValidator", RestApiId=Ref(self.api), ValidateRequestBody=True,
             ValidateRequestParameters=False, Name="body"))
-        methods = []
         for route, machine in self.api_state_machines.items():
             model_name, schema = api.MODELS[route]
             model = t.add_resource(apigw.Model(
@@ -602,7 +622,7 @@ class EkycStack:
             resource = t.add_resource(apigw.Resource(
                 f"{model_name.removesuffix('Request')}Resource", RestApiId=Ref(self.api),
                 ParentId=GetAtt(self.api, "RootResourceId"), PathPart=route.lstrip("/")))
-            methods.append(t.add_resource(apigw.Method(
+            t.add_resource(apigw.Method(
                 f"{model_name.removesuffix('Request')}Method",
                 RestApiId=Ref(self.api),
                 ResourceId=Ref(resource),
@@ -635,14 +655,13 @@ class EkycStack:
                 ),
                 MethodResponses=[apigw.MethodResponse(StatusCode=str(status))
                                  for status in api.HTTP_STATUSES],
-            )))
+            ))
         for response_type, (status, body) in api.gateway_responses().items():
             t.add_resource(apigw.GatewayResponse(
                 "".join(word.title() for word in response_type.split("_")) + "Response",
                 RestApiId=Ref(self.api), ResponseType=response_type, StatusCode=str(status),
                 ResponseTemplates={"application/json": body}))
-        deployment = t.add_resource(apigw.Deployment(
-            "ApiDeployment", RestApiId=Ref(self.api), DependsOn=[m.title for m in methods]))
+        deployment = t.add_resource(self._api_deployment())
         self.api_stage = t.add_resource(apigw.Stage(
             "ApiStage", RestApiId=Ref(self.api), DeploymentId=Ref(deployment), StageName="v1",
             TracingEnabled=True,
@@ -659,6 +678,24 @@ class EkycStack:
                 HttpMethod="*", ResourcePath="/*", ThrottlingBurstLimit=50,
                 ThrottlingRateLimit=25)],
         ))
+
+    def _api_deployment(self) -> apigw.Deployment:
+        """A deployment named after a hash of everything of the API, so that any change to a
+        method, integration, mapping template, model or gateway response makes a new one,
+        which the stage then serves. A deployment is a snapshot: an update to those needs a
+        redeployment to reach the stage ("Updates to REST APIs that require redeployment",
+        API Gateway Developer Guide), and CloudFormation leaves a resource whose properties
+        did not change alone. ARNs resolved at deploy time are not in the hash; they change
+        only with the template (no resource of the API is named)."""
+        pieces = {title: resource.to_dict() for title, resource in self.t.resources.items()
+                  if resource is self.api
+                  or resource.properties.get("RestApiId") == Ref(self.api)}
+        digest = hashlib.sha256(json.dumps(pieces, sort_keys=True).encode()).hexdigest()
+        served = [title for title, resource in pieces.items()
+                  if resource["Type"] in ("AWS::ApiGateway::Method",
+                                          "AWS::ApiGateway::GatewayResponse")]
+        return apigw.Deployment(f"ApiDeployment{digest[:DEPLOYMENT_HASH_LENGTH].upper()}",
+                                RestApiId=Ref(self.api), DependsOn=served)
 
     # --- outputs ---------------------------------------------------------------------------
     def _add_outputs(self) -> None:

@@ -74,8 +74,26 @@ def service_may_send_to_queues(sid: str, service: str, queue_arns: list,
     ])
 
 
+# Services that assume a role without naming the account they act for: a trust condition on
+# aws:SourceAccount (or aws:SourceArn) never matches for them, and AssumeRole is denied.
+# - apigateway: sends neither key when it assumes an integration's credentials role; every
+#   request then answers 500 "API Gateway does not have permission to assume the provided
+#   role" (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws
+#   PR #479, found with test-invoke-method on a live stack). The role's own policy is the
+#   guard: it may only start this stack's API workflows.
+# The others keep the confused-deputy guard. Step Functions sends the key: "Creating an IAM
+# role for your state machine", section "Prevent cross-service confused deputy issue", shows
+# aws:SourceAccount in a state machine role's trust policy. Lambda's "Defining Lambda function
+# permissions with an execution role" neither shows nor rules out the key: kept, unproven
+# until a first deployment runs a function.
+WITHOUT_SOURCE_ACCOUNT = {"apigateway"}
+
+
 def service_role(title: str, service: str, policies: list) -> iam.Role:
-    """A role ``service`` may assume only on behalf of this account (confused-deputy guard)."""
+    """A role ``service`` may assume, only on behalf of this account where the service says
+    which account that is (confused-deputy guard)."""
+    guard = {} if service in WITHOUT_SOURCE_ACCOUNT else {
+        "Condition": Condition(StringEquals({"aws:SourceAccount": AccountId}))}
     return iam.Role(
         title,
         AssumeRolePolicyDocument=PolicyDocument(
@@ -84,7 +102,7 @@ def service_role(title: str, service: str, policies: list) -> iam.Role:
                 Effect=Allow,
                 Action=[AssumeRole],
                 Principal=Principal("Service", [f"{service}.amazonaws.com"]),
-                Condition=Condition(StringEquals({"aws:SourceAccount": AccountId})),
+                **guard,
             )],
         ),
         Policies=policies,

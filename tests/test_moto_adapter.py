@@ -525,39 +525,7 @@ def test_sqs_event_source_runs_the_handler_and_redrives_its_failures(endpoint_ur
                     "ApproximateNumberOfMessagesNotVisible": "0"}
 
 
-# --- 17. JSON nulls in templates ------------------------------------------------------------------
-
-def test_result_path_null_survives_cloudformation(endpoint_url, sfn):
-    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
-    name = f"null-{uuid.uuid4().hex[:8]}"
-    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {"Machine": {
-        "Type": "AWS::StepFunctions::StateMachine", "Properties": {"RoleArn": ROLE, "Definition": {
-            "StartAt": "Discard", "States": {"Discard": {
-                "Type": "Pass", "Result": {"dropped": True}, "ResultPath": None,
-                "End": True}}}}}},
-        "Outputs": {"Arn": {"Value": {"Ref": "Machine"}}}}))
-    arn = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
-    assert output(finish(sfn, arn, {"kept": 1})) == {"kept": 1}
-
-
-def test_no_value_in_a_list_leaves_no_element(endpoint_url):
-    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
-    name = f"novalue-{uuid.uuid4().hex[:8]}"
-    cfn.create_stack(StackName=name, TemplateBody=json.dumps({
-        "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
-        "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []},
-            "Policies": [
-                {"Fn::If": ["Never", {"PolicyName": "off", "PolicyDocument": {}},
-                            {"Ref": "AWS::NoValue"}]},
-                {"PolicyName": "on", "PolicyDocument": {"Version": "2012-10-17",
-                                                        "Statement": []}}]}}},
-        "Outputs": {"Role": {"Value": {"Ref": "Role"}}}}))
-    role = cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"][0]["OutputValue"]
-    iam = boto3.client("iam", endpoint_url=endpoint_url)
-    assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["on"]
-
-
+# --- 17. JSON nulls in templates: tests/test_adapter_template_nulls.py -------------------------
 
 # --- 18. terminal errors -------------------------------------------------------------------------
 
