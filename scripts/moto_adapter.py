@@ -1161,9 +1161,11 @@ def _announce_execution_status_changes() -> None:
     def terminated_and_announced(self) -> None:
         terminated(self)
         ended = self.execution
-        # Express executions send no events; StartSyncExecution runs only Express ones.
+        # Express executions send no events (moto marks every execution STANDARD: its state
+        # machine knows the type); StartSyncExecution runs only Express ones.
         if isinstance(ended, execution_module.SyncExecution) or \
-                ended.sm_type != "STANDARD" or ended.exec_status.value not in ANNOUNCED_STATUSES:
+                ended.state_machine.type != "STANDARD" or \
+                ended.exec_status.value not in ANNOUNCED_STATUSES:
             return
         put_on_default_bus(execution_status_event(ended))
 
