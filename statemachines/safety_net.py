@@ -1,4 +1,4 @@
-"""Safety net: an upload workflow that ended without recording its outcome records ``error``.
+"""Safety net: records ``error`` for an upload execution that ended without recording its outcome.
 
 A Catch cannot match ``States.Runtime`` or ``States.DataLimitExceeded``, and nothing in a
 workflow runs after it times out or is stopped: the user's item would stay ``processing``.
