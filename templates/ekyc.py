@@ -489,11 +489,12 @@ class EkycStack:
         processing that upload (statemachines/safety_net.py).
 
         Only Standard executions send these events ("EventBridge (CloudWatch Events) for Step
-        Functions execution status changes", Step Functions Developer Guide; "Standard vs.
-        Express Workflows"). With WorkflowType=EXPRESS the upload workflows are Express,
-        started by the starter without waiting, so the rule never fires and nothing covers an
-        uncatchable failure there: it shows in the workflow's log group (ExecutionFailed,
-        ExecutionTimedOut) and its ExecutionsFailed metric, and the item stays processing.
+        Functions execution status changes" and "Automating Step Functions event delivery with
+        EventBridge", Step Functions Developer Guide). With WorkflowType=EXPRESS the upload
+        workflows are Express, started by the starter without waiting, so the rule never fires
+        and nothing covers an uncatchable failure there: it shows in the workflow's log group
+        (ExecutionFailed, ExecutionTimedOut) and its ExecutionsFailed metric, and the item
+        stays processing.
         """
         t = self.t
         definition = safety_net.build()
