@@ -237,6 +237,9 @@ FLOWS = [  # (label, state machine in the scenario runner, scenario, uploads via
     ("selfie, Express", "identity_verification_express", "Sunglasses", 1),
     ("ID document", "id_document", "IdFaceFound", 1),
     ("ID document", "id_document", "IdNoFace", 1),
+    # Standard only: each upload execution that ends FAILED (every rejection) starts it once.
+    ("safety net, Standard", "safety_net", "OutcomeAlreadyRecorded", 0),
+    ("safety net, Standard", "safety_net", "IdRuntimeFailure", 0),
     ("workshop order, sequential", "workshop_sequential", "HappyPath", 1),
     ("POST /register", "register", "RegisteredInline", 0),
     ("POST /register", "register", "DuplicateFace", 0),

@@ -93,6 +93,26 @@ any other version rather than patching blindly.
     ``scripts/local_runtime.py``, with Lambda's answer to an exception (``FunctionError``
     ``Unhandled``, a payload with ``errorType`` and ``errorMessage``), so Step Functions names
     the error after the exception's class. ``Event`` invocations run in a thread.
+22. An action moto does not implement (Textract ``AnalyzeID``, for one) answered with an HTML
+    page and HTTP 500 and no request id, so a task calling it ended the execution with
+    ``States.Runtime`` (``KeyError('RequestId')``), which no Catch matches. It answers as a
+    failing AWS service does, ``InternalFailure`` with HTTP 500 in the service's protocol (AWS
+    API references, "Common Errors"), with a message naming the action: the task fails with a
+    catchable error and the workflow records the reason. Toward AWS: a service error, as AWS
+    would report a failure of the service, where the engine had none.
+23. S3 event notifications carried no ``sequencer``, so two PUTs of the same bytes gave the
+    same event and the starter took the second for a repeat of the first. Each PUT or DELETE
+    now carries its own hexadecimal sequencer, greater than every earlier one (S3 User Guide,
+    "Event message structure"). Toward AWS: the field S3 sends.
+24. Step Functions sent no events, and moto's EventBridge could not target a state machine.
+    A Standard execution that ends ``FAILED``, ``TIMED_OUT`` or ``ABORTED`` puts AWS's "Step
+    Functions Execution Status Change" event (source ``aws.states``; ``detail`` as
+    DescribeExecution answers, dates in epoch milliseconds; Step Functions Developer Guide,
+    "EventBridge (CloudWatch Events) for Step Functions execution status changes") on its
+    account's default event bus; Express executions send none, as on AWS. A rule's state
+    machine target starts an execution with the event (or the target's ``Input``,
+    ``InputPath`` or ``InputTransformer``) as its input. ``RUNNING`` and ``SUCCEEDED`` events
+    are not sent. Toward AWS: events and a target AWS has.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -103,6 +123,7 @@ import base64
 import datetime
 import functools
 import json
+import logging
 import os
 import re
 import sys
@@ -157,6 +178,9 @@ def install() -> None:
         _keep_mocked_dynamodb_errors()
         _decode_blob_parameters()
         _invoke_functions_locally()
+        _answer_unimplemented_actions_as_service_errors()
+        _sequence_s3_events()
+        _announce_execution_status_changes()
         _installed = True
 
 
@@ -1024,3 +1048,212 @@ def _invoke_functions_locally() -> None:
         return payload
 
     LambdaFunction.invoke = invoke_here
+
+
+# --- 22. actions the engine does not implement -----------------------------------------------
+
+# A hint for the actions a newcomer meets with the default parameters.
+UNIMPLEMENTED_HINTS = {
+    "textract:analyzeID": "deploy with AnalyzeIdDocuments=false "
+                          "(make deploy PARAMS=AnalyzeIdDocuments=false) to leave it out",
+}
+
+
+def unimplemented_action_message(service: str, operation: str) -> str:
+    """What a caller is told of an action the engine cannot perform, named as in an ASL
+    ``aws-sdk`` resource (``textract:analyzeID``)."""
+    action = f"{service}:{operation[:1].lower()}{operation[1:]}"
+    hint = UNIMPLEMENTED_HINTS.get(action)
+    return (f"{action} is not implemented by the embedded engine (moto {MOTO_VERSION}), so it "
+            "fails here as a service error" + (f"; {hint}" if hint else ""))
+
+
+def _answer_unimplemented_actions_as_service_errors() -> None:
+    from moto.core import errors
+    from moto.core.exceptions import ServiceException
+    from moto.core.responses import ActionResult, BaseResponse
+
+    class InternalFailure(ServiceException):
+        # AWS's common error for a request the service failed to process ("Common Errors" of
+        # every AWS API reference: InternalFailure, HTTP 500).
+        code = "InternalFailure"
+
+    # A common error, in no service's model: moto would warn on every such answer.
+    errors.COMMON_ERROR_CODES.append(InternalFailure.code)
+    call_action = BaseResponse.call_action
+
+    def call_action_or_fail_as_a_service(self):
+        try:
+            return call_action(self)
+        except NotImplementedError:
+            failure = InternalFailure(unimplemented_action_message(
+                self.boto3_service_name, self._get_action()))
+            _, headers, body = self.serialized(ActionResult(failure))
+            headers, body = self._enrich_response(headers, body)  # adds the request id
+            return 500, headers, body
+
+    BaseResponse.call_action = call_action_or_fail_as_a_service
+
+
+# --- 23. S3 event sequencers ------------------------------------------------------------------
+
+SEQUENCED_S3_EVENTS = ("ObjectCreated:", "ObjectRemoved:")  # "only used with PUTs and DELETEs"
+_sequence = threading.local()
+_last_sequencer = 0
+
+
+def next_sequencer() -> str:
+    """A hexadecimal sequencer greater than every one given before, also across restarts of
+    the engine (it starts from the clock), in the shape of S3's (``0055AED6DCD90281E5``)."""
+    global _last_sequencer
+    with _lock:
+        _last_sequencer = max(_last_sequencer + 1, time.time_ns())
+        return f"{_last_sequencer:018X}"
+
+
+def _sequence_s3_events() -> None:
+    from moto.s3 import notifications
+
+    send_event = notifications.send_event
+    s3_event = notifications._get_s3_event
+
+    def send_event_with_one_sequencer(account_id, event_name, bucket, key):
+        # One request, one sequencer, whichever destinations its event goes to.
+        _sequence.value = next_sequencer()
+        try:
+            send_event(account_id, event_name, bucket, key)
+        finally:
+            _sequence.value = None
+
+    def s3_event_with_sequencer(event_name, bucket, key, notification_id):
+        event = s3_event(event_name, bucket, key, notification_id)
+        sequencer = getattr(_sequence, "value", None)
+        for record in event["Records"]:
+            if sequencer and record["eventName"].startswith(SEQUENCED_S3_EVENTS):
+                record["s3"]["object"]["sequencer"] = sequencer
+        return event
+
+    notifications.send_event = send_event_with_one_sequencer
+    notifications._get_s3_event = s3_event_with_sequencer
+
+
+# --- 24. Step Functions execution status events -----------------------------------------------
+
+EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
+ANNOUNCED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
+_log = logging.getLogger(__name__)
+
+
+def _epoch_millis(moment: datetime.datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def execution_status_event(execution) -> dict:
+    """AWS's "Step Functions Execution Status Change" event for an ended execution: its
+    ``detail`` holds what DescribeExecution answers, dates in epoch milliseconds."""
+    from moto.core.utils import unix_time
+
+    succeeded = execution.exec_status.value == "SUCCEEDED"
+    detail = {
+        "executionArn": execution.exec_arn,
+        "stateMachineArn": execution.state_machine.arn,
+        "name": execution.name,
+        "status": execution.exec_status.value,
+        "startDate": _epoch_millis(execution.start_date),
+        "stopDate": _epoch_millis(execution.stop_date),
+        "input": json.dumps(execution.input_data, separators=(",", ":")),
+        "inputDetails": {"included": True},
+        "output": json.dumps(execution.output, separators=(",", ":")) if succeeded else None,
+        "outputDetails": {"included": True} if succeeded else None,
+        "error": execution.error,
+        "cause": execution.cause,
+    }
+    now = unix_time()
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": EXECUTION_STATUS_CHANGE,
+            "source": "aws.states", "account": execution.account_id, "time": now,
+            "region": execution.region_name, "resources": [execution.exec_arn],
+            "detail": detail, "ingestion-time": now}
+
+
+def put_on_default_bus(event: dict) -> None:
+    """Deliver an AWS service's event to every rule of its account's default event bus, each
+    rule on its own, as EventBridge does (best effort: a failing target is logged)."""
+    from moto.events.models import events_backends
+
+    bus = events_backends[event["account"]][event["region"]].describe_event_bus("default")
+    for rule in list(bus.rules.values()):
+        if rule.state != "ENABLED":
+            continue
+        try:
+            rule.send_to_targets(event)
+        except Exception:
+            _log.exception("event %s not delivered to rule %s", event["id"], rule.name)
+
+
+def _is_state_machine(arn: str) -> bool:
+    return arn.split(":")[2:3] == ["states"] and ":stateMachine:" in arn
+
+
+def target_input(target: dict, event: dict) -> str:
+    """What EventBridge passes a target: ``Input``, the part of the event at ``InputPath``,
+    the ``InputTransformer``'s result, or else the whole event (its time as ISO 8601)."""
+    from jsonpath_ng.ext import parse
+    from moto.events.utils import EventTemplateParser
+
+    event = {**event, "time": datetime.datetime.fromtimestamp(
+        float(event["time"]), datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if "Input" in target:
+        return target["Input"]
+    if "InputPath" in target:
+        found = parse(target["InputPath"]).find(event)
+        return json.dumps(found[0].value if found else None)
+    if "InputTransformer" in target:
+        transformer = target["InputTransformer"]
+        return json.dumps(EventTemplateParser.parse(
+            input_template=transformer.get("InputTemplate"),
+            input_paths_map=transformer.get("InputPathsMap", {}), event=event))
+    return json.dumps({key: value for key, value in event.items() if key != "ingestion-time"})
+
+
+def _announce_execution_status_changes() -> None:
+    import copy
+
+    from moto.events.models import Rule
+    from moto.stepfunctions.parser.backend import execution as execution_module
+    from moto.stepfunctions.responses import get_backend
+
+    communication = execution_module.BaseExecutionWorkerCommunication
+    terminated = communication.terminated
+
+    def terminated_and_announced(self) -> None:
+        terminated(self)
+        ended = self.execution
+        # Express executions send no events (moto marks every execution STANDARD: its state
+        # machine knows the type); StartSyncExecution runs only Express ones.
+        if isinstance(ended, execution_module.SyncExecution) or \
+                ended.state_machine.type != "STANDARD" or \
+                ended.exec_status.value not in ANNOUNCED_STATUSES:
+            return
+        put_on_default_bus(execution_status_event(ended))
+
+    communication.terminated = terminated_and_announced
+
+    send_to_targets = Rule.send_to_targets
+
+    def send_to_targets_and_state_machines(self, event, transform_input=True):
+        if not self.event_pattern.matches_event(event):
+            return
+        others = []
+        for target in self.targets:
+            if not _is_state_machine(target["Arn"]):
+                others.append(target)
+                continue
+            account, region = target["Arn"].split(":")[4], target["Arn"].split(":")[3]
+            get_backend(account, region).start_execution(
+                target["Arn"], str(uuid.uuid4()), target_input(target, event))
+        if others:
+            rest = copy.copy(self)
+            rest.targets = others
+            send_to_targets(rest, event, transform_input)
+
+    Rule.send_to_targets = send_to_targets_and_state_machines

@@ -36,6 +36,7 @@ STATE_MACHINES = {
     "identity_verification": ("identity_verification.asl.json", "STANDARD", "identity_compare"),
     "identity_verification_express": ("identity_verification.express.asl.json", "STANDARD",
                                       "identity_compare_express"),
+    "safety_net": ("safety_net.asl.json", "STANDARD", None),
     # The API workflows are Express behind API Gateway; Standard here, for their history.
     **{name: (f"{name}.asl.json", "STANDARD", None) for name in (
         "register", "register_idcard", "authenticate", "update_face", "compare_faces")},
@@ -50,6 +51,9 @@ COVERED_AS = {name: name.removesuffix("_without_textract") for name in OVERRIDES
 # Each definition once, by the state machine whose runs cover it.
 WORKFLOW_FILES = {name: spec[0] for name, spec in STATE_MACHINES.items()
                   if name != "identity_compare_express" and name not in OVERRIDES}
+# Placeholders that stand for a deployed state machine's ARN (in definitions and inputs).
+ARN_PLACEHOLDERS = {"IdDocumentStateMachineArn": "id_document",
+                    "IdentityVerificationStateMachineArn": "identity_verification"}
 THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "95",
               "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45",
               "AnalyzeIdDocuments": "true"}
@@ -134,6 +138,9 @@ class Deployment:
                 name=name, definition=definition, roleArn=ROLE_ARN, type=kind)["stateMachineArn"]
             self.state_machines[name] = arn
             self.definitions[arn] = json.loads(definition)
+            for placeholder, machine in ARN_PLACEHOLDERS.items():
+                if machine == name:
+                    substitutions[placeholder] = arn
         return self
 
     # --- one scenario ---------------------------------------------------------------------
@@ -150,12 +157,19 @@ class Deployment:
         execution = self.sfn.start_execution(
             stateMachineArn=f"{self.state_machines[scenario.workflow]}#{scenario.name}",
             name=f"{scenario.name}-{uuid.uuid4().hex[:12]}",
-            input=json.dumps(scenario.input))["executionArn"]
+            input=self.filled_in(json.dumps(scenario.input)))["executionArn"]
         run = self.wait(execution, timeout, started)
         run.item = plain(self.ddb.get_item(TableName=self.table, Key=item_key,
                                            ConsistentRead=True).get("Item", {}))
         run.notifications = self.drain_notifications()
         return run
+
+    def filled_in(self, text: str) -> str:
+        """``text`` with the ARN placeholders of the deployed state machines filled in."""
+        if "${" not in text:
+            return text
+        return substitute(text, {placeholder: self.state_machines[machine]
+                                 for placeholder, machine in ARN_PLACEHOLDERS.items()})
 
     def wait(self, execution_arn: str, timeout: float, started: float | None = None) -> Run:
         deadline = time.monotonic() + timeout

@@ -53,6 +53,11 @@ PLACEHOLDERS = {
         "the ARN of the nested identity compare state machine", "Outputs",
         "IdentityCompareStateMachineArn",
         "or the ARN of the identity compare state machine you created yourself"),
+    "IdDocumentStateMachineArn": Placeholder(
+        "the ARN of the ID document state machine", "Outputs", "IdDocumentStateMachineArn"),
+    "IdentityVerificationStateMachineArn": Placeholder(
+        "the ARN of the identity verification state machine", "Outputs",
+        "IdentityVerificationStateMachineArn"),
     "ThumbnailFunctionArn": Placeholder(
         "the ARN of the Lambda function that makes the 250x250 thumbnail", "Resources",
         "ThumbnailFunction", "open it and copy the ARN from the Lambda console"),
@@ -181,6 +186,9 @@ def _is_express_variant(definition: Definition) -> bool:
 
 
 def _type_advice(definition: Definition, has_express_variant: bool) -> str:
+    advice = getattr(builder_module(definition), "TYPE_ADVICE", None)  # a workflow's own word
+    if advice:
+        return advice
     if _is_api(definition):
         return ("**Express**: the API starts it with `StartSyncExecution` and waits for its "
                 "answer.")
@@ -195,7 +203,11 @@ def _type_advice(definition: Definition, has_express_variant: bool) -> str:
 
 
 def sample_input(definition: Definition, text: str) -> dict:
-    """A test input with the fields the workflow reads from its input."""
+    """A test input with the fields the workflow reads from its input (or the module's own
+    ``SAMPLE_INPUT``, for a workflow started by an event rather than an upload)."""
+    own = getattr(builder_module(definition), "SAMPLE_INPUT", None)
+    if own is not None:
+        return own
     def reads(field: str) -> bool:
         return f'"$.{field}"' in text or f"'$.{field}'" in text or f"$.{field}." in text
 
@@ -275,6 +287,8 @@ def _test_section(definition: Definition, text: str) -> list[str]:
         if optional:
             lines += ["", "Optional fields: " + ", ".join(f"`{field}`" for field in optional)
                       + " (see above)."]
+    elif hasattr(builder_module(definition), "TEST_INSTRUCTIONS"):
+        lines += [builder_module(definition).TEST_INSTRUCTIONS]
     else:
         key = sample_input(definition, text).get("key", "")
         lines += [

@@ -14,6 +14,7 @@ from . import (
     identity_verification,
     register,
     register_idcard,
+    safety_net,
     update_face,
 )
 
@@ -40,6 +41,7 @@ DEFINITIONS = [
     Definition(identity_verification.NAME, "identity_verification.express.asl.json",
                lambda: identity_verification.build(express=True)),
     Definition(identity_compare.NAME, "identity_compare.asl.json", identity_compare.build),
+    Definition(safety_net.NAME, "safety_net.asl.json", safety_net.build),
     Definition(register.NAME, "register.asl.json", register.build),
     Definition(register_idcard.NAME, "register_idcard.asl.json", register_idcard.build),
     Definition(authenticate.NAME, "authenticate.asl.json", authenticate.build),

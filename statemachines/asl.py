@@ -145,6 +145,11 @@ def is_present(variable: str, present: bool = True) -> Condition:
     return {"Variable": variable, "IsPresent": present}
 
 
+def is_string(variable: str) -> Condition:
+    """True when ``variable`` holds a string (false for null or absent)."""
+    return {"Variable": variable, "IsString": True}
+
+
 def string_equals(variable: str, value: str) -> Condition:
     return {"Variable": variable, "StringEquals": value}
 

@@ -39,6 +39,7 @@ from troposphere import (
     apigateway as apigw,
 )
 from troposphere import dynamodb as ddb
+from troposphere import events as eventsr
 from troposphere import rekognition as rek
 from troposphere import s3 as s3r
 from troposphere import sns as snsr
@@ -53,6 +54,7 @@ from statemachines import (
     id_document,
     identity_compare,
     identity_verification,
+    safety_net,
 )
 
 from . import api
@@ -147,6 +149,7 @@ class EkycStack:
         self._add_bucket()
         self._add_thumbnail()
         self._add_state_machines()
+        self._add_safety_net()
         self._add_starter()
         self._add_api_workflows()
         self._add_api()
@@ -497,6 +500,72 @@ class EkycStack:
         self.verification_state_machine = self._state_machine(
             "IdentityVerificationStateMachine", "identity-verification", verification_role,
             standard, substitutions, express_definition=express)
+
+    # --- safety net ----------------------------------------------------------------------
+    def _add_safety_net(self) -> None:
+        """An upload execution that ends FAILED, TIMED_OUT or ABORTED sends Step Functions'
+        "Execution Status Change" event to the account's default event bus; this rule starts
+        the safety net workflow with it, which records error on the user's item if it is still
+        processing that upload (statemachines/safety_net.py).
+
+        Only Standard executions send these events ("EventBridge (CloudWatch Events) for Step
+        Functions execution status changes" and "Automating Step Functions event delivery with
+        EventBridge", Step Functions Developer Guide). With WorkflowType=EXPRESS the upload
+        workflows are Express, started by the starter without waiting, so the rule never fires
+        and nothing covers an uncatchable failure there: it shows in the workflow's log group
+        (ExecutionFailed, ExecutionTimedOut) and its ExecutionsFailed metric, and the item
+        stays processing.
+        """
+        t = self.t
+        definition = safety_net.build()
+        role = t.add_resource(service_role("SafetyNetRole", "states", [policy("safety-net", [
+            allow([dynamodb.UpdateItem], [self.table_arn]),
+            allow([sns.Publish], [self.topic_arn]),
+            *self._workflow_statements(),
+        ])]))
+        uploads = {"IdDocumentStateMachineArn": Ref(self.id_state_machine),
+                   "IdentityVerificationStateMachineArn": Ref(self.verification_state_machine)}
+        # Standard whatever WorkflowType says: it runs rarely, and its history is the record.
+        machine = self._state_machine("SafetyNetStateMachine", "safety-net", role, definition,
+                                      self._substitutions(definition, uploads),
+                                      kind="STANDARD")
+        # EventBridge sends aws:SourceAccount and aws:SourceArn (the rule) when it assumes a
+        # target's role ("Using IAM policy conditions in Amazon EventBridge"): the guard holds.
+        rule_role = t.add_resource(service_role("SafetyNetRuleRole", "events", [
+            policy("start-safety-net", [allow([states.StartExecution], [Ref(machine)])])]))
+        # Events EventBridge cannot deliver (after its retries: 24 hours, 185 attempts by
+        # default) land here rather than being dropped ("Event retry policy and using
+        # dead-letter queues", EventBridge User Guide).
+        undelivered = t.add_resource(self._queue(
+            "SafetyNetDeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+            waivers={"ES6000": "This queue is itself a dead-letter queue, of the safety net "
+                               "rule's target; the rule only recognises DLQs of queues."}))
+        rule = t.add_resource(eventsr.Rule(
+            "SafetyNetRule",
+            Description="Upload executions that ended FAILED, TIMED_OUT or ABORTED: start the "
+                        "safety net, which records error if the item is still processing.",
+            EventPattern={
+                "source": ["aws.states"],
+                "detail-type": [safety_net.EXECUTION_STATUS_CHANGE],
+                "detail": {"status": list(safety_net.ENDINGS),
+                           "stateMachineArn": list(uploads.values())},
+            },
+            State="ENABLED",
+            Targets=[eventsr.Target(
+                Id="SafetyNet", Arn=Ref(machine), RoleArn=GetAtt(rule_role, "Arn"),
+                DeadLetterConfig=eventsr.DeadLetterConfig(Arn=GetAtt(undelivered, "Arn")))],
+        ))
+        t.add_resource(sqsr.QueuePolicy(
+            "SafetyNetDeadLetterQueuePolicy",
+            Queues=[Ref(undelivered)],
+            PolicyDocument=service_may_send_to_queues(
+                "UndeliveredFailureEvents", "events.amazonaws.com",
+                [GetAtt(undelivered, "Arn")], [ArnLike({"aws:SourceArn": GetAtt(rule, "Arn")})]),
+        ))
+        self.dead_letter_queues["SafetyNet"] = undelivered
+        t.add_output(Output("SafetyNetStateMachineArn", Value=Ref(machine),
+                            Description="Safety net: records error for an upload execution "
+                                        "that ended without recording its outcome"))
 
     # --- starter Lambda --------------------------------------------------------------------
     def _add_starter(self) -> None:

@@ -181,7 +181,8 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
                         else "$.settings."
                     assert all(comparison[k].startswith(source) for k in operators)
                     checked += 1
-    assert checked > 0 or filename == "id_document.asl.json"
+    # Neither the ID document check nor the safety net compares a score with a threshold.
+    assert checked > 0 or filename in ("id_document.asl.json", "safety_net.asl.json")
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())

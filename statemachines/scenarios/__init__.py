@@ -132,9 +132,10 @@ def all_scenarios() -> list[Scenario]:
         identity_verification,
         register,
         register_idcard,
+        safety_net,
         update_face,
     )
     return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
-            *identity_verification.EXPRESS_SCENARIOS, *register.SCENARIOS,
+            *identity_verification.EXPRESS_SCENARIOS, *safety_net.SCENARIOS, *register.SCENARIOS,
             *register_idcard.SCENARIOS, *authenticate.SCENARIOS, *update_face.SCENARIOS,
             *compare_faces.SCENARIOS]
