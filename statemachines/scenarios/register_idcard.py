@@ -79,6 +79,10 @@ SCENARIOS = [
     refused("IdFieldsMissing", "Textract answers without the fields we keep.",
             "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_NO_FIELDS},
             path=NEW_FACE + (fields.ANALYZE, fields.READ, wf.UNREADABLE)),
+    refused("IdFieldsEmpty", "Textract answers every field, but the document number and the "
+            "expiry with an empty text: it could not read them.",
+            "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_FIELDS_EMPTY},
+            path=NEW_FACE + (fields.ANALYZE, fields.READ, wf.UNREADABLE)),
     refused("AlreadyRegistered", "The user id already has a face.", "AlreadyRegistered",
             mocks={}, path=BEFORE_GATE + (reg.ALREADY_REGISTERED,),
             seed_item={"rek_faceid": mock.REGISTERED_FACE_ID},
