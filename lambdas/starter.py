@@ -1,9 +1,10 @@
 """Starter Lambda: S3 upload events (through SQS) in, one eKYC workflow execution out.
 
 Each SQS message holds an S3 event notification. For every uploaded object the starter derives
-the user id from the key, records the upload on the user's item and starts the workflow for
-the key's prefix. A message it cannot process is reported as a batch item failure, so SQS
-delivers it again and finally moves it to the dead-letter queue: nothing is dropped.
+the user id from the key, claims the upload on the user's item and starts the workflow for the
+key's prefix, once: another delivery of the same upload ends as a duplicate. A message it
+cannot process is reported as a batch item failure, so SQS delivers it again and finally moves
+it to the dead-letter queue: nothing is dropped.
 
 Deployed inline in the CloudFormation template (see lambdas/inline.py), so it stays small and
 uses nothing beyond the Lambda runtime's boto3.
