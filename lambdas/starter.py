@@ -1,9 +1,10 @@
 """Starter Lambda: S3 upload events (through SQS) in, one eKYC workflow execution out.
 
 Each SQS message holds an S3 event notification. For every uploaded object the starter derives
-the user id from the key, records the upload on the user's item and starts the workflow for
-the key's prefix. A message it cannot process is reported as a batch item failure, so SQS
-delivers it again and finally moves it to the dead-letter queue: nothing is dropped.
+the user id from the key, claims the upload on the user's item and starts the workflow for the
+key's prefix, once: another delivery of the same upload ends as a duplicate. A message it
+cannot process is reported as a batch item failure, so SQS delivers it again and finally moves
+it to the dead-letter queue: nothing is dropped.
 
 Deployed inline in the CloudFormation template (see lambdas/inline.py), so it stays small and
 uses nothing beyond the Lambda runtime's boto3.
@@ -62,45 +63,78 @@ def execution_name(prefix, userid, bucket, key, version):
     return f"{WORKFLOWS[prefix][0]}-{re.sub(r'[^A-Za-z0-9_-]', '_', userid)[:56]}-{digest}"
 
 
-def start(upload):
-    """Record one uploaded S3 object on the user's item and start its workflow."""
+def user_item(userid):
+    """The ``TableName`` and ``Key`` of the user's item."""
+    return {"TableName": os.environ["TABLE_NAME"], "Key": {"userid": {"S": userid}}}
+
+
+def start(upload, message_id):
+    """Record one uploaded S3 object on the user's item and start its workflow, once."""
     bucket, s3_object = upload["s3"]["bucket"]["name"], upload["s3"]["object"]
     key = unquote_plus(s3_object["key"])
     prefix, userid = parse_key(key)
     version = s3_object.get("sequencer") or s3_object.get("eTag", "")
     name = execution_name(prefix, userid, bucket, key, version)
-    record_upload(prefix, userid, bucket, key, name)
+    where = {"key": key, "execution": name}
+    if not claim(prefix, userid, bucket, key, name, message_id):
+        return log("duplicate", **where)
     sfn = client("stepfunctions")
     try:
         sfn.start_execution(stateMachineArn=os.environ[WORKFLOWS[prefix][2]], name=name,
                             input=json.dumps({"userid": userid, "bucket": bucket, "key": key,
                                               "uploaded_at": upload.get("eventTime", "")}))
-        log("started", key=key, execution=name)
+        log("started", **where)
     except sfn.exceptions.ExecutionAlreadyExists:
-        log("already started", key=key, execution=name)
+        log("already started", **where)
+    release(prefix, userid, message_id)
 
 
-def record_upload(prefix, userid, bucket, key, name):
-    """Point the user's item at this upload, unless it already does (a repeated S3 event)."""
+# S3 and SQS deliver at least once, and Step Functions dedupes execution names for Standard
+# workflows only (developer guide, "Execution guarantees": Express runs every start). So one
+# delivery of an upload claims it on the user's item with a conditional write, which DynamoDB
+# applies for one writer at a time; any other delivery finds the upload taken and ends as a
+# duplicate, having changed nothing. The claim names its SQS message until the run has
+# started, so that this message, delivered again after a failure, may still start it.
+# Claiming here rather than in the workflows keeps recording and starting in one place.
+def claim(prefix, userid, bucket, key, name, message_id):
+    """Point the user's item at this upload; False if another delivery of it already did."""
     short, status, _ = WORKFLOWS[prefix]
-    table, item_key = os.environ["TABLE_NAME"], {"userid": {"S": userid}}
-    ddb = client("dynamodb")
-    item = ddb.get_item(TableName=table, Key=item_key, ConsistentRead=True).get("Item", {})
-    if item.get(f"{short}_event", {}).get("S") == name:
-        return
+    event, holder = f"{short}_event", f"{short}_claim"
+    ddb, item_key = client("dynamodb"), user_item(userid)
+    item = ddb.get_item(ConsistentRead=True, **item_key).get("Item", {})
+    if item.get(event, {}).get("S") == name and item.get(holder, {}).get("S") != message_id:
+        return False  # checked before deleting: the face may be the one its run indexed
     remove = f"{status}_reason"
     if prefix == "selfie":  # a new selfie replaces the user's registered face
         remove += ", rek_faceid"
         if "rek_faceid" in item:
             client("rekognition").delete_faces(CollectionId=os.environ["COLLECTION_ID"],
                                                FaceIds=[item["rek_faceid"]["S"]])
-    ddb.update_item(
-        TableName=table, Key=item_key,
-        UpdateExpression=f"SET {short}_bucket = :b, {short}_object = :k, {short}_event = :e, "
-                         f"{status}_status = :s, updated_at = :t REMOVE {remove}",
-        ExpressionAttributeValues={
-            ":b": {"S": bucket}, ":k": {"S": key}, ":e": {"S": name}, ":s": {"S": "processing"},
-            ":t": {"S": datetime.now(UTC).isoformat()}})
+    values = {":b": bucket, ":k": key, ":e": name, ":m": message_id, ":s": "processing",
+              ":t": datetime.now(UTC).isoformat()}
+    try:
+        ddb.update_item(
+            UpdateExpression=f"SET {short}_bucket = :b, {short}_object = :k, {event} = :e, "
+                             f"{holder} = :m, {status}_status = :s, updated_at = :t "
+                             f"REMOVE {remove}",
+            ConditionExpression=f"attribute_not_exists({event}) OR {event} <> :e "
+                                f"OR {holder} = :m",
+            ExpressionAttributeValues={label: {"S": value} for label, value in values.items()},
+            **item_key)
+    except ddb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def release(prefix, userid, message_id):
+    """The run has started: from now on every delivery of the upload is a duplicate."""
+    holder = f"{WORKFLOWS[prefix][0]}_claim"
+    try:
+        client("dynamodb").update_item(
+            UpdateExpression=f"REMOVE {holder}", ConditionExpression=f"{holder} = :m",
+            ExpressionAttributeValues={":m": {"S": message_id}}, **user_item(userid))
+    except Exception as error:  # failing the message now would start a second run
+        log("claim kept", level="WARNING", error=repr(error))
 
 
 def uploads(body):
@@ -121,7 +155,7 @@ def handler(event, context):
     for message in event["Records"]:
         try:
             for upload in uploads(message["body"]):
-                start(upload)
+                start(upload, message["messageId"])
         except Exception as error:  # report, never drop: SQS retries, then the DLQ keeps it
             log("failed", level="ERROR", messageId=message["messageId"],
                 error=f"{type(error).__name__}: {error}")

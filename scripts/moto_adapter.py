@@ -113,6 +113,11 @@ any other version rather than patching blindly.
     machine target starts an execution with the event (or the target's ``Input``,
     ``InputPath`` or ``InputTransformer``) as its input. ``RUNNING`` and ``SUCCEEDED`` events
     are not sent. Toward AWS: events and a target AWS has.
+25. ``StartExecution`` of an Express state machine runs again under a name already used, each
+    run with an ARN of its own (``...:express:<machine>:<name>:<id>``); moto deduplicated the
+    name as for Standard. Follows the StartExecution API reference ("isn't idempotent for
+    EXPRESS workflows") and the developer guide's "Execution guarantees"; moves the engine
+    toward AWS (accepts like AWS), and lets a test see a duplicate start that Standard hid.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -120,6 +125,7 @@ JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alon
 from __future__ import annotations
 
 import base64
+import copy
 import datetime
 import functools
 import json
@@ -181,6 +187,7 @@ def install() -> None:
         _answer_unimplemented_actions_as_service_errors()
         _sequence_s3_events()
         _announce_execution_status_changes()
+        _run_express_executions_under_any_name()
         _installed = True
 
 
@@ -608,8 +615,7 @@ def _start_sync_executions() -> None:
         name = name or str(uuid.uuid4())
         execution = SyncExecution(
             name=name, sm_type=state_machine.type, role_arn=state_machine.roleArn,
-            exec_arn=f"arn:{self.partition}:states:{self.region_name}:{self.account_id}:"
-                     f"express:{state_machine.name}:{name}:{uuid.uuid4()}",
+            exec_arn=express_execution_arn(self, state_machine, name),
             account_id=self.account_id, region_name=self.region_name,
             state_machine=state_machine, start_date=datetime.datetime.now(datetime.UTC),
             cloud_watch_logging_session=None, input_data=execution_input, trace_header=trace_header,
@@ -1257,3 +1263,56 @@ def _announce_execution_status_changes() -> None:
             send_to_targets(rest, event, transform_input)
 
     Rule.send_to_targets = send_to_targets_and_state_machines
+
+# --- 25. Express executions under a name already used --------------------------------------------
+
+def express_execution_arn(backend, state_machine, name: str) -> str:
+    """An Express execution's ARN: the name and an id of its own, so every start is a run."""
+    return (f"arn:{backend.partition}:states:{backend.region_name}:{backend.account_id}:"
+            f"express:{state_machine.name}:{name}:{uuid.uuid4()}")
+
+
+def _run_express_executions_under_any_name() -> None:
+    """AWS: "StartExecution isn't idempotent for EXPRESS workflows" (Step Functions API
+    reference, StartExecution), and "Starting multiple workflows with the same name results in
+    concurrent executions" for asynchronous Express workflows (developer guide, "Execution
+    guarantees"). moto answered a repeated name as it does for Standard: the running
+    execution again, or ExecutionAlreadyExists once it had ended. Standard keeps moto's
+    answer, which is AWS's."""
+    from moto.stepfunctions.parser.api import InvalidExecutionInput
+    from moto.stepfunctions.parser.backend.execution import Execution
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    start_execution = StepFunctionsParserBackend.start_execution
+
+    def start_express_executions_anew(self, state_machine_arn, name=None, execution_input=None,
+                                      trace_header=None):
+        arn, case = requested_test_case(
+            state_machine_arn, lambda base: self.describe_state_machine(base).name)
+        state_machine = self.describe_state_machine(arn)
+        if state_machine.type != "EXPRESS":
+            return start_execution(self, state_machine_arn, name, execution_input, trace_header)
+        execution_input = execution_input or "{}"
+        try:
+            json.loads(execution_input)
+        except ValueError as error:
+            raise InvalidExecutionInput(str(error)) from error
+        name = name or str(uuid.uuid4())
+        # The definition as it is now: a later update must not change a running execution.
+        snapshot = copy.deepcopy(state_machine, {id(state_machine.executions): [],
+                                                 id(state_machine.backend): state_machine.backend})
+        execution = Execution(
+            name=name, sm_type=state_machine.type, role_arn=state_machine.roleArn,
+            exec_arn=express_execution_arn(self, state_machine, name),
+            account_id=self.account_id, region_name=self.region_name, state_machine=snapshot,
+            start_date=datetime.datetime.now(datetime.UTC), cloud_watch_logging_session=None,
+            input_data=execution_input, trace_header=trace_header, activity_store={})
+        state_machine.executions.append(execution)
+        _pending_test_case.value = case
+        try:
+            execution.start()
+        finally:
+            _pending_test_case.value = None
+        return execution
+
+    StepFunctionsParserBackend.start_execution = start_express_executions_anew

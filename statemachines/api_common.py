@@ -26,6 +26,19 @@ from .common import RETRY_REKOGNITION, UNUSABLE_IMAGE_ERRORS, image_parameter, r
 SELFIE = "$.selfie"
 ID_CARD = "$.idcard"
 
+# "Step Functions service quotas": the input or output of a task, a state or an execution holds
+# at most 256 KiB of UTF-8 text. Beyond it the execution fails with States.DataLimitExceeded,
+# which no Catch takes, and API Gateway answers 502.
+PAYLOAD_LIMIT_BYTES = 256 * 1024
+# What a flow's state holds beside the request's images, at most: thresholds, the user's item,
+# the first face of each Rekognition answer (the flows read no other; ``detect_faces`` and
+# ``compare_selfie_with_id_card`` cut the lists), Textract's five fields and a refusal. The
+# largest scenarios measure it (tests/test_payload_limit.py); this keeps twice that.
+BESIDE_IMAGES_BYTES = 24 * 1024
+# /register-idcard and /compare take two images: both inline fit beside the rest. A larger
+# image goes to the bucket first and is named as an S3 object. Base64 comes in blocks of 4.
+MAX_INLINE_IMAGE_CHARS = (PAYLOAD_LIMIT_BYTES - BESIDE_IMAGES_BYTES) // 2 // 4 * 4
+
 # Error name -> (HTTP status, when). Business refusals are 4xx; faults of a service are 502.
 ERRORS: dict[str, tuple[int, str]] = {
     "InvalidRequest": (400, "the body does not match the route's request model"),
@@ -120,9 +133,11 @@ class Answers:
 def compare_selfie_with_id_card(answers: Answers, *, no_comparable_face: str, next: str,
                                 quality_filter: str | None = None,
                                 comment: str | None = None) -> asl.State:
-    """CompareFaces of the request's selfie with its ID card, a score for every face
-    (``SimilarityThreshold`` 0) in ``$.comparison.matches``; an image without a face to
-    compare goes to ``no_comparable_face``."""
+    """CompareFaces of the request's selfie with its ID card (``SimilarityThreshold`` 0: every
+    face is scored); ``$.comparison.matches`` keeps the best match only, as a list of at most
+    one: Rekognition orders matches "by similarity score in descending order" (CompareFaces,
+    API reference), and scores up to 100 faces of the ID image, too many to keep beside two
+    inline images. An image without a face to compare goes to ``no_comparable_face``."""
     parameters = {**image_parameter("SourceImage", SELFIE),
                   **image_parameter("TargetImage", ID_CARD), "SimilarityThreshold": 0}
     if quality_filter is not None:
@@ -131,7 +146,7 @@ def compare_selfie_with_id_card(answers: Answers, *, no_comparable_face: str, ne
         asl.sdk("rekognition", "compareFaces"),
         comment=comment,
         parameters=parameters,
-        result_selector={"matches.$": "$.FaceMatches"},
+        result_selector={"matches.$": "$.FaceMatches[0:1]"},
         result_path="$.comparison",
         retry=RETRY_REKOGNITION,
         catch=answers.catch_image_errors(before=(

@@ -162,13 +162,14 @@ def get_user(*, next: str, catch: list) -> asl.State:
 
 def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
                  catch: list) -> asl.State:
-    """DetectFaces on ``image`` (default: the uploaded object); ``$.detection`` gets the faces
-    and their count."""
+    """DetectFaces on ``image`` (default: the uploaded object); ``$.detection`` gets the count
+    of faces and the first face (a list of at most one: a crowd's answer, some 3.5 KB a face
+    with every attribute, would not fit beside an API request's images in the state)."""
     return asl.task(
         asl.sdk("rekognition", "detectFaces"),
         parameters={**image_parameter("Image", image or s3_image()), "Attributes": [attributes]},
         result_selector={"count.$": "States.ArrayLength($.FaceDetails)",
-                         "faces.$": "$.FaceDetails"},
+                         "faces.$": "$.FaceDetails[0:1]"},
         result_path="$.detection",
         retry=RETRY_REKOGNITION,
         catch=catch,
@@ -204,7 +205,8 @@ INDEXED_FACE_ID = "$.indexed.records[0].Face.FaceId"
 def index_face(image: dict | str, *, next: str | None, catch: list | None,
                result_path: str = "$.indexed", attributes: str = "DEFAULT") -> asl.State:
     """IndexFaces of the image's largest face under the user id; ``<result_path>.records``
-    gets the face records (none when nothing was indexed), ``.unindexed`` the faces left out.
+    gets the face records (none when nothing was indexed), ``.unindexed`` why each face left
+    out was (its reasons, not its description: there may be up to a hundred).
     ``attributes="ALL"`` describes the face as fully as DetectFaces does."""
     return asl.task(
         asl.sdk("rekognition", "indexFaces"),
@@ -216,7 +218,8 @@ def index_face(image: dict | str, *, next: str | None, catch: list | None,
             "QualityFilter": "NONE",
             "DetectionAttributes": [attributes],
         },
-        result_selector={"records.$": "$.FaceRecords", "unindexed.$": "$.UnindexedFaces"},
+        result_selector={"records.$": "$.FaceRecords",
+                         "unindexed.$": "$.UnindexedFaces[*].Reasons"},
         result_path=result_path,
         retry=RETRY_REKOGNITION,
         catch=catch,

@@ -3,7 +3,7 @@
 A direct SDK integration (the workshop needed a Lambda and a copy to another region). The
 ``AnalyzeIdDocuments`` parameter turns it off; the fields are then empty strings. Textract
 answers every normalised field, with an empty text where it found none; a document it cannot
-read at all goes to ``unreadable``.
+read at all, or whose fields we keep are missing or empty, goes to ``unreadable``.
 
 ``$.id_fields`` afterwards: ``first_name``, ``last_name``, ``date_of_birth``,
 ``document_number``, ``expiry`` (as printed; Textract also normalises dates, not used here).
@@ -64,9 +64,14 @@ def add_id_fields(workflow: asl.Workflow, *, document: dict | str, unreadable: s
         catch=[asl.catch(*DOCUMENT_ERRORS, next=unreadable), *on_error],
         next=READ,
     ))
-    workflow.add(READ, asl.choice(
-        [(asl.all_of(*(asl.is_present(f"$.id_read.{name}[0]") for name in FIELDS)), KEEP)],
-        default=unreadable))
+    # Textract answers the normalized fields of the document (developer guide, "Identity
+    # Documentation Response Objects"; API reference, AnalyzeID and IdentityDocumentField),
+    # with an empty text for one it could not read. So a field is read when it is there and
+    # its text is not empty; presence is checked first, as elsewhere.
+    read = [condition for name in FIELDS for condition in (
+        asl.is_present(f"$.id_read.{name}[0]"),
+        asl.not_(asl.string_equals(f"$.id_read.{name}[0]", "")))]
+    workflow.add(READ, asl.choice([(asl.all_of(*read), KEEP)], default=unreadable))
     workflow.add(KEEP, asl.pass_state(
         parameters={f"{name}.$": f"States.ArrayGetItem($.id_read.{name}, 0)"
                     for name in FIELDS},

@@ -8,10 +8,11 @@ workflow's output when it succeeded, and otherwise with its cause (a JSON refusa
 HTTP status ``api_common.ERRORS`` gives its error. ``scripts/local_api.py`` serves the same
 routes on the embedded engine from the same models and the same status table.
 
-Size limits: API Gateway refuses bodies over 10 MB (413). A Step Functions input holds at most
-256 KB, so an image sent inline (``{"Bytes": ...}``) may have ``MAX_INLINE_IMAGE_CHARS`` of
-base64 (two fit in one request), well below Rekognition's 5 MB for bytes; a larger image goes
-to the bucket under ``api/`` first and is named as ``{"S3Object": ...}`` (up to 15 MB).
+Size limits: API Gateway refuses bodies over 10 MB (413). A Step Functions input or state holds
+at most 256 KiB, so an image sent inline (``{"Bytes": ...}``) may have ``MAX_INLINE_IMAGE_CHARS``
+of base64 (two fit in one request and in every state after it, see ``api_common``), well below
+Rekognition's 5 MB for bytes; a larger image goes to the bucket under ``api/`` first and is
+named as ``{"S3Object": ...}`` (up to 15 MB).
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import json
 
 from lambdas.starter import USERID
 from statemachines import api_common
+from statemachines.api_common import MAX_INLINE_IMAGE_CHARS
 
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
-STEP_FUNCTIONS_MAX_INPUT_BYTES = 256 * 1024
-MAX_INLINE_IMAGE_CHARS = 120_000
 API_OBJECT_PREFIX = "api/"
 QUALITY_FILTERS = ["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"]
 

@@ -48,4 +48,4 @@ def test_request_validation_names_what_is_wrong():
 def test_two_inline_images_fit_in_one_execution_input():
     largest = {"userid": "u" * 100, "selfie": {"Bytes": "A" * api.MAX_INLINE_IMAGE_CHARS},
                "idcard": {"Bytes": "A" * api.MAX_INLINE_IMAGE_CHARS}}
-    assert len(json.dumps(largest)) < api.STEP_FUNCTIONS_MAX_INPUT_BYTES
+    assert len(json.dumps(largest)) < api_common.PAYLOAD_LIMIT_BYTES

@@ -84,18 +84,27 @@ class ExecutionAlreadyExists(Exception):
     pass
 
 
+class ConditionalCheckFailedException(Exception):
+    pass
+
+
 class FakeClient:
-    """Records calls; ``responses`` maps a method name to a value or an exception to raise."""
+    """Records calls; ``responses`` maps a method name to a value or an exception to raise,
+    or to a list of them, one per call in turn."""
 
     def __init__(self, **responses):
         self.calls: list[tuple[str, dict]] = []
         self.responses = responses
-        self.exceptions = type("Exceptions", (), {"ExecutionAlreadyExists": ExecutionAlreadyExists})
+        self.exceptions = type("Exceptions", (), {
+            "ExecutionAlreadyExists": ExecutionAlreadyExists,
+            "ConditionalCheckFailedException": ConditionalCheckFailedException})
 
     def __getattr__(self, method):
         def call(**kwargs):
             self.calls.append((method, kwargs))
             response = self.responses.get(method, {})
+            if isinstance(response, list):
+                response = response.pop(0)
             if isinstance(response, Exception):
                 raise response
             return response
@@ -134,21 +143,28 @@ def test_id_upload_records_the_location_and_starts_the_id_workflow(clients):
     assert starter.handler(sqs_event(s3_body("id_document/alice.jpg")), None) == {
         "batchItemFailures": []}
     ddb = clients["dynamodb"]
-    assert ddb.methods() == ["get_item", "update_item"]
-    update = ddb.calls[1][1]
-    assert update["Key"] == {"userid": {"S": "alice"}}
-    assert update["UpdateExpression"].startswith(
-        "SET id_bucket = :b, id_object = :k, id_event = :e, id_verify_status = :s")
-    assert update["UpdateExpression"].endswith("REMOVE id_verify_reason")
-    values = update["ExpressionAttributeValues"]
-    assert (values[":b"], values[":k"], values[":s"]) == (
-        {"S": "uploads"}, {"S": "id_document/alice.jpg"}, {"S": "processing"})
+    assert ddb.methods() == ["get_item", "update_item", "update_item"]
+    claim, release = ddb.calls[1][1], ddb.calls[2][1]
+    assert claim["Key"] == {"userid": {"S": "alice"}}
+    assert claim["UpdateExpression"].startswith(
+        "SET id_bucket = :b, id_object = :k, id_event = :e, id_claim = :m, "
+        "id_verify_status = :s")
+    assert claim["UpdateExpression"].endswith("REMOVE id_verify_reason")
+    assert claim["ConditionExpression"] == \
+        "attribute_not_exists(id_event) OR id_event <> :e OR id_claim = :m"
+    values = claim["ExpressionAttributeValues"]
+    assert (values[":b"], values[":k"], values[":s"], values[":m"]) == (
+        {"S": "uploads"}, {"S": "id_document/alice.jpg"}, {"S": "processing"}, {"S": "m0"})
     (method, start), = clients["stepfunctions"].calls
     assert method == "start_execution" and start["stateMachineArn"] == ID_ARN
     assert json.loads(start["input"]) == {"userid": "alice", "bucket": "uploads",
                                           "key": "id_document/alice.jpg",
                                           "uploaded_at": "2026-11-25T10:00:00.123Z"}
     assert values[":e"] == {"S": start["name"]}
+    # Once the run has started, the claim no longer names the message.
+    assert (release["Key"], release["UpdateExpression"], release["ConditionExpression"],
+            release["ExpressionAttributeValues"]) == (
+        {"userid": {"S": "alice"}}, "REMOVE id_claim", "id_claim = :m", {":m": {"S": "m0"}})
     assert clients["rekognition"].calls == []
 
 
@@ -176,18 +192,68 @@ def test_selfie_reupload_deletes_the_old_face_and_starts_verification(clients):
 def test_first_selfie_deletes_nothing(clients):
     starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None)
     assert clients["rekognition"].calls == []
-    assert clients["dynamodb"].methods() == ["get_item", "update_item"]
+    assert clients["dynamodb"].methods() == ["get_item", "update_item", "update_item"]
 
 
-def test_repeated_event_touches_neither_face_nor_item(clients):
-    name = starter.execution_name("selfie", "alice", "uploads", "selfie/alice.jpg", "0062E99A")
+SELFIE_RUN = starter.execution_name("selfie", "alice", "uploads", "selfie/alice.jpg", "0062E99A")
+
+
+def test_repeated_event_touches_neither_face_nor_item_and_starts_nothing(clients, capsys):
     clients["dynamodb"].responses["get_item"] = {"Item": {
-        "rek_faceid": {"S": "face-indexed-by-first-run"}, "selfie_event": {"S": name}}}
-    clients["stepfunctions"].responses["start_execution"] = ExecutionAlreadyExists("exists")
+        "rek_faceid": {"S": "face-indexed-by-first-run"}, "selfie_event": {"S": SELFIE_RUN}}}
     assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None)["batchItemFailures"] == []
     assert clients["rekognition"].calls == []
     assert clients["dynamodb"].methods() == ["get_item"]
-    assert clients["stepfunctions"].calls[0][1]["name"] == name
+    assert clients["stepfunctions"].calls == []
+    (logged,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (logged["message"], logged["execution"]) == ("duplicate", SELFIE_RUN)
+
+
+def test_a_delivery_that_loses_the_claim_ends_quietly(clients):
+    """Another delivery of the upload wrote the item between this one's read and write."""
+    clients["dynamodb"].responses["update_item"] = ConditionalCheckFailedException("taken")
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": []}
+    assert clients["dynamodb"].methods() == ["get_item", "update_item"]
+    assert clients["stepfunctions"].calls == []
+
+
+def test_a_failed_start_leaves_the_claim_to_its_message_which_starts_the_run_again(clients):
+    clients["stepfunctions"].responses["start_execution"] = RuntimeError("throttled")
+    event = sqs_event(s3_body("selfie/alice.jpg"))
+    assert starter.handler(event, None) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert clients["dynamodb"].methods() == ["get_item", "update_item"]  # no release
+    # SQS delivers the message again; the item still names it as the claim's holder.
+    clients["dynamodb"].responses["get_item"] = {"Item": {
+        "selfie_event": {"S": SELFIE_RUN}, "selfie_claim": {"S": "m0"}}}
+    del clients["stepfunctions"].responses["start_execution"]
+    assert starter.handler(event, None) == {"batchItemFailures": []}
+    assert [call["name"] for _, call in clients["stepfunctions"].calls] == [SELFIE_RUN] * 2
+    assert clients["dynamodb"].methods()[-2:] == ["update_item", "update_item"]
+
+
+def test_another_message_with_the_same_upload_is_a_duplicate_while_a_claim_is_held(clients):
+    clients["dynamodb"].responses["get_item"] = {"Item": {
+        "selfie_event": {"S": SELFIE_RUN}, "selfie_claim": {"S": "another-message"}}}
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": []}
+    assert clients["stepfunctions"].calls == []
+
+
+def test_an_execution_that_exists_already_counts_as_started(clients):
+    clients["stepfunctions"].responses["start_execution"] = ExecutionAlreadyExists("exists")
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": []}
+    assert clients["dynamodb"].methods() == ["get_item", "update_item", "update_item"]
+
+
+def test_a_release_that_fails_does_not_fail_the_started_message(clients, capsys):
+    clients["dynamodb"].responses["update_item"] = [{}, RuntimeError("throttled")]
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": []}
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(entry["level"], entry["message"]) for entry in logged] == [
+        ("INFO", "started"), ("WARNING", "claim kept")]
 
 
 def test_one_bad_key_fails_only_its_own_message(clients, capsys):
@@ -228,19 +294,23 @@ def test_s3_test_event_is_acknowledged_without_any_call(clients):
 
 # --- inlining ------------------------------------------------------------------------------------
 
-def test_starter_fits_inline_and_still_works_as_a_module():
-    source = inline.inline_source(ROOT / "lambdas" / "starter.py")
-    assert len(source.encode()) <= inline.MAX_INLINE_BYTES - 200  # keep room to grow
+def test_starter_inlined_is_smaller_and_still_works_as_a_module():
+    module = ROOT / "lambdas" / "starter.py"
+    source = inline.inline_source(module)
+    assert len(source) < len(module.read_text())
     namespace: dict = {}
     exec(compile(source, "index.py", "exec"), namespace)
     assert namespace["parse_key"]("selfie/a.jpg") == ("selfie", "a")
     assert '"""' not in source and "#" not in source.replace("#{version}", "")
 
 
-def test_inlining_refuses_an_oversize_module(tmp_path):
+def test_inlining_refuses_an_oversize_module(tmp_path, monkeypatch):
+    monkeypatch.setattr(inline, "MAX_INLINE_BYTES", 4096)
     module = tmp_path / "big.py"
-    module.write_text('"""Docstrings do not count."""\n' + "x = 1\n" * 1000)
-    with pytest.raises(ValueError, match="more than CloudFormation's 4096"):
+    module.write_text('"""Docstrings do not count."""\n' + "x = 1\n" * 682)
+    assert len(inline.inline_source(module)) == 4092
+    module.write_text('"""Docstrings do not count."""\n' + "x = 1\n" * 683)
+    with pytest.raises(ValueError, match="4098 bytes inline, more than CloudFormation's 4096"):
         inline.inline_source(module)
 
 

@@ -12,6 +12,15 @@ INLINE_SELFIE = {"Bytes": "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKD
 INLINE_ID_CARD = {"Bytes": "/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAoHBwgHBgoICAgLCgoLDg=="}
 
 
+def largest_inline_image(start: str) -> dict:
+    """An inline image with as many base64 characters as the API takes."""
+    return {"Bytes": (start + "A" * api_common.MAX_INLINE_IMAGE_CHARS)[
+        :api_common.MAX_INLINE_IMAGE_CHARS]}
+
+
+LARGEST_USERID = "largest-request-" + "x" * 84  # 100 characters, the most a user id has
+
+
 def s3_image(key: str) -> dict:
     return {"S3Object": {"Bucket": BUCKET, "Name": key}}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import api_common as api
 from .. import compare_faces as wf
 from . import library as mock
-from .api import FAILURE_TAIL, INLINE_ID_CARD, INLINE_SELFIE, api_scenario
+from .api import FAILURE_TAIL, INLINE_ID_CARD, INLINE_SELFIE, api_scenario, largest_inline_image
 
 REQUEST = {"selfie": INLINE_SELFIE, "idcard": INLINE_ID_CARD}
 DEFAULTS = (wf.READ_THRESHOLDS, wf.DEFAULTS, wf.THRESHOLD_GIVEN, wf.FILTER_GIVEN, wf.COMPARE)
@@ -44,6 +44,13 @@ SCENARIOS = [
             (wf.NO_COMPARABLE_FACE,)),
     refused("NotAnImage", "One of the images is no image Rekognition reads.", "InvalidImage",
             ": ".join(mock.BAD_IMAGE_FORMAT), mock.COMPARE_BAD_FORMAT, (api.INVALID_IMAGE,)),
+    api_scenario(
+        wf.NAME, "LargestRequestCrowdOnIdCard", "Two inline images at the API's limit, and 30 "
+        "faces on the ID image, all scored: a match, every state within the 256 KiB quota.",
+        request={"selfie": largest_inline_image("/9j/4AAQSkZJ"),
+                 "idcard": largest_inline_image("/9j/4AAQSkZJRgABAg")},
+        mocks={wf.COMPARE: mock.CROWD_ON_ID_CARD}, path=DEFAULTS + (wf.SIMILAR, wf.MATCH),
+        answer={"status": "Match", "similarity": 98.25, "threshold": 80}),
     refused("RekognitionDenied", "The workflow may not call CompareFaces: a 502 that says so.",
             "ServiceError", ": ".join(mock.ACCESS_DENIED), mock.COMPARE_DENIED,
             (api.DESCRIBE_ERROR,)),

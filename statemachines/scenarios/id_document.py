@@ -45,6 +45,9 @@ SCENARIOS = [
                mock.ID_UNSUPPORTED, ()),
     unreadable("IdFieldsMissing", "Textract answers without the fields we keep.",
                mock.ID_NO_FIELDS, (fields.READ,)),
+    unreadable("IdFieldsEmpty", "Textract answers every field, but the document number and "
+               "the expiry with an empty text: it could not read them.",
+               mock.ID_FIELDS_EMPTY, (fields.READ,)),
     Scenario(
         workflow=wf.NAME, name="IdNoFace", description="An ID picture without a face.",
         userid="alice", upload="id_document", mocks={wf.DETECT: mock.NO_FACE},

@@ -125,3 +125,16 @@ DETECT_TOO_LARGE = throws("DetectFacesTooLarge", "Rekognition.ImageTooLargeExcep
                           "Image size is too large")
 PUBLISH_DENIED = throws("PublishDenied", "SNS.AuthorizationErrorException",
                         "User is not authorized to perform: SNS:Publish")
+
+# Every field answered, but two we keep with an empty text: Textract could not read them.
+ID_FIELDS_EMPTY = returns("AnalyzeIdFieldsEmpty", rk.analyze_id(
+    {**ID_FIELDS, "DOCUMENT_NUMBER": "", "EXPIRATION_DATE": ""}))
+
+# Crowds, for the largest requests. DetectFaces describes each face with every attribute (some
+# 3.5 KB a face), CompareFaces scores every face of the target (some 1 KB each): beside two
+# inline images at the API's limit, either answer kept whole would pass the 256 KiB quota.
+CROWD = 10
+CROWD_IN_SELFIE = returns("DetectFacesCrowd", rk.detect_faces(
+    *(rk.full_face_detail(seed) for seed in range(CROWD))))
+ONE_FULL_FACE = returns("DetectFacesOneFullFace", rk.detect_faces(rk.full_face_detail(7)))
+CROWD_ON_ID_CARD = returns("CompareFacesCrowdOnIdCard", rk.compare_faces_crowd(98.25, 30))

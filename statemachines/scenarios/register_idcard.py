@@ -12,8 +12,10 @@ from .api import (
     FAILURE_TAIL,
     INLINE_ID_CARD,
     INLINE_SELFIE,
+    LARGEST_USERID,
     api_scenario,
     gate_refusals,
+    largest_inline_image,
     s3_image,
 )
 
@@ -28,6 +30,9 @@ PASSED = {gate.DETECT: mock.ONE_GOOD_FACE, wf.COMPARE: mock.SIMILAR,
           reg.SEARCH: mock.NO_DUPLICATE, fields.ANALYZE: mock.ID_READ,
           reg.INDEX: mock.INDEXED}
 NOT_REGISTERED = {"rek_faceid": None}
+# As large as a request gets: the longest user id and two inline images at the API's limit.
+LARGEST_REQUEST = {"userid": LARGEST_USERID, "selfie": largest_inline_image("/9j/4AAQSkZJ"),
+                   "idcard": largest_inline_image("/9j/4AAQSkZJRgABAg")}
 WITHOUT_TEXTRACT = "register_idcard_without_textract"
 
 
@@ -79,6 +84,10 @@ SCENARIOS = [
     refused("IdFieldsMissing", "Textract answers without the fields we keep.",
             "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_NO_FIELDS},
             path=NEW_FACE + (fields.ANALYZE, fields.READ, wf.UNREADABLE)),
+    refused("IdFieldsEmpty", "Textract answers every field, but the document number and the "
+            "expiry with an empty text: it could not read them.",
+            "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_FIELDS_EMPTY},
+            path=NEW_FACE + (fields.ANALYZE, fields.READ, wf.UNREADABLE)),
     refused("AlreadyRegistered", "The user id already has a face.", "AlreadyRegistered",
             mocks={}, path=BEFORE_GATE + (reg.ALREADY_REGISTERED,),
             seed_item={"rek_faceid": mock.REGISTERED_FACE_ID},
@@ -100,4 +109,20 @@ SCENARIOS = [
             mocks={gate.DETECT: mock.DETECT_BAD_FORMAT},
             path=BEFORE_GATE + (gate.DETECT, api.INVALID_IMAGE)),
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, item=NOT_REGISTERED),
+    api_scenario(
+        wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, and an ID image with 30 "
+        "faces, all scored by CompareFaces: registered, every state within the 256 KiB quota.",
+        request=LARGEST_REQUEST,
+        mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD},
+        path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, wf.ANSWER),
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "similarity": 98.25},
+        answer={"status": "Registered", "userid": LARGEST_USERID, "similarity": 98.25}),
+    api_scenario(
+        wf.NAME, "LargestRequestCrowdInSelfie", f"The largest request, and a selfie with "
+        f"{mock.CROWD} faces described with every attribute: refused, every state within the "
+        "256 KiB quota.", request=LARGEST_REQUEST, mocks={gate.DETECT: mock.CROWD_IN_SELFIE},
+        path=BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.SEVERAL_FACES) + FAILURE_TAIL,
+        error="FaceRejected", item=NOT_REGISTERED,
+        answer={"status": "FaceRejected", "reason": f"{mock.CROWD} faces",
+                "userid": LARGEST_USERID}),
 ]

@@ -7,6 +7,10 @@ real answer would. Values are plausible, not copied from any real call.
 
 from __future__ import annotations
 
+import functools
+
+import botocore.session
+
 FACE_MODEL_VERSION = "7.0"
 
 
@@ -123,4 +127,50 @@ def analyze_id(fields: dict[str, str]) -> dict:
         }],
         "DocumentMetadata": {"Pages": 1},
         "AnalyzeIDModelVersion": "1.0",
+    }
+
+
+# --- crowds: answers as large as Rekognition gives them ------------------------------------------
+
+@functools.cache
+def _enum(shape: str) -> list[str]:
+    """The values Rekognition's API model lists for an enum shape."""
+    model = botocore.session.get_session().get_service_model("rekognition")
+    return model.shape_for(shape).enum
+
+
+def _fraction(seed: int) -> float:
+    """A coordinate with the 16 or so digits Rekognition's floats print with."""
+    return (seed * 0.6180339887498949) % 1
+
+
+def full_face_detail(seed: int) -> dict:
+    """A ``FaceDetails`` entry with ``Attributes: ["ALL"]`` at its fullest: every landmark type
+    and every emotion the API model knows, every number at full precision."""
+    detail = face_detail(left=_fraction(seed))
+    detail["Landmarks"] = [{"Type": kind, "X": _fraction(seed + i), "Y": _fraction(seed - i)}
+                           for i, kind in enumerate(_enum("LandmarkType"))]
+    detail["Emotions"] = [{"Type": kind, "Confidence": 100 * _fraction(seed * i)}
+                          for i, kind in enumerate(_enum("EmotionName"))]
+    return detail
+
+
+def compared_face(seed: int) -> dict:
+    """A ``ComparedFace`` at its fullest (CompareFaces describes each face of the target)."""
+    return {"BoundingBox": bounding_box(left=_fraction(seed)), "Confidence": 99.99,
+            "Landmarks": landmarks(), "Pose": {"Roll": 0.4, "Yaw": 2.2, "Pitch": -1.5},
+            "Quality": {"Brightness": 74.2, "Sharpness": 78.3},
+            "Emotions": [{"Type": kind, "Confidence": 100 * _fraction(seed * i)}
+                         for i, kind in enumerate(_enum("EmotionName"))],
+            "Smile": {"Value": False, "Confidence": 96.2}}
+
+
+def compare_faces_crowd(best: float, faces: int) -> dict:
+    """CompareFaces with ``faces`` faces on the target, each scored (``SimilarityThreshold``
+    0), best first, as Rekognition orders them."""
+    return {
+        "SourceImageFace": {"BoundingBox": bounding_box(), "Confidence": 99.98},
+        "FaceMatches": [{"Similarity": best * (faces - i) / faces, "Face": compared_face(i)}
+                        for i in range(faces)],
+        "UnmatchedFaces": [],
     }
