@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from scripts import aws_error_names as names
+from statemachines import aws_errors as names
 from statemachines.asl import all_states, repeated_error_names
 
 ROOT = Path(__file__).resolve().parent.parent

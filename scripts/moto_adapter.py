@@ -42,7 +42,7 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
    ``sns.NotFoundException``) but for DynamoDB and Step Functions.
    Direction: toward AWS, both ways: a catcher written for AWS's names matches here as on AWS,
    and one written for any other spelling no longer matches here either (rules shared with the
-   lint: ``scripts/aws_error_names.py``).
+   lint: ``statemachines/aws_errors.py``).
 4. ``start_execution`` without a name gets a generated one (moto made the ARN end in ``:None``).
    Direction: toward AWS (accepts): the StartExecution API reference makes the name optional and
    generates a UUID when it is left out.
@@ -201,7 +201,7 @@ from typing import Any
 import botocore.session
 import moto
 
-from scripts import aws_error_names
+from statemachines import aws_errors
 
 MOTO_VERSION = "5.2.5"
 MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
@@ -445,7 +445,7 @@ def _convert_step_functions_requests_and_responses() -> None:
 
 def sdk_error_prefix(service: str) -> str:
     """The service part of an aws-sdk error name, as AWS writes it (``AcmPca``, ``Sfn``)."""
-    return aws_error_names.sdk_prefix(service)
+    return aws_errors.sdk_prefix(service)
 
 
 def sdk_error_name(prefix: str, error: Exception) -> str:
@@ -456,7 +456,7 @@ def sdk_error_name(prefix: str, error: Exception) -> str:
     name = type(error).__name__
     if name == "ClientError":
         name = prefix
-    return f"{prefix}.{aws_error_names.with_exception_suffix(name)}"
+    return f"{prefix}.{aws_errors.with_exception_suffix(name)}"
 
 
 def _name_sdk_errors_like_aws() -> None:

@@ -2,7 +2,7 @@
 
 Each test plants one mistake in a copy of a committed definition (or mock) and sees the lint
 name it; the committed files pass. The rules and the AWS documents they come from are in
-``scripts/aws_error_names.py``.
+``statemachines/aws_errors.py``.
 """
 
 from __future__ import annotations
