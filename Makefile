@@ -68,7 +68,7 @@ unit: install ## Run the test suite only
 test: lint check-generated unit ## Lint, drift check and tests: what CI runs
 
 local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
-	PORT=$(PORT) $(PY) -m scripts.local_engine
+	PORT=$(PORT) $(PY) -m engine.server
 
 bench: install ## Time every scenario REPEAT times on the embedded engine
 	$(PY) -m bench.scenarios --repeat $(REPEAT)

@@ -292,7 +292,7 @@ def main() -> int:
                         "EKYC_RETRY_TIME_SCALE": "0.01"}.items():
         os.environ.setdefault(name, value)
     from bench.workshop import register as register_workshop
-    from scripts.local_engine import LocalEngine
+    from engine.server import LocalEngine
     from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from local_rekognition.engine import FaceEngine, decode
-from local_rekognition.models import FaceService
-from local_rekognition.similarity import similarity
-from local_rekognition.store import FaceStore, StoredFace
+from engine.rekognition.engine import FaceEngine, decode
+from engine.rekognition.models import FaceService
+from engine.rekognition.similarity import similarity
+from engine.rekognition.store import FaceStore, StoredFace
 
 DEFAULT_PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "faces"
 SINGLE_PERSON = re.compile(r"([a-z]+)_(?:partial_)?\d+\.(?:jpe?g|png)$")

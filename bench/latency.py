@@ -64,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
                         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
     os.environ["EKYC_FACES_DELAY_MS"] = str(args.delay_ms)
-    # moto's CloudFormation names each resource it skips (the API Gateway's: see local_api).
+    # moto's CloudFormation names each resource it skips (API Gateway's: engine/api_front.py).
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
     sys.path.insert(0, str(ROOT))
     from bench import workshop
+    from engine.server import LocalEngine
     from scripts import demo
-    from scripts.local_engine import LocalEngine
     from scripts.scenario_runner import THRESHOLDS, substitute
     from tests.face_images import images
 

@@ -195,10 +195,10 @@ def main() -> int:
                         "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
         os.environ.setdefault(name, value)
     sys.path.insert(0, str(ROOT))
+    from engine.api_front import LocalApi
+    from engine.server import LocalEngine
     from scripts.api_client import ApiClient
     from scripts.ekyc import Client
-    from scripts.local_api import LocalApi
-    from scripts.local_engine import LocalEngine
     from tests.face_images import images
 
     started = time.monotonic()
@@ -234,7 +234,7 @@ def main() -> int:
               "process, kept intact:")
         for body in dead:
             print(f"  {body['Records'][0]['s3']['object']['key']}")
-        from scripts.local_runtime import LOGS
+        from engine.lambda_runtime import LOGS
         refusals = {line for _, line in LOGS if '"ERROR"' in line}
         for line in sorted(refusals):
             print(f"  starter: {json.loads(line)['error']}")

@@ -6,7 +6,7 @@
     python -m scripts.ekyc verify USER --id PATH --selfie PATH
 
 The synchronous API (``--api-url``, default ``$EKYC_API_URL`` or the stack's ``ApiUrl``; on
-the embedded engine, the URL ``python -m scripts.local_api`` prints):
+the embedded engine, the URL ``python -m engine.api_front`` prints):
 
     python -m scripts.ekyc register USER SELFIE
     python -m scripts.ekyc register-idcard USER SELFIE IDCARD

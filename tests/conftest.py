@@ -45,7 +45,7 @@ def endpoint_url(tmp_path_factory):
     os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
     # Failed SQS messages come back after a hundredth of their queue's visibility timeout.
     os.environ["EKYC_VISIBILITY_TIME_SCALE"] = RETRY_TIME_SCALE
-    from scripts.local_engine import LocalEngine
+    from engine.server import LocalEngine
 
     faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"
     with LocalEngine(faces_db=str(faces_db)) as engine:

@@ -7,20 +7,20 @@ from __future__ import annotations
 import inspect
 import re
 
-from scripts import moto_adapter
+from engine import adapter
 
 DIRECTIONS = ("toward AWS", "neutral (speed only)", "neutral (timing only)", "harness")
 
 
 def entries() -> dict[int, str]:
-    text = moto_adapter.__doc__.split("\n1. ", 1)[1]
+    text = adapter.__doc__.split("\n1. ", 1)[1]
     text = "1. " + text.split("\nJSONata", 1)[0]
     return {int(number): body for number, body in
             re.findall(r"^(\d+)\. (.*?)(?=^\d+\. |\Z)", text, flags=re.S | re.M)}
 
 
 def sections() -> list[int]:
-    source = inspect.getsource(moto_adapter)
+    source = inspect.getsource(adapter)
     return [int(number) for number in re.findall(r"^# --- (\d+)\. ", source, flags=re.M)]
 
 
@@ -49,6 +49,6 @@ def test_a_neutral_fix_names_no_aws_behaviour_it_changes():
 
 
 def test_install_applies_one_function_per_fix():
-    calls = re.findall(r"^        (_\w+)\(\)$", inspect.getsource(moto_adapter.install), re.M)
+    calls = re.findall(r"^        (_\w+)\(\)$", inspect.getsource(adapter.install), re.M)
     assert len(calls) == len(entries())
-    assert all(callable(getattr(moto_adapter, name)) for name in calls)
+    assert all(callable(getattr(adapter, name)) for name in calls)

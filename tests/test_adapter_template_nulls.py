@@ -17,7 +17,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts import demo, deploy, moto_adapter
+from engine import adapter
+from scripts import demo, deploy
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -115,11 +116,11 @@ def test_an_empty_yaml_value_is_a_null_too(cfn):
 
 
 def test_where_aws_puts_a_null_in_its_message():
-    assert moto_adapter.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
+    assert adapter.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
         "/Resources/M/Type/Definition/States/S/X"
-    assert moto_adapter.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
-    assert moto_adapter.aws_null_pointer("/Outputs") == "/Outputs"
-    assert moto_adapter.null_in_template(json.dumps({"Resources": {}})) is None
+    assert adapter.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
+    assert adapter.aws_null_pointer("/Outputs") == "/Outputs"
+    assert adapter.null_in_template(json.dumps({"Resources": {}})) is None
 
 
 # --- what resolves to nothing is still left out ---------------------------------------------------

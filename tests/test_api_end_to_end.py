@@ -14,9 +14,9 @@ import boto3
 import pytest
 import requests
 
+from engine.api_front import LocalApi
 from scripts import demo
 from scripts.api_client import ApiClient
-from scripts.local_api import LocalApi
 from scripts.scenario_runner import plain
 from templates import api
 

@@ -128,8 +128,8 @@ def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_u
 
 
 def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_url):
+    from engine.api_front import LocalApi
     from scripts.api_client import ApiClient
-    from scripts.local_api import LocalApi
 
     outputs = story["client"].outputs
     with LocalApi.for_stack(outputs, endpoint_url=endpoint_url,

@@ -1,4 +1,4 @@
-"""One test per fix in scripts/moto_adapter.py, on the embedded engine.
+"""One test per fix in engine/adapter/, on the embedded engine.
 
 Each test fails if its fix stops working. A fix that stops being needed is caught by the version
 pin: ``install()`` refuses any moto but the one these fixes were checked against.
@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts import moto_adapter
+from engine import adapter
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -65,10 +65,10 @@ CAUGHT = {"Type": "Pass", "Parameters": {"caught.$": "$.error.Error"}, "End": Tr
 
 
 def test_install_refuses_an_other_moto_version(monkeypatch):
-    monkeypatch.setattr(moto_adapter, "_installed", False)
-    monkeypatch.setattr(moto_adapter.moto, "__version__", "9.9.9")
+    monkeypatch.setattr(adapter, "_installed", False)
+    monkeypatch.setattr(adapter.moto, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="written for moto 5.2.5, found 9.9.9"):
-        moto_adapter.install()
+        adapter.install()
 
 
 # --- 1. MockConfigFile test cases ----------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_a_failed_child_fails_the_task_into_its_catch(sfn, failing_child, resour
                                             ("dynamodb", "DynamoDb"), ("sfn", "Sfn"),
                                             ("secretsmanager", "SecretsManager")])
 def test_sdk_error_prefix_is_the_service_as_aws_names_it(service, prefix):
-    assert moto_adapter.sdk_error_prefix(service) == prefix
+    assert adapter.sdk_error_prefix(service) == prefix
 
 
 def test_sdk_errors_match_catchers_written_as_on_aws(sfn):
@@ -222,11 +222,11 @@ def test_retries_still_happen_with_scaled_waits(sfn, tmp_path, monkeypatch):
             "0-1": {"Throw": {"Error": "Rekognition.ThrottlingException", "Cause": "slow"}},
             "2": {"Return": {"CollectionIds": ["c"]}}}}}))
     monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
-    moto_adapter.set_retry_time_scale(0.0001)  # 30 s and 60 s of waiting become 9 ms
+    adapter.set_retry_time_scale(0.0001)  # 30 s and 60 s of waiting become 9 ms
     try:
         described = finish(sfn, f"{arn}#T")
     finally:
-        moto_adapter.set_retry_time_scale(float(os.environ.get("EKYC_RETRY_TIME_SCALE", "1")))
+        adapter.set_retry_time_scale(float(os.environ.get("EKYC_RETRY_TIME_SCALE", "1")))
     assert output(described) == {"CollectionIds": ["c"]}
     events = sfn.get_execution_history(executionArn=described["executionArn"])["events"]
     assert [e["type"] for e in events].count("TaskFailed") == 2
@@ -263,7 +263,7 @@ def test_an_indefinite_path_always_selects_a_list(sfn):
     ("$..b", False), ("$.a[1:2]", False), ("$.a[?(@.x == 1)]", False), ("$.a[0,1]", False),
 ])
 def test_definite_paths_are_told_apart(path, definite):
-    assert moto_adapter.is_definite(path) is definite
+    assert adapter.is_definite(path) is definite
 
 
 # --- 7. .sync polling -----------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_sync_children_are_polled_promptly():
         state_task_service_callback as callback,
     )
 
-    assert callback._DELAY_SECONDS_SYNC_CONDITION_CHECK == moto_adapter.SYNC_POLL_SECONDS
+    assert callback._DELAY_SECONDS_SYNC_CONDITION_CHECK == adapter.SYNC_POLL_SECONDS
 
 
 # --- 8. States.* errors out of branches -----------------------------------------------------------
@@ -569,15 +569,15 @@ def test_a_mocked_dynamodb_error_keeps_its_name_and_cause(sfn, tmp_path, monkeyp
 # --- 20. blob parameters of aws-sdk tasks -------------------------------------------------------
 
 def test_base64_blob_parameters_reach_the_service_as_bytes():
-    operation = moto_adapter._operation_model("rekognition", "compare_faces")
+    operation = adapter._operation_model("rekognition", "compare_faces")
     parameters = {"SourceImage": {"Bytes": "aGVsbG8="}, "TargetImage": {"S3Object": {
         "Bucket": "b", "Name": "k"}}, "SimilarityThreshold": 0}
-    moto_adapter.decode_blobs(parameters, operation.input_shape)
+    adapter.decode_blobs(parameters, operation.input_shape)
     assert parameters["SourceImage"] == {"Bytes": b"hello"}
     assert parameters["TargetImage"] == {"S3Object": {"Bucket": "b", "Name": "k"}}
-    textract = moto_adapter._operation_model("textract", "analyze_id")
+    textract = adapter._operation_model("textract", "analyze_id")
     pages = {"DocumentPages": [{"Bytes": "aGk="}]}
-    assert moto_adapter.decode_blobs(pages, textract.input_shape) == {
+    assert adapter.decode_blobs(pages, textract.input_shape) == {
         "DocumentPages": [{"Bytes": b"hi"}]}
 
 

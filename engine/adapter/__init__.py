@@ -17,7 +17,7 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
 - IAM is not evaluated: a role missing a permission works here. The template's least-privilege
   tests, cfn-lint and checkov stand in; ``make smoke`` after a real deploy is the proof.
 - The upload bucket's TLS-only policy is not applied (fix 15).
-- API Gateway is not emulated by moto: ``scripts/local_api.py`` serves the routes and does not
+- API Gateway is not emulated by moto: ``engine/api_front.py`` serves the routes and does not
   check SigV4 signatures.
 - Express workflows' five-minute limit is not enforced; the 256 KiB payload quota is (moto).
 
@@ -109,7 +109,7 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     HTTPS to AWS, so the rule cannot refuse our own calls there, and
     ``tests/test_generated_documents.py`` checks the policy is in the template.
 16. An SQS event source mapping made moto run the function in Docker (none here) or drop the
-    messages; it is handed instead to ``scripts/local_runtime.py``, which polls the queue and
+    messages; it is handed instead to ``engine/lambda_runtime.py``, which polls the queue and
     runs the function's real handler code in this process, as Lambda's poller would.
     Direction: toward AWS: Lambda's poller for an SQS event source ("Using Lambda with Amazon
     SQS"): batches, partial batch failures, redelivery and the dead-letter queue.
@@ -141,7 +141,7 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     state's JSON, and the service receives the bytes it encodes.
 21. ``Invoke`` of a Lambda function (from a ``lambda:invoke`` task or a client) made moto run
     it in Docker (none here); it runs the function's real handler code in this process through
-    ``scripts/local_runtime.py``, with Lambda's answer to an exception (``FunctionError``
+    ``engine/lambda_runtime.py``, with Lambda's answer to an exception (``FunctionError``
     ``Unhandled``, a payload with ``errorType`` and ``errorMessage``), so Step Functions names
     the error after the exception's class. ``Event`` invocations run in a thread.
     Direction: toward AWS: Lambda runs the function and reports an exception with
@@ -219,7 +219,7 @@ def install() -> None:
         if _installed:
             return
         if moto.__version__ != MOTO_VERSION:
-            raise RuntimeError(f"scripts/moto_adapter.py is written for moto {MOTO_VERSION}, "
+            raise RuntimeError(f"engine/adapter/ is written for moto {MOTO_VERSION}, "
                                f"found {moto.__version__}: re-check every fix before upgrading")
         _run_mock_config_test_cases()
         _convert_step_functions_requests_and_responses()
@@ -818,7 +818,7 @@ def _complete_cloudformation_resources() -> None:
         @classmethod
         def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
                                             region_name, **kwargs):
-            from local_rekognition.responses import service_for
+            from engine.rekognition.responses import service_for
 
             collection_id = cloudformation_json["Properties"].get("CollectionId", resource_name)
             created = service_for(account_id, region_name).create_collection(
@@ -828,7 +828,7 @@ def _complete_cloudformation_resources() -> None:
         @classmethod
         def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
                                             region_name):
-            from local_rekognition.responses import service_for
+            from engine.rekognition.responses import service_for
 
             service_for(account_id, region_name).delete_collection({"CollectionId": resource_name})
 
@@ -885,10 +885,10 @@ def _complete_cloudformation_resources() -> None:
 # --- 16. SQS event sources ------------------------------------------------------------------------
 
 def local_function(function):
-    """What ``scripts/local_runtime.py`` needs of one of moto's Lambda functions."""
-    from scripts import local_runtime
+    """What ``engine/lambda_runtime.py`` needs of one of moto's Lambda functions."""
+    from engine import lambda_runtime
 
-    return local_runtime.Function(
+    return lambda_runtime.Function(
         name=function.function_name, arn=function.function_arn, handler=function.handler,
         code_zip=function.code_bytes, environment=dict(function.environment_vars or {}),
         timeout=int(function.timeout or 3))
@@ -904,7 +904,7 @@ def _poll_sqs_event_sources_locally() -> None:
     from moto.awslambda.models import LambdaBackend
     from moto.sqs.models import sqs_backends
 
-    from scripts import local_runtime
+    from engine import lambda_runtime
 
     create_mapping = LambdaBackend.create_event_source_mapping
 
@@ -913,7 +913,7 @@ def _poll_sqs_event_sources_locally() -> None:
         for queue in sqs_backends[self.account_id][self.region_name].queues.values():
             if queue.queue_arn == mapping.event_source_arn:
                 queue.lambda_event_source_mappings.pop(mapping.function_arn, None)
-                local_runtime.attach(local_runtime.SqsEventSource(
+                lambda_runtime.attach(lambda_runtime.SqsEventSource(
                     local_function(self.get_function(mapping.function_arn)),
                     queue.queue_arn, mapping.batch_size,
                     "ReportBatchItemFailures" in (mapping.function_response_types or []),
@@ -1088,10 +1088,10 @@ def _decode_blob_parameters() -> None:
 
 def run_function(function, event: Any) -> tuple[bytes, bool]:
     """Run a function's handler once: (the payload Lambda would answer, whether it failed)."""
-    from scripts import local_runtime
+    from engine import lambda_runtime
 
     try:
-        result = local_runtime.invoke(local_function(function), event, engine_url())
+        result = lambda_runtime.invoke(local_function(function), event, engine_url())
     except Exception as error:  # the handler's exception, as Lambda reports it
         return json.dumps({"errorMessage": str(error), "errorType": type(error).__name__,
                            "stackTrace": []}).encode(), True
