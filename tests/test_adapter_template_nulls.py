@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from engine import adapter
+from engine.adapter import cloudformation
 from scripts import demo, deploy
 
 from .conftest import EXTERNAL_ENGINE
@@ -116,11 +116,11 @@ def test_an_empty_yaml_value_is_a_null_too(cfn):
 
 
 def test_where_aws_puts_a_null_in_its_message():
-    assert adapter.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
+    assert cloudformation.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
         "/Resources/M/Type/Definition/States/S/X"
-    assert adapter.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
-    assert adapter.aws_null_pointer("/Outputs") == "/Outputs"
-    assert adapter.null_in_template(json.dumps({"Resources": {}})) is None
+    assert cloudformation.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
+    assert cloudformation.aws_null_pointer("/Outputs") == "/Outputs"
+    assert cloudformation.null_in_template(json.dumps({"Resources": {}})) is None
 
 
 # --- what resolves to nothing is still left out ---------------------------------------------------
