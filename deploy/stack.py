@@ -1,27 +1,21 @@
-"""Deploy, inspect and destroy the stack, on AWS or on the embedded engine.
+"""A CloudFormation stack's lifecycle, on AWS or on the embedded engine: ``Stack``.
 
-    python -m scripts.deploy deploy  --stack ekyc [--region R] [--param Key=Value ...]
-    python -m scripts.deploy outputs --stack ekyc
-    python -m scripts.deploy destroy --stack ekyc [--force]
-
-boto3 finds credentials and the target as usual: ``AWS_PROFILE``, ``AWS_REGION`` (or
-``--region``) and ``AWS_ENDPOINT_URL`` (the embedded engine, for instance).
+boto3 finds credentials and the target as usual: ``AWS_PROFILE``, ``AWS_REGION`` (``session_for``)
+and ``AWS_ENDPOINT_URL`` (the embedded engine, for instance).
 
 ``deploy`` goes through a change set, so what will change is shown before it happens; then it
 follows the stack's events until the stack settles, and prints the outputs. A failed deployment
-names each failing resource with its reason and exits 1. Deploying an unchanged template says so
-and exits 0. The template is larger than the 51,200 bytes CloudFormation accepts inline, so it is
+names each failing resource with its reason (``DeployError``). Deploying an unchanged template
+says so. The template is larger than the 51,200 bytes CloudFormation accepts inline, so it is
 uploaded first to an artifacts bucket (``ekyc-deploy-<account>-<region>``, created private,
 encrypted and TLS-only on first use).
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import time
 import uuid
@@ -30,6 +24,8 @@ from pathlib import Path
 
 import boto3
 from botocore.exceptions import ClientError
+
+from deploy.package_lambdas import build_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = ROOT / "templates" / "ekyc.template.json"
@@ -141,8 +137,6 @@ class Stack:
         """Build the thumbnail function's zip, upload it, and name it in the parameters the
         template takes. ``with_pillow=False``: the handler alone, for the embedded engine,
         which runs it with this process's Pillow."""
-        from scripts.package_lambdas import build_zip
-
         with tempfile.TemporaryDirectory() as directory:
             zipped = build_zip(Path(directory) / "thumbnail.zip", with_pillow=with_pillow)
             bucket, key = self.upload_artifact(zipped)
@@ -297,40 +291,3 @@ def session_for(region: str | None = None) -> boto3.session.Session:
     """boto3's usual settings (AWS_PROFILE, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL), and
     AWS_REGION too, which boto3 alone does not read."""
     return boto3.session.Session(region_name=region or os.environ.get("AWS_REGION") or None)
-
-
-def ask(question: str) -> bool:
-    if not sys.stdin.isatty():
-        print(f"{question} Not asked: no terminal (use --force).")
-        return False
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["deploy", "outputs", "destroy"])
-    parser.add_argument("--stack", default="ekyc")
-    parser.add_argument("--region", default=None)
-    parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE)
-    parser.add_argument("--param", action="append", default=[], metavar="Key=Value")
-    parser.add_argument("--force", action="store_true", help="destroy without asking")
-    args = parser.parse_args(argv)
-    stack = Stack(session_for(args.region), args.stack)
-    try:
-        if args.action == "deploy":
-            parameters = parse_parameters(args.param)
-            if "ThumbnailCodeKey" not in parameters:
-                parameters = {**stack.thumbnail_code(), **parameters}
-            stack.deploy(args.template.read_text(), parameters)
-        elif args.action == "outputs":
-            stack.print_outputs()
-        else:
-            stack.destroy(confirm=(lambda _: True) if args.force else ask)
-    except (DeployError, ClientError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -134,7 +134,7 @@ LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
 def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02):
     """Deploy the generated template onto the embedded engine (``AWS_ENDPOINT_URL``) as
     ``make deploy`` would, the thumbnail function without Pillow (the engine has its own)."""
-    from scripts.deploy import Stack
+    from deploy.stack import Stack
 
     stack = Stack(session, name, out=out, poll_seconds=poll_seconds)
     stack.deploy(TEMPLATE.read_text(), {**LOCAL_PARAMETERS,

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import boto3
 
+from deploy.stack import DeployError, Stack, session_for
 from lambdas.starter import USERID
 from scripts.api_client import ApiClient
-from scripts.deploy import DeployError, Stack, session_for
 from scripts.scenario_runner import plain
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from scripts.deploy import session_for
+from deploy.stack import session_for
 from scripts.ekyc import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
 
 USER_PREFIX = "smoke-"

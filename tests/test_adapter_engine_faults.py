@@ -23,9 +23,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from deploy.stack import Stack
 from scripts import ekyc
 from scripts.demo import TEMPLATE
-from scripts.deploy import Stack
 from scripts.ekyc import ID_DOCUMENT, Client
 
 from .conftest import EXTERNAL_ENGINE

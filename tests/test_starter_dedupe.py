@@ -24,9 +24,9 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from deploy.stack import Stack
 from lambdas import starter
 from scripts import demo
-from scripts.deploy import Stack
 from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
 
 from .conftest import EXTERNAL_ENGINE
