@@ -1,30 +1,15 @@
-"""A command-line client for a deployed stack, on AWS or on the embedded engine.
+"""Uploads to a deployed stack and what became of them, on AWS or on the embedded engine.
 
-    python -m scripts.ekyc upload-id USER PATH
-    python -m scripts.ekyc upload-selfie USER PATH
-    python -m scripts.ekyc status USER              # waits for a final status, shows the path
-    python -m scripts.ekyc verify USER --id PATH --selfie PATH
-
-The synchronous API (``--api-url``, default ``$EKYC_API_URL`` or the stack's ``ApiUrl``; on
-the embedded engine, the URL ``python -m engine.api_front`` prints):
-
-    python -m scripts.ekyc register USER SELFIE
-    python -m scripts.ekyc register-idcard USER SELFIE IDCARD
-    python -m scripts.ekyc auth USER SELFIE
-    python -m scripts.ekyc update USER SELFIE
-    python -m scripts.ekyc compare SELFIE IDCARD [--threshold N] [--quality-filter F]
-
-It finds the bucket, table and state machines in the stack's outputs (``--stack``, default
-``ekyc``). Bad input (a missing file, not a JPEG or PNG, more than 15 MB, a user id the stack
-would refuse) is reported before anything is uploaded.
+``Client`` finds the bucket, table and state machines in the stack's outputs, uploads an ID
+document or a selfie (``Upload``: ``ID_DOCUMENT``, ``SELFIE``), waits for the user's item to
+reach a final status and reads the path the upload's execution took. Bad input (a missing
+file, not a JPEG or PNG, more than 15 MB, a user id the stack would refuse) is a
+``ClientError`` raised before anything is uploaded.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -32,10 +17,9 @@ from pathlib import Path
 
 import boto3
 
-from deploy.stack import DeployError, Stack, session_for
+from client.items import plain
+from deploy.stack import DeployError, Stack
 from lambdas.starter import USERID
-from scripts.api_client import ApiClient
-from scripts.scenario_runner import plain
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
 FINAL = ("pass", "fail", "error")
@@ -144,97 +128,3 @@ class Client:
                                                 maxResults=1000)["events"]
         return [e["stateEnteredEventDetails"]["name"] for e in events
                 if "stateEnteredEventDetails" in e]
-
-
-def show(client: Client, userid: str, kinds: list[Upload]) -> None:
-    item = client.item(userid)
-    if not item:
-        client.out(f"{userid}: no record")
-        return
-    for key in sorted(item):
-        client.out(f"  {key:<24} {item[key]}")
-    for kind in kinds:
-        if item.get(kind.event):
-            client.out(f"  {kind.prefix} path: {' -> '.join(client.path(kind, item))}")
-
-
-API_COMMANDS = {"register": ["selfie"], "register-idcard": ["selfie", "idcard"],
-                "auth": ["selfie"], "update": ["selfie"], "compare": ["selfie", "idcard"]}
-
-
-def call_api(client: Client, args: argparse.Namespace) -> int:
-    """One API call; prints the JSON answer. Exit status 0 for a 2xx, 1 otherwise."""
-    url = args.api_url or client.outputs.get("ApiUrl")
-    if not url:
-        raise ClientError("no API URL: pass --api-url or set EKYC_API_URL")
-    images = {name: read_image(getattr(args, name))[0] for name in API_COMMANDS[args.command]}
-    api = ApiClient(session_for(), url, client.outputs["BucketName"])
-    if args.command == "compare":
-        status, body = api.compare(images["selfie"], images["idcard"], threshold=args.threshold,
-                                   quality_filter=args.quality_filter)
-    else:
-        check_userid(args.user)
-        call = {"register": api.register, "register-idcard": api.register_idcard,
-                "auth": api.auth, "update": api.update}[args.command]
-        status, body = call(args.user, *images.values())
-    client.out(f"HTTP {status}")
-    client.out(json.dumps(body, indent=2))
-    return 0 if 200 <= status < 300 else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", default="ekyc")
-    parser.add_argument("--timeout", type=float, default=120)
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("upload-id", "upload-selfie"):
-        command = commands.add_parser(name)
-        command.add_argument("user")
-        command.add_argument("path")
-    commands.add_parser("status").add_argument("user")
-    verify = commands.add_parser("verify")
-    verify.add_argument("user")
-    verify.add_argument("--id", required=True, dest="id_path")
-    verify.add_argument("--selfie", required=True)
-    parser.add_argument("--api-url", default=os.environ.get("EKYC_API_URL"))
-    for name, images in API_COMMANDS.items():
-        command = commands.add_parser(name)
-        if name != "compare":
-            command.add_argument("user")
-        for image in images:
-            command.add_argument(image)
-        if name == "compare":
-            command.add_argument("--threshold", type=float)
-            command.add_argument("--quality-filter",
-                                 choices=["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"])
-    args = parser.parse_args(argv)
-    try:
-        client = Client(session_for(), args.stack)
-        if args.command in API_COMMANDS:
-            return call_api(client, args)
-        if args.command == "upload-id":
-            client.upload(ID_DOCUMENT, args.user, args.path)
-        elif args.command == "upload-selfie":
-            client.upload(SELFIE, args.user, args.path)
-        elif args.command == "status":
-            check_userid(args.user)
-            item = client.item(args.user)
-            for kind in (ID_DOCUMENT, SELFIE):
-                if item.get(kind.status) == "processing":
-                    client.wait(kind, args.user, timeout=args.timeout, spinner=True)
-            show(client, args.user, [ID_DOCUMENT, SELFIE])
-        else:
-            read_image(args.selfie)  # check both files before uploading either
-            _, previous_id = client.upload(ID_DOCUMENT, args.user, args.id_path)
-            client.wait(ID_DOCUMENT, args.user, previous_id, args.timeout, spinner=True)
-            _, previous_selfie = client.upload(SELFIE, args.user, args.selfie)
-            client.wait(SELFIE, args.user, previous_selfie, args.timeout, spinner=True)
-            show(client, args.user, [ID_DOCUMENT, SELFIE])
-    except ClientError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

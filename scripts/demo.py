@@ -144,7 +144,7 @@ def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: floa
 
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
-    from scripts.ekyc import ID_DOCUMENT, SELFIE
+    from client.uploads import ID_DOCUMENT, SELFIE
 
     outcomes = []
     for step in STORY:
@@ -195,10 +195,10 @@ def main() -> int:
                         "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
         os.environ.setdefault(name, value)
     sys.path.insert(0, str(ROOT))
+    from client.api import ApiClient
+    from client.uploads import Client
     from engine.api_front import LocalApi
     from engine.server import LocalEngine
-    from scripts.api_client import ApiClient
-    from scripts.ekyc import Client
     from tests.face_images import images
 
     started = time.monotonic()

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
+from client.uploads import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
 from deploy.stack import session_for
-from scripts.ekyc import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
 
 USER_PREFIX = "smoke-"
 

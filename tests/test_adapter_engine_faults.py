@@ -23,10 +23,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from client import cli
+from client.uploads import FINAL, ID_DOCUMENT, Client
 from deploy.stack import Stack
-from scripts import ekyc
 from scripts.demo import TEMPLATE
-from scripts.ekyc import ID_DOCUMENT, Client
 
 from .conftest import EXTERNAL_ENGINE
 from .face_images import images
@@ -95,14 +95,14 @@ def test_verify_with_default_parameters_ends_both_uploads_within_a_minute(stack,
     (tmp_path / "id.jpg").write_bytes(images()["id_card"])
     (tmp_path / "selfie.jpg").write_bytes(images()["astronaut"])
     started = time.monotonic()
-    assert ekyc.main(["--stack", stack["name"], "--timeout", "60", "verify", "newcomer",
+    assert cli.main(["--stack", stack["name"], "--timeout", "60", "verify", "newcomer",
                       "--id", str(tmp_path / "id.jpg"),
                       "--selfie", str(tmp_path / "selfie.jpg")]) == 0
     assert time.monotonic() - started < 60
     item = stack["client"].item("newcomer")
     assert item["id_verify_status"] == "error"
     assert NOT_IMPLEMENTED in item["id_verify_reason"]
-    assert item["identity_verify_status"] in ekyc.FINAL
+    assert item["identity_verify_status"] in FINAL
 
 
 # --- 23. S3 event sequencers -------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_the_same_picture_uploaded_twice_is_verified_twice(stack, tmp_path):
     for _ in range(2):
         _, previous = client.upload(ID_DOCUMENT, "twice", picture)
         item = client.wait(ID_DOCUMENT, "twice", previous, timeout=60)
-        assert item["id_verify_status"] in ekyc.FINAL
+        assert item["id_verify_status"] in FINAL
         events.append(item[ID_DOCUMENT.event])
     assert events[0] != events[1]
     executions = stack["sfn"].list_executions(

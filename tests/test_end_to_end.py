@@ -12,8 +12,8 @@ import uuid
 import boto3
 import pytest
 
+from client.uploads import Client
 from scripts import demo
-from scripts.ekyc import Client
 
 from .conftest import EXTERNAL_ENGINE
 from .face_images import images
@@ -128,8 +128,8 @@ def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_u
 
 
 def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_url):
+    from client.api import ApiClient
     from engine.api_front import LocalApi
-    from scripts.api_client import ApiClient
 
     outputs = story["client"].outputs
     with LocalApi.for_stack(outputs, endpoint_url=endpoint_url,

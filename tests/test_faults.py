@@ -20,8 +20,8 @@ import boto3
 import pytest
 from PIL import Image
 
+from client.uploads import ID_DOCUMENT, SELFIE, Client
 from scripts import demo
-from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
 
 from .conftest import EXTERNAL_ENGINE
 from .face_images import images

@@ -19,8 +19,8 @@ import uuid
 import boto3
 import pytest
 
+from client.uploads import ID_DOCUMENT, Client
 from scripts import demo
-from scripts.ekyc import ID_DOCUMENT, Client
 from statemachines import id_document
 from statemachines import safety_net as net
 

@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from client.uploads import ID_DOCUMENT, SELFIE, Client
 from deploy.stack import Stack
 from lambdas import starter
 from scripts import demo
-from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
 
 from .conftest import EXTERNAL_ENGINE
 from .face_images import images
