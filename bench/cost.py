@@ -254,7 +254,7 @@ FLOWS = [  # (label, state machine in the scenario runner, scenario, uploads via
 def measure(deployment, scenario, workflow: str, uploads: int) -> Measured:
     import json
 
-    from scripts.scenario_runner import STATEMACHINES
+    from harness.scenario_runner import STATEMACHINES
 
     run = deployment.run(scenario)
     if not scenario.takes_path(run.path):
@@ -293,7 +293,7 @@ def main() -> int:
         os.environ.setdefault(name, value)
     from bench.workshop import register as register_workshop
     from engine.server import LocalEngine
-    from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+    from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 
     global THUMBNAIL_SECONDS

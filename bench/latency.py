@@ -67,19 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     # moto's CloudFormation names each resource it skips (API Gateway's: engine/api_front.py).
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
-    sys.path.insert(0, str(ROOT))
     from bench import workshop
     from engine.server import LocalEngine
-    from scripts import demo
-    from scripts.scenario_runner import THRESHOLDS, substitute
-    from tests.face_images import images
+    from harness.local_stack import deploy_locally
+    from harness.pictures import images
+    from harness.scenario_runner import THRESHOLDS, substitute
 
     pictures = images()
     with tempfile.TemporaryDirectory() as folder, \
             LocalEngine(faces_db=str(Path(folder) / "faces.sqlite")) as engine:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         session = boto3.session.Session()
-        outputs = demo.deploy_locally(session, "ekyc-latency", poll_seconds=0.05).outputs()
+        outputs = deploy_locally(session, "ekyc-latency", poll_seconds=0.05).outputs()
         sfn, s3 = session.client("stepfunctions"), session.client("s3")
         ddb, rekognition = session.client("dynamodb"), session.client("rekognition")
         bucket, table = outputs["BucketName"], outputs["TableName"]

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault(name, value)
     os.environ.setdefault("EKYC_RETRY_TIME_SCALE", "0.01")
     from engine.server import LocalEngine
-    from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+    from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 
     os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)

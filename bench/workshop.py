@@ -72,7 +72,7 @@ def scenario(name: str = "HappyPath") -> Scenario:
 def register() -> Path:
     """Make the scenario runner deploy this design too (nested compare: ours), and give the
     engine its test case. Call before ``Deployment.create()``."""
-    from scripts import scenario_runner
+    from harness import scenario_runner
 
     folder = Path(tempfile.mkdtemp(prefix="ekyc-workshop-"))
     asl_file = folder / f"{NAME}.asl.json"

@@ -33,6 +33,7 @@ from botocore.exceptions import BotoCoreError
 
 from client.uploads import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
 from deploy.stack import session_for
+from harness.pictures import images
 
 USER_PREFIX = "smoke-"
 
@@ -43,7 +44,7 @@ class Expectation:
 
     user: str  # suffix after smoke-<run>-
     kind: Upload
-    picture: str  # a name from tests.face_images.images()
+    picture: str  # a name from harness.pictures.images()
     status: str
 
 
@@ -125,8 +126,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds each upload may take to reach a final status")
     parser.add_argument("--keep", action="store_true", help="leave the smoke users in place")
     args = parser.parse_args(argv)
-    from tests.face_images import images
-
     try:
         session = session_for(args.region)
         client = Client(session, args.stack, out=lambda _: None)
@@ -148,6 +147,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"smoke: {'all checks passed' if not smoke.failures else f'{smoke.failures} failed'}")
     return 1 if smoke.failures else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,27 +1,18 @@
-"""`make demo`: the whole eKYC chain on the embedded engine, on real pictures, no AWS account.
+"""The demo's story: the uploads and API calls `make demo` plays on a fresh stack, what a
+person should expect of each, and the tables that show what became of them. The end-to-end
+tests play the same story and check it ends as told.
 
-Starts the embedded engine with the local face service, deploys the generated template through
-the same code as `make deploy`, then plays a short story through the upload bucket and prints
-what became of each upload: S3 -> SQS -> starter Lambda -> workflows -> DynamoDB and SNS.
-Pictures come from scikit-image and matplotlib (astronaut Eileen Collins, Grace Hopper, a coffee
-cup) and are derived from them at run time.
+Pictures are names from ``harness/pictures.py``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import boto3
-
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "templates" / "ekyc.template.json"
-STACK = "ekyc-demo"
+from client.uploads import ID_DOCUMENT, SELFIE
 
 
 @dataclass(frozen=True)
@@ -30,7 +21,7 @@ class Step:
 
     user: str
     kind: str  # "id" or "selfie"
-    picture: str  # a name from tests.face_images.images()
+    picture: str  # a name from harness.pictures.images()
     story: str
     key: str | None = None  # a key of its own (e.g. one the starter must refuse)
 
@@ -127,25 +118,8 @@ class Outcome:
                                  else "identity_verify_reason", ""))
 
 
-# moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
-LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
-
-
-def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02):
-    """Deploy the generated template onto the embedded engine (``AWS_ENDPOINT_URL``) as
-    ``make deploy`` would, the thumbnail function without Pillow (the engine has its own)."""
-    from deploy.stack import Stack
-
-    stack = Stack(session, name, out=out, poll_seconds=poll_seconds)
-    stack.deploy(TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
-                                        **stack.thumbnail_code(with_pillow=False)})
-    return stack
-
-
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
-    from client.uploads import ID_DOCUMENT, SELFIE
-
     outcomes = []
     for step in STORY:
         kind = ID_DOCUMENT if step.kind == "id" else SELFIE
@@ -187,68 +161,3 @@ def table(outcomes: list[Outcome]) -> str:
              for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
-
-
-def main() -> int:
-    for name, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-                        "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
-        os.environ.setdefault(name, value)
-    sys.path.insert(0, str(ROOT))
-    from client.api import ApiClient
-    from client.uploads import Client
-    from engine.api_front import LocalApi
-    from engine.server import LocalEngine
-    from tests.face_images import images
-
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory() as folder, \
-            LocalEngine(faces_db=str(Path(folder) / "faces.sqlite")) as engine:
-        os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
-        print(f"embedded engine at {engine.endpoint_url}; deploying {TEMPLATE.name}")
-        session = boto3.session.Session()
-        deploy_locally(session, STACK, out=print, poll_seconds=0.05)
-        client = Client(session, STACK, out=lambda _: None)
-        sqs = session.client("sqs")
-        notifications = sqs.create_queue(QueueName="ekyc-demo-notifications")["QueueUrl"]
-        session.client("sns").subscribe(
-            TopicArn=client.outputs["NotificationTopicArn"], Protocol="sqs",
-            Endpoint=sqs.get_queue_attributes(QueueUrl=notifications, AttributeNames=[
-                "QueueArn"])["Attributes"]["QueueArn"],
-            Attributes={"RawMessageDelivery": "true"})
-        print("\nthe story:")
-        for step in STORY:
-            print(f"  {step.user:<8} {step.story}")
-        outcomes = play(client, images(), Path(folder))
-        print("\n" + table(outcomes))
-        for outcome in outcomes:
-            if outcome.path:
-                print(f"\n{outcome.step.user} / {outcome.step.kind}: {' -> '.join(outcome.path)}")
-        messages = [json.loads(m["Body"]) for m in sqs.receive_message(
-            QueueUrl=notifications, MaxNumberOfMessages=10).get("Messages", [])]
-        print(f"\nSNS failure notifications: {len(messages)}")
-        for message in messages:
-            print(f"  {message['userid']:<8} {message['status']:<6} {message['reason']}")
-        dead = dead_letters(sqs, client.outputs["SelfieDeadLetterQueueUrl"])
-        print(f"\nselfie dead-letter queue: {len(dead)} message(s) the starter could not "
-              "process, kept intact:")
-        for body in dead:
-            print(f"  {body['Records'][0]['s3']['object']['key']}")
-        from engine.lambda_runtime import LOGS
-        refusals = {line for _, line in LOGS if '"ERROR"' in line}
-        for line in sorted(refusals):
-            print(f"  starter: {json.loads(line)['error']}")
-
-        print("\nthe synchronous API (served by the local front, as API Gateway would):")
-        with LocalApi.for_stack(client.outputs, endpoint_url=engine.endpoint_url,
-                                session=session) as front:
-            api = ApiClient(session, front.url, client.outputs["BucketName"])
-            for step in API_STORY:
-                print(f"  POST {step.route:<17} {step.story}")
-            print("\n" + api_table(play_api(api, images())))
-    print(f"\ndone in {time.monotonic() - started:.1f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -99,7 +99,7 @@ def mock_findings(label: str, config: dict, definitions: dict[str, dict]) -> lis
 
 
 def _mocked_definitions() -> dict[str, dict]:
-    from scripts.scenario_runner import STATE_MACHINES
+    from harness.scenario_runner import STATE_MACHINES
 
     return {machine: json.loads((STATEMACHINES / spec[0]).read_text())
             for machine, spec in STATE_MACHINES.items()}

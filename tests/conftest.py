@@ -15,8 +15,8 @@ import uuid
 import boto3
 import pytest
 
-from scripts.path_coverage import Coverage
-from scripts.scenario_runner import MOCK_CONFIG_PATH, STATEMACHINES, WORKFLOW_FILES, Deployment
+from harness.path_coverage import Coverage
+from harness.scenario_runner import MOCK_CONFIG_PATH, STATEMACHINES, WORKFLOW_FILES, Deployment
 
 # Retries really happen on the embedded engine; their waits are cut to a hundredth.
 RETRY_TIME_SCALE = "0.01"

@@ -25,11 +25,10 @@ from botocore.exceptions import ClientError
 
 from client import cli
 from client.uploads import FINAL, ID_DOCUMENT, Client
-from deploy.stack import Stack
-from scripts.demo import TEMPLATE
+from deploy.stack import DEFAULT_TEMPLATE, Stack
+from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter")
 ROLE = "arn:aws:iam::123456789012:role/adapter-tests"
@@ -51,7 +50,7 @@ def stack(endpoint_url):
         session = boto3.session.Session(region_name="us-east-1")
         name = f"defaults-{uuid.uuid4().hex[:6]}"
         deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(TEMPLATE.read_text(), deployed.thumbnail_code(with_pillow=False))
+        deployed.deploy(DEFAULT_TEMPLATE.read_text(), deployed.thumbnail_code(with_pillow=False))
         yield {"name": name, "client": Client(session, name, out=lambda _: None),
                "sfn": session.client("stepfunctions")}
 

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from deploy import cli
 from deploy.stack import Stack, session_for
 from engine.adapter import cloudformation
-from scripts import demo
+from harness.local_stack import LOCAL_PARAMETERS
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -183,7 +183,7 @@ def engine(endpoint_url, monkeypatch):
     code = Stack(session_for(), "nulls", out=lambda _: None).thumbnail_code(
         with_pillow=False)
     return [f"--param={key}={value}" for key, value in
-            {**code, **demo.LOCAL_PARAMETERS}.items()]
+            {**code, **LOCAL_PARAMETERS}.items()]
 
 
 def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp_path, capsys,

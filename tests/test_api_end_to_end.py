@@ -18,11 +18,11 @@ from client import cli
 from client.api import ApiClient
 from client.items import plain
 from engine.api_front import LocalApi
-from scripts import demo
+from harness.local_stack import deploy_locally
+from harness.pictures import images
 from templates import api
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -33,7 +33,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"api-{uuid.uuid4().hex[:6]}"
-        deployed = demo.deploy_locally(session, name)
+        deployed = deploy_locally(session, name)
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])

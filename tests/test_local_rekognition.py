@@ -12,9 +12,9 @@ from engine.rekognition.engine import FaceEngine
 from engine.rekognition.models import FaceService
 from engine.rekognition.similarity import similarity
 from engine.rekognition.store import FaceStore
+from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded face service")
 

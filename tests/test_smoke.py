@@ -8,7 +8,8 @@ import uuid
 import boto3
 import pytest
 
-from scripts import demo, smoke
+from harness import smoke
+from harness.local_stack import deploy_locally
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -21,7 +22,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         patch.setenv("AWS_REGION", "us-east-1")
         name = f"smoke-{uuid.uuid4().hex[:6]}"
-        demo.deploy_locally(boto3.session.Session(region_name="us-east-1"), name)
+        deploy_locally(boto3.session.Session(region_name="us-east-1"), name)
         yield name, patch
 
 
