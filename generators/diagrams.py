@@ -1,7 +1,7 @@
 """Draw every state machine as a Mermaid flowchart and as an SVG, straight from its ASL.
 
-    python -m scripts.diagrams            # write statemachines/<name>.mmd and <name>.svg
-    python -m scripts.diagrams --check    # fail when a committed diagram differs or is missing
+    python -m generators.diagrams            # write statemachines/<name>.mmd and <name>.svg
+    python -m generators.diagrams --check    # fail when a committed diagram differs or is missing
 
 The SVG is laid out here, in pure Python, so no Graphviz, mermaid-cli or browser is needed:
 states are put in layers by their longest path from ``StartAt`` (edges that would close a cycle
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from generators.output import ROOT, write_or_check
 from statemachines import DEFINITIONS
 from statemachines.asl import all_states
 
-ROOT = Path(__file__).resolve().parent.parent
 GENERATED_BY = "python -m scripts.diagrams"
 
 LABEL_LIMIT = 40  # characters of an edge label, Mermaid and SVG alike
@@ -956,8 +956,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="fail if a committed diagram differs from the generator")
     args = parser.parse_args(argv)
-    from scripts.synth import write_or_check
-
     return write_or_check(artifacts(), check=args.check, root=ROOT, what="diagram file(s)",
                           command=GENERATED_BY)
 
