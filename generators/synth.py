@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from generators import diagrams, workshop_guide
+from generators import workshop_guide
+from generators.diagrams import cli as diagrams
 from generators.output import ROOT, TEMPLATE_PATH, write, write_or_check
 from statemachines import DEFINITIONS
 from statemachines.scenarios import all_scenarios, mock_config

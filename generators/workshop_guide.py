@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from generators.diagrams import integration
+from generators.diagrams.edges import integration
 from generators.output import ROOT, TEMPLATE_PATH, write_or_check
 from statemachines import API_WORKFLOWS, DEFINITIONS, Definition
 from statemachines.asl import all_states, branch_of

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from generators import diagrams, output, workshop_guide
+from generators import output, workshop_guide
+from generators.diagrams import cli as diagrams
 
 
 @pytest.mark.parametrize("module", [diagrams, workshop_guide])
