@@ -28,7 +28,7 @@ from statemachines import API_WORKFLOWS, DEFINITIONS, Definition
 from statemachines.asl import all_states, branch_of
 
 GUIDE_PATH = ROOT / "docs" / "workshop.md"
-GENERATED_BY = "python -m scripts.workshop_guide"
+GENERATED_BY = "python -m generators.workshop_guide"
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,7 @@ def test_artifacts_cover_every_definition():
     for path, content in files.items():
         if path.suffix == ".mmd":
             assert content.startswith("flowchart TD\n")
-            assert "python -m scripts.diagrams" in content.splitlines()[1]
+            assert "python -m generators.diagrams" in content.splitlines()[1]
         else:
             ET.fromstring(content.split("\n", 1)[1])
     assert set(workshop_guide.artifacts()) == {ROOT / "docs" / "workshop.md"}

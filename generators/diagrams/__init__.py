@@ -20,4 +20,4 @@ The modules, each using only those before it:
 - ``cli``: which files they go to, written or checked.
 """
 
-GENERATED_BY = "python -m scripts.diagrams"
+GENERATED_BY = "python -m generators.diagrams"
