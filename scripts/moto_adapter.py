@@ -953,7 +953,7 @@ def aws_null_pointer(pointer: str) -> str:
 
 def null_in_template(template: str) -> str | None:
     """CloudFormation's refusal of ``template`` if it holds a JSON null, else None."""
-    from scripts.lint_template import nulls
+    from generators.lint_template import nulls
 
     if not isinstance(template, str) or not template.strip():
         return None

@@ -1,6 +1,6 @@
 """Check every error name the workflows and their scenario mocks write against the names AWS raises.
 
-    python -m scripts.lint_error_names            # statemachines/*.asl.json and mock_config.json
+    python -m generators.lint_error_names           # statemachines/*.asl.json and mock_config.json
 
 A ``Retry`` or ``Catch`` on a name Step Functions never raises never fires, and on AWS nothing
 says so: the error falls through to the next catcher. The engine cannot show it either when a
@@ -23,10 +23,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from generators.output import ROOT
 from scripts import aws_error_names as names
 from statemachines.asl import all_states, repeated_error_names
 
-ROOT = Path(__file__).resolve().parent.parent
 STATEMACHINES = ROOT / "statemachines"
 MOCK_CONFIG = STATEMACHINES / "mock_config.json"
 
