@@ -47,20 +47,20 @@ synth: install ## Generate the template, the ASL, the diagrams and the workshop 
 	$(PY) -m scripts.synth
 
 diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.md from the ASL
-	$(PY) -m scripts.diagrams
-	$(PY) -m scripts.workshop_guide
+	$(PY) -m generators.diagrams
+	$(PY) -m generators.workshop_guide
 
 check-generated: install ## Fail if committed generated files differ from a fresh synth
-	$(PY) -m scripts.synth --check
+	$(PY) -m generators.synth --check
 
 lint: install $(CHECKOV_VENV)/.installed ## ruff; cfn-lint; checkov; statelint; engine parser
 	$(VENV)/bin/ruff check .
 	$(CFN_LINT) $(TEMPLATES)
 	@echo "cfn-lint: no findings in $(TEMPLATES)"
 	$(CHECKOV) $(foreach t,$(TEMPLATES),-f $(t))
-	$(PY) -m scripts.validate_asl
-	$(PY) -m scripts.lint_error_names
-	$(PY) -m scripts.lint_template $(TEMPLATES)
+	$(PY) -m generators.validate_asl
+	$(PY) -m generators.lint_error_names
+	$(PY) -m generators.lint_template $(TEMPLATES)
 
 unit: install ## Run the test suite only
 	$(PY) -m pytest

@@ -43,7 +43,7 @@ UNUSABLE_IMAGE_ERRORS = (
 UNUSABLE_IMAGE_REASON = ("States.Format('image not usable: {}: {}', $.error.Error, "
                          "$.error.Cause)")
 
-# Error names are exactly those Step Functions raises, which scripts/lint_error_names.py checks
+# Error names are exactly those Step Functions raises, which generators/lint_error_names.py checks
 # (rules and AWS documents in statemachines/aws_errors.py). aws-sdk tasks: <Service>.<Error>
 # with the Exception suffix always appended ("Learning to use AWS service SDK integrations in
 # Step Functions"), so Rekognition's InternalServerError is InternalServerErrorException.

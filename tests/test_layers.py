@@ -26,10 +26,6 @@ LAYERS = (
 # test code").
 PRODUCT = {"contract", "statemachines", "templates", "lambdas", "engine", "deploy", "client"}
 TEST_CODE = {"harness", "bench", "tests"}
-# The generators move from scripts/ to generators/ in a change of their own. Until generators/
-# exists, these modules, still under scripts/, are held to the generators' layer.
-GENERATORS_STILL_IN_SCRIPTS = {"synth", "diagrams", "workshop_guide", "validate_asl",
-                               "lint_template", "lint_error_names"}
 
 
 def source_files() -> dict[str, Path]:
@@ -50,11 +46,7 @@ OURS = {name.split(".")[0] for name in MODULES} | set().union(*LAYERS)
 
 
 def package_of(module: str) -> str:
-    top, _, rest = module.partition(".")
-    if top == "scripts" and rest.split(".")[0] in GENERATORS_STILL_IN_SCRIPTS and \
-            not (ROOT / "generators").is_dir():
-        return "generators"
-    return top
+    return module.split(".")[0]
 
 
 def layer_of(package: str) -> int:

@@ -1,6 +1,6 @@
 """Rules AWS enforces on a CloudFormation template that cfn-lint and checkov let through.
 
-    python -m scripts.lint_template [TEMPLATE ...]   # default: templates/*.template.json
+    python -m generators.lint_template [TEMPLATE ...]   # default: templates/*.template.json
 
 1. No JSON ``null`` anywhere. CloudFormation refuses the whole template with
    ``[/Resources/…] 'null' values are not allowed in templates`` (aws/aws-cdk#29164,
@@ -21,7 +21,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from generators.output import ROOT
+
 TEMPLATES = sorted((ROOT / "templates").glob("*.template.json"))
 SOURCE_CONDITION_KEYS = {"aws:sourceaccount", "aws:sourcearn"}  # IAM keys ignore case
 API_GATEWAY = "apigateway."
