@@ -3,8 +3,8 @@
     python -m generators.reference_docs           # rewrite every block (part of `make synth`)
     python -m generators.reference_docs --check   # fail on drift (`make check-generated`)
 
-A block sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->``, NAME being one
-of ``BLOCKS``. Everything between the two markers is replaced; the prose around them is the
+A block sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->``, each on a line
+of its own, NAME being one of ``BLOCKS``. Everything between the two markers is replaced; the prose around them is the
 author's. Figures the code can count (scenarios, path coverage, adapter fixes, lint waivers,
 parameters, Make targets ...) live only in such blocks, so the prose never carries a count that
 can drift. An unknown NAME or an opening marker without its end stops the generator.
@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
 MAKEFILE_PATH = ROOT / "Makefile"
 COMMAND = "make synth"
-BLOCK = re.compile(r"(<!-- generated: ([a-z-]+) -->\n)(.*?)(<!-- end generated -->)", re.S)
-OPENING = re.compile(r"<!-- generated: ([^>]*?) -->")
+# Markers stand on lines of their own; a marker quoted inside a sentence is left alone.
+BLOCK = re.compile(r"^(<!-- generated: ([a-z-]+) -->\n)(.*?)^(<!-- end generated -->)$",
+                   re.S | re.M)
+OPENING = re.compile(r"^<!-- generated: (.*?) -->$", re.M)
 
 
 def documents(root: Path = ROOT) -> list[Path]:
@@ -46,6 +48,7 @@ def sources() -> SimpleNamespace:
     from statemachines import API_WORKFLOWS, DEFINITIONS, api_common
     from statemachines.asl import all_states
     from statemachines.scenarios import all_scenarios
+    from templates.api import MODELS
     from templates.policies import UNSCOPED_ACTIONS
 
     return SimpleNamespace(
@@ -54,7 +57,7 @@ def sources() -> SimpleNamespace:
         definitions=DEFINITIONS, api_errors=api_common.ERRORS,
         max_inline_image_chars=api_common.MAX_INLINE_IMAGE_CHARS, scenarios=all_scenarios(),
         unscoped_actions=UNSCOPED_ACTIONS, face_actions=FaceService.ACTIONS,
-        similarity=similarity, all_states=all_states)
+        similarity=similarity, all_states=all_states, api_models=MODELS)
 
 
 # --- small Markdown helpers --------------------------------------------------------------------
@@ -221,9 +224,17 @@ def api_routes(src: SimpleNamespace, here: Path) -> str:
         summary = " ".join(module.__doc__.split("\n\n", 1)[0].split()).split(": ", 1)[-1]
         summary = summary[:1].upper() + summary[1:]
         (definition,) = [d for d in src.definitions if d.workflow == module.NAME]
-        rows.append((code(f"POST {route}"), summary, link(definition.path, here),
+        rows.append((code(f"POST {route}"), summary, body(src.api_models[route][1]),
+                     link(definition.path, here),
                      link(definition.path.with_suffix("").with_suffix(".svg"), here, "svg")))
-    return table(("route", "what it does", "workflow", "diagram"), rows)
+    return table(("route", "what it does", "body", "workflow", "diagram"), rows)
+
+
+def body(model: dict) -> str:
+    """A request model's fields: the required ones, then the optional ones."""
+    required = [code(name) for name in model["properties"] if name in model["required"]]
+    optional = [code(name) for name in model["properties"] if name not in model["required"]]
+    return ", ".join(required) + (f"; optional {', '.join(optional)}" if optional else "")
 
 
 def api_errors(src: SimpleNamespace, here: Path) -> str:
