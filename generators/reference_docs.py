@@ -4,10 +4,11 @@
     python -m generators.reference_docs --check   # fail on drift (`make check-generated`)
 
 A block sits between ``<!-- generated: NAME -->`` and ``<!-- end generated -->``, each on a line
-of its own, NAME being one of ``BLOCKS``. Everything between the two markers is replaced; the prose around them is the
-author's. Figures the code can count (scenarios, path coverage, adapter fixes, lint waivers,
-parameters, Make targets ...) live only in such blocks, so the prose never carries a count that
-can drift. An unknown NAME or an opening marker without its end stops the generator.
+of its own, NAME being one of ``BLOCKS``. Everything between the two markers is replaced; the
+prose around them is the author's. Figures the code can count (scenarios, path coverage, adapter
+fixes, lint waivers, parameters, Make targets ...) live only in such blocks, so the prose never
+carries a count that can drift. An unknown NAME or an opening marker without its end stops the
+generator.
 """
 
 from __future__ import annotations
