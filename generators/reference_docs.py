@@ -41,8 +41,8 @@ def documents(root: Path = ROOT) -> list[Path]:
 def sources() -> SimpleNamespace:
     """The code whose figures the blocks show: the only imports of this module's subjects, kept
     in one place because issue 13 moves several of them (see its layout)."""
+    from local_rekognition import models as face_models
     from local_rekognition import similarity
-    from local_rekognition.models import FaceService
     from scripts import moto_adapter
     from scripts.path_coverage import Coverage
     from scripts.scenario_runner import COVERED_AS, STATEMACHINES, WORKFLOW_FILES
@@ -57,7 +57,7 @@ def sources() -> SimpleNamespace:
         statemachines=STATEMACHINES, workflow_files=WORKFLOW_FILES, api_workflows=API_WORKFLOWS,
         definitions=DEFINITIONS, api_errors=api_common.ERRORS,
         max_inline_image_chars=api_common.MAX_INLINE_IMAGE_CHARS, scenarios=all_scenarios(),
-        unscoped_actions=UNSCOPED_ACTIONS, face_actions=FaceService.ACTIONS,
+        unscoped_actions=UNSCOPED_ACTIONS, face_models=face_models,
         similarity=similarity, all_states=all_states, api_models=MODELS)
 
 
@@ -261,8 +261,16 @@ def diagrams(src: SimpleNamespace, here: Path) -> str:
 
 
 def face_actions(src: SimpleNamespace, here: Path) -> str:
-    names = ["".join(word.title() for word in action.split("_")) for action in src.face_actions]
+    names = ["".join(word.title() for word in action.split("_"))
+             for action in src.face_models.FaceService.ACTIONS]
     return ", ".join(code(name) for name in names) + "\n"
+
+
+def face_limits(src: SimpleNamespace, here: Path) -> str:
+    mib = 1024 * 1024
+    return (f"`Bytes` up to {src.face_models.MAX_BYTES // mib} MiB, an `S3Object` up to "
+            f"{src.face_models.MAX_S3_OBJECT // mib} MiB; a larger image is refused with "
+            "`ImageTooLargeException`.\n")
 
 
 def similarity_anchors(src: SimpleNamespace, here: Path) -> str:
@@ -288,6 +296,7 @@ BLOCKS: dict[str, Callable[[SimpleNamespace, Path], str]] = {
     "api-limits": api_limits,
     "diagrams": diagrams,
     "face-actions": face_actions,
+    "face-limits": face_limits,
     "similarity-anchors": similarity_anchors,
 }
 
