@@ -45,6 +45,7 @@ demo: install ## The whole chain on the embedded engine: deploy the stack, play 
 
 synth: install ## Generate the template, the ASL, the diagrams and the workshop guide
 	$(PY) -m scripts.synth
+	$(PY) -m generators.reference_docs
 
 diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.md from the ASL
 	$(PY) -m generators.diagrams
@@ -52,6 +53,7 @@ diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.
 
 check-generated: install ## Fail if committed generated files differ from a fresh synth
 	$(PY) -m generators.synth --check
+	$(PY) -m generators.reference_docs --check
 
 lint: install $(CHECKOV_VENV)/.installed ## ruff; cfn-lint; checkov; statelint; engine parser
 	$(VENV)/bin/ruff check .

@@ -22,22 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generators.output import ROOT
+from templates.rules import nulls
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.template.json"))
 SOURCE_CONDITION_KEYS = {"aws:sourceaccount", "aws:sourcearn"}  # IAM keys ignore case
 API_GATEWAY = "apigateway."
-
-
-def nulls(document, pointer: str = "") -> Iterator[str]:
-    """The JSON pointer (``/Resources/Name/Properties/...``) of every null, in order."""
-    if document is None:
-        yield pointer
-    elif isinstance(document, dict):
-        for key, value in document.items():
-            yield from nulls(value, f"{pointer}/{key}")
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            yield from nulls(value, f"{pointer}/{index}")
 
 
 def _branches(value) -> list:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generators import lint_template
+from templates import rules
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
@@ -71,7 +72,7 @@ def test_a_null_anywhere_fails_and_names_its_place(tmp_path, capsys, where):
 
 
 def test_a_null_inside_a_list_is_found():
-    assert list(lint_template.nulls({"a": [1, {"b": None}, None]})) == ["/a/1/b", "/a/2"]
+    assert list(rules.nulls({"a": [1, {"b": None}, None]})) == ["/a/1/b", "/a/2"]
 
 
 def api_trust(template: dict) -> dict:

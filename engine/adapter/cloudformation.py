@@ -23,7 +23,7 @@ from moto.stepfunctions.responses import get_backend
 from moto.stepfunctions.utils import cfn_to_api_tags
 
 from engine.rekognition.responses import service_for
-from generators.lint_template import nulls
+from templates.rules import nulls
 
 # --- 13. CloudFormation change sets ---------------------------------------------------------------
 
