@@ -181,6 +181,15 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     EXPRESS workflows") and the developer guide's "Execution guarantees"; it lets a test see a
     duplicate start that Standard hid.
     Direction: toward AWS (accepts what AWS accepts).
+26. A conditional write (``PutItem``, ``UpdateItem``, ``DeleteItem`` with a condition, and
+    ``TransactWriteItems``) read the item, checked the condition and wrote, with nothing keeping
+    a second request from doing the same in between: moto's server handles requests on threads,
+    so two writers both saw ``attribute_not_exists`` hold and both wrote. DynamoDB applies the
+    condition to the item as the write finds it, so of two such writers one succeeds and the
+    other gets ``ConditionalCheckFailedException`` (Amazon DynamoDB Developer Guide,
+    "Condition expressions": conditional writes for items that several users modify). Writes
+    now run one at a time; reads are left alone.
+    Direction: toward AWS (refuses what AWS refuses).
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -208,6 +217,7 @@ def install() -> None:
             awslambda,
             cloudformation,
             core,
+            dynamodb,
             events,
             s3,
             speed,
@@ -241,4 +251,5 @@ def install() -> None:
         s3.sequence_s3_events()
         events.announce_execution_status_changes()
         stepfunctions_executions.run_express_executions_under_any_name()
+        dynamodb.write_conditionally_as_one_step()
         _installed = True
