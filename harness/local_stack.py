@@ -16,3 +16,15 @@ def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: floa
     stack.deploy(DEFAULT_TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
                                                 **stack.thumbnail_code(with_pillow=False)})
     return stack
+
+
+def listen(session, topic_arn: str, queue_name: str) -> str:
+    """A new SQS queue subscribed to ``topic_arn`` with raw delivery, so each notification
+    arrives as the JSON the workflow published; its URL."""
+    sqs = session.client("sqs")
+    queue = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    session.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn,
+                                    Attributes={"RawMessageDelivery": "true"})
+    return queue

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from client.uploads import Client
-from harness.local_stack import deploy_locally
+from harness.local_stack import deploy_locally, listen
 from harness.pictures import images
 from harness.story import API_STORY, dead_letters, play, play_api
 
@@ -31,11 +31,7 @@ def story(endpoint_url, tmp_path_factory):
         deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
-        queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
-        session.client("sns").subscribe(
-            TopicArn=client.outputs["NotificationTopicArn"], Protocol="sqs",
-            Endpoint=sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
-                "Attributes"]["QueueArn"], Attributes={"RawMessageDelivery": "true"})
+        queue = listen(session, client.outputs["NotificationTopicArn"], f"{name}-notifications")
         outcomes = play(client, images(), tmp_path_factory.mktemp("pictures"))
         notifications = []
         while True:

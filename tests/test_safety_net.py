@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from client.uploads import ID_DOCUMENT, Client
-from harness.local_stack import deploy_locally
+from harness.local_stack import deploy_locally, listen
 from harness.pictures import images
 from statemachines import id_document
 from statemachines import safety_net as net
@@ -137,11 +137,7 @@ def stack(endpoint_url):
         deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
-        queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
-        session.client("sns").subscribe(
-            TopicArn=client.outputs["NotificationTopicArn"], Protocol="sqs",
-            Endpoint=sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
-                "Attributes"]["QueueArn"], Attributes={"RawMessageDelivery": "true"})
+        queue = listen(session, client.outputs["NotificationTopicArn"], f"{name}-notifications")
         yield {"client": client, "sfn": session.client("stepfunctions"),
                "ddb": session.client("dynamodb"), "sqs": sqs, "queue": queue}
 
