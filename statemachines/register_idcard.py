@@ -7,6 +7,8 @@ must be new to the collection; the ID document's fields are read with Textract `
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from . import id_fields as fields
 from . import quality_gate as gate
@@ -69,7 +71,7 @@ def build() -> dict:
         "IdDocumentUnreadable", "Textract could not read the ID document's fields"))
     reg.add_indexing(workflow, answers, next=RECORD)
     workflow.add(RECORD, reg.record_registration(ROUTE, extra={
-        "similarity": asl.ddb_number(BEST), "id_verify_status": {"S": "pass"},
+        item.SIMILARITY: asl.ddb_number(BEST), item.ID_DOCUMENT.status: {"S": item.PASS},
         **fields.attributes()}, next=ANSWER))
     workflow.add(ANSWER, answers.answer("Registered", {
         "face_id.$": reg.FACE_ID, "similarity.$": BEST, "id_fields.$": "$.id_fields"}))

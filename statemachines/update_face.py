@@ -8,6 +8,8 @@ face out again; the old one stays valid.
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from . import authenticate as auth
 from . import registration as reg
@@ -36,10 +38,10 @@ def build() -> dict:
                             then=reg.INDEX)
     reg.add_indexing(workflow, answers, next=RECORD)
     workflow.add(RECORD, update_user(
-        {**reg.face_record({"previous_faceid": asl.ddb_string(OLD_FACE)}),
-         "updated_via": {"S": ROUTE}},
-        remove=("identity_verify_reason",),
-        condition="rek_faceid = :registered_face",
+        {**reg.face_record({item.PREVIOUS_FACE_ID: asl.ddb_string(OLD_FACE)}),
+         item.UPDATED_VIA: {"S": ROUTE}},
+        remove=(item.SELFIE.reason,),
+        condition=f"{item.FACE_ID} = :registered_face",
         condition_values={":registered_face": asl.ddb_string(OLD_FACE)},
         next=DELETE_OLD, catch=asl.catch_all(reg.UNDO_INDEX)))
     workflow.add(DELETE_OLD, delete_face(OLD_FACE, catch=asl.catch_all(DESCRIBE_ERROR),
