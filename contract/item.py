@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .keys import ID_DOCUMENT_PREFIX, SELFIE_PREFIX
 
+# The table's key, and the user id's name wherever it goes: workflow inputs, API requests.
 PARTITION_KEY = "userid"
 # The user id becomes Rekognition's ExternalImageId, whose alphabet is [a-zA-Z0-9_.\-:].
 USERID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"

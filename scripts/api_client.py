@@ -16,6 +16,8 @@ import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 
+from contract.item import PARTITION_KEY
+from statemachines import registry
 from templates import api
 
 
@@ -48,6 +50,17 @@ class ApiClient:
             return response.status_code, response.json()
         except ValueError:
             return response.status_code, {"status": "InvalidResponse", "reason": response.text}
+
+    def call(self, route: str, userid: str | None, images: list[bytes],
+             **options) -> tuple[int, dict]:
+        """A request to any route, the body as its workflow's ``REQUEST`` declares it: the
+        user id (where the route takes one), the images in order, the options given."""
+        request = registry.for_route(route).request
+        body: dict = {PARTITION_KEY: userid} if request.userid else {}
+        body |= {name: self.image(data) for name, data in zip(request.images, images,
+                                                               strict=True)}
+        body |= {name: value for name, value in options.items() if value is not None}
+        return self.post(route, body)
 
     def register(self, userid: str, selfie: bytes) -> tuple[int, dict]:
         return self.post("/register", {"userid": userid, "selfie": self.image(selfie)})

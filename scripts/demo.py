@@ -19,6 +19,10 @@ from pathlib import Path
 
 import boto3
 
+from contract import environment
+from contract.item import ID_DOCUMENT, SELFIE, SIMILARITY
+from contract.settings import ANALYZE_ID
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "ekyc.template.json"
 STACK = "ekyc-demo"
@@ -49,7 +53,7 @@ STORY = [
     Step("frank", "selfie", "hopper", "Frank's selfie comes before any ID document"),
     Step("alice", "selfie", "astronaut_png", "Alice uploads a new selfie (old face replaced)"),
     Step("mallory", "selfie", "astronaut", "A key the starter refuses (to the DLQ)",
-         key="selfie/not a valid user id.jpg"),
+         key=f"{SELFIE.prefix}not a valid user id.jpg"),
 ]
 
 
@@ -85,13 +89,9 @@ API_STORY = [
 
 def play_api(api, images: dict[str, bytes]) -> list[tuple[ApiStep, int, dict]]:
     """Each API step's request: (step, HTTP status, answer)."""
-    calls = {"/register": api.register, "/register-idcard": api.register_idcard,
-             "/auth": api.auth, "/update": api.update, "/compare": api.compare}
     answers = []
     for step in API_STORY:
-        pictures = [images[name] for name in step.pictures]
-        arguments = pictures if step.user is None else [step.user, *pictures]
-        status, body = calls[step.route](*arguments)
+        status, body = api.call(step.route, step.user, [images[name] for name in step.pictures])
         answers.append((step, status, body))
     return answers
 
@@ -110,6 +110,9 @@ def api_table(answers: list[tuple[ApiStep, int, dict]]) -> str:
     return "\n".join(lines)
 
 
+UPLOADS = {"id": ID_DOCUMENT, "selfie": SELFIE}  # by Step.kind
+
+
 @dataclass
 class Outcome:
     step: Step
@@ -118,17 +121,15 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        return str(self.item.get("id_verify_status" if self.step.kind == "id"
-                                 else "identity_verify_status", "-"))
+        return str(self.item.get(UPLOADS[self.step.kind].status, "-"))
 
     @property
     def reason(self) -> str:
-        return str(self.item.get("id_verify_reason" if self.step.kind == "id"
-                                 else "identity_verify_reason", ""))
+        return str(self.item.get(UPLOADS[self.step.kind].reason, ""))
 
 
 # moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
-LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
+LOCAL_PARAMETERS = {ANALYZE_ID.parameter: "false"}
 
 
 def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02):
@@ -144,11 +145,9 @@ def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: floa
 
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
-    from scripts.ekyc import ID_DOCUMENT, SELFIE
-
     outcomes = []
     for step in STORY:
-        kind = ID_DOCUMENT if step.kind == "id" else SELFIE
+        kind = UPLOADS[step.kind]
         if step.key:
             client.s3.put_object(Bucket=client.outputs["BucketName"], Key=step.key,
                                  Body=images[step.picture])
@@ -177,7 +176,8 @@ def dead_letters(sqs, queue_url: str, timeout: float = 30) -> list[dict]:
 def table(outcomes: list[Outcome]) -> str:
     rows = [("user", "upload", "status", "reason", "similarity", "states")]
     for outcome in outcomes:
-        similarity = outcome.item.get("similarity") if outcome.step.kind == "selfie" else None
+        similarity = outcome.item.get(SIMILARITY) if UPLOADS[outcome.step.kind] is SELFIE \
+            else None
         rows.append((outcome.step.user, f"{outcome.step.kind}: {outcome.step.picture}",
                      outcome.status, outcome.reason[:48],
                      f"{float(similarity):.1f}" if similarity is not None else "",
@@ -192,7 +192,7 @@ def table(outcomes: list[Outcome]) -> str:
 def main() -> int:
     for name, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
                         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-                        "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
+                        environment.VISIBILITY_TIME_SCALE: "0.01"}.items():
         os.environ.setdefault(name, value)
     sys.path.insert(0, str(ROOT))
     from scripts.api_client import ApiClient

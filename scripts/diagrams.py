@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from statemachines import DEFINITIONS
+from statemachines import registry
 from statemachines.asl import all_states
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -939,7 +939,7 @@ def _stem(filename: str) -> str:
 def artifacts() -> dict[Path, str]:
     """Every diagram file and its content, drawn from the committed ``.asl.json`` files."""
     files: dict[Path, str] = {}
-    for definition in DEFINITIONS:
+    for definition in registry.definitions():
         document = json.loads(definition.path.read_text(encoding="utf-8"))
         stem = _stem(definition.filename)
         source = f"statemachines/{definition.filename}"

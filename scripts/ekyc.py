@@ -25,41 +25,32 @@ import argparse
 import itertools
 import json
 import os
+import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 
-from lambdas.starter import USERID
+from contract import environment
+from contract.item import FINAL_STATUSES as FINAL
+from contract.item import ID_DOCUMENT, PARTITION_KEY, SELFIE, USERID_PATTERN, Upload
 from scripts.api_client import ApiClient
 from scripts.deploy import DeployError, Stack, session_for
 from scripts.scenario_runner import plain
+from statemachines import registry
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
-FINAL = ("pass", "fail", "error")
+USERID = re.compile(USERID_PATTERN)
 
 
 class ClientError(Exception):
     """Input the stack would refuse, or a stack that cannot be used."""
 
 
-@dataclass(frozen=True)
-class Upload:
-    """What each kind of upload is called in keys, in the item and in the outputs."""
-
-    prefix: str
-    event: str
-    status: str
-    reason: str
-    state_machine_output: str
-
-
-ID_DOCUMENT = Upload("id_document", "id_event", "id_verify_status", "id_verify_reason",
-                     "IdDocumentStateMachineArn")
-SELFIE = Upload("selfie", "selfie_event", "identity_verify_status", "identity_verify_reason",
-                "IdentityVerificationStateMachineArn")
+def state_machine_output(kind: Upload) -> str:
+    """The stack output naming the workflow an upload of ``kind`` starts."""
+    return registry.for_upload(kind).arn_placeholder
 
 
 def check_userid(userid: str) -> str:
@@ -99,7 +90,7 @@ class Client:
 
     def item(self, userid: str) -> dict:
         found = self.ddb.get_item(TableName=self.outputs["TableName"],
-                                  Key={"userid": {"S": userid}}, ConsistentRead=True)
+                                  Key={PARTITION_KEY: {"S": userid}}, ConsistentRead=True)
         return plain(found.get("Item", {}))
 
     def upload(self, kind: Upload, userid: str, path: str | Path) -> tuple[str, str | None]:
@@ -107,7 +98,7 @@ class Client:
         check_userid(userid)
         data, extension = read_image(path)
         previous = self.item(userid).get(kind.event)
-        key = f"{kind.prefix}/{userid}.{extension}"
+        key = f"{kind.prefix}{userid}.{extension}"
         self.s3.put_object(Bucket=self.outputs["BucketName"], Key=key, Body=data)
         self.out(f"uploaded s3://{self.outputs['BucketName']}/{key}")
         return key, previous
@@ -130,7 +121,7 @@ class Client:
                     f"{kind.status}={item.get(kind.status)!r}, {kind.event}="
                     f"{item.get(kind.event)!r}; before the upload {previous!r})")
             if spinner:
-                sys.stderr.write(f"\r{next(frames)} waiting for {kind.prefix} of {userid}")
+                sys.stderr.write(f"\r{next(frames)} waiting for {kind.folder} of {userid}")
                 sys.stderr.flush()
             time.sleep(0.1)
 
@@ -139,7 +130,7 @@ class Client:
         execution = item.get(kind.event)
         if not execution:
             return []
-        arn = self.outputs[kind.state_machine_output].replace(":stateMachine:", ":execution:")
+        arn = self.outputs[state_machine_output(kind)].replace(":stateMachine:", ":execution:")
         events = self.sfn.get_execution_history(executionArn=f"{arn}:{execution}",
                                                 maxResults=1000)["events"]
         return [e["stateEnteredEventDetails"]["name"] for e in events
@@ -155,28 +146,27 @@ def show(client: Client, userid: str, kinds: list[Upload]) -> None:
         client.out(f"  {key:<24} {item[key]}")
     for kind in kinds:
         if item.get(kind.event):
-            client.out(f"  {kind.prefix} path: {' -> '.join(client.path(kind, item))}")
+            client.out(f"  {kind.folder} path: {' -> '.join(client.path(kind, item))}")
 
 
-API_COMMANDS = {"register": ["selfie"], "register-idcard": ["selfie", "idcard"],
-                "auth": ["selfie"], "update": ["selfie"], "compare": ["selfie", "idcard"]}
+def api_commands() -> dict[str, registry.Workflow]:
+    """One command per API route, named after it: register, register-idcard, auth, ..."""
+    return {workflow.route.lstrip("/"): workflow for workflow in registry.api_workflows()}
 
 
 def call_api(client: Client, args: argparse.Namespace) -> int:
     """One API call; prints the JSON answer. Exit status 0 for a 2xx, 1 otherwise."""
     url = args.api_url or client.outputs.get("ApiUrl")
     if not url:
-        raise ClientError("no API URL: pass --api-url or set EKYC_API_URL")
-    images = {name: read_image(getattr(args, name))[0] for name in API_COMMANDS[args.command]}
-    api = ApiClient(session_for(), url, client.outputs["BucketName"])
-    if args.command == "compare":
-        status, body = api.compare(images["selfie"], images["idcard"], threshold=args.threshold,
-                                   quality_filter=args.quality_filter)
-    else:
+        raise ClientError(f"no API URL: pass --api-url or set {environment.API_URL}")
+    workflow = api_commands()[args.command]
+    request = workflow.request
+    images = [read_image(getattr(args, name))[0] for name in request.images]
+    if request.userid:
         check_userid(args.user)
-        call = {"register": api.register, "register-idcard": api.register_idcard,
-                "auth": api.auth, "update": api.update}[args.command]
-        status, body = call(args.user, *images.values())
+    api = ApiClient(session_for(), url, client.outputs["BucketName"])
+    status, body = api.call(workflow.route, getattr(args, "user", None), images,
+                            **{name: getattr(args, name) for name in request.options})
     client.out(f"HTTP {status}")
     client.out(json.dumps(body, indent=2))
     return 0 if 200 <= status < 300 else 1
@@ -196,21 +186,21 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("user")
     verify.add_argument("--id", required=True, dest="id_path")
     verify.add_argument("--selfie", required=True)
-    parser.add_argument("--api-url", default=os.environ.get("EKYC_API_URL"))
-    for name, images in API_COMMANDS.items():
+    parser.add_argument("--api-url", default=os.environ.get(environment.API_URL))
+    for name, workflow in api_commands().items():
+        request = workflow.request
         command = commands.add_parser(name)
-        if name != "compare":
+        if request.userid:
             command.add_argument("user")
-        for image in images:
+        for image in request.images:
             command.add_argument(image)
-        if name == "compare":
-            command.add_argument("--threshold", type=float)
-            command.add_argument("--quality-filter",
-                                 choices=["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"])
+        for option, declared in request.options.items():
+            command.add_argument(declared.flag, dest=option, choices=declared.schema.get("enum"),
+                                 type=float if declared.schema["type"] == "number" else str)
     args = parser.parse_args(argv)
     try:
         client = Client(session_for(), args.stack)
-        if args.command in API_COMMANDS:
+        if args.command in api_commands():
             return call_api(client, args)
         if args.command == "upload-id":
             client.upload(ID_DOCUMENT, args.user, args.path)

@@ -80,7 +80,7 @@ class Smoke:
             picture.write_bytes(images[expected.picture])
             started = time.monotonic()
             _, previous = self.client.upload(expected.kind, user, picture)
-            what = f"{user} {expected.kind.prefix} is {expected.status}"
+            what = f"{user} {expected.kind.folder} is {expected.status}"
             try:
                 item = self.client.wait(expected.kind, user, previous, timeout=timeout)
             except ClientError as error:

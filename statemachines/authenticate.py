@@ -14,12 +14,14 @@ from contract import item
 from . import asl
 from . import quality_gate as gate
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
+from .api_requests import Request
 from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image, search_faces
 from .common import settings_state as _settings_state
 
 NAME = "authenticate"
 TITLE = "Authenticate"
 ROUTE = "/auth"
+REQUEST = Request("AuthRequest", "UserSelfie", images=("selfie",))
 
 READ_THRESHOLDS = "Read thresholds"
 GET_USER = "Get user record"

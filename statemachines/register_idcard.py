@@ -14,11 +14,14 @@ from . import id_fields as fields
 from . import quality_gate as gate
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers, compare_selfie_with_id_card
+from .api_requests import Request
 from .common import settings_state
 
 NAME = "register_idcard"
 TITLE = "Register with ID document"
 ROUTE = "/register-idcard"
+REQUEST = Request("RegisterIdCardRequest", "UserSelfieAndIdCard",
+                  images=("selfie", "idcard"))
 
 READ_THRESHOLDS = "Read thresholds"
 COMPARE = "Compare selfie with ID photo"

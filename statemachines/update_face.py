@@ -14,11 +14,13 @@ from . import asl
 from . import authenticate as auth
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, Answers
+from .api_requests import Request
 from .common import delete_face, update_user
 
 NAME = "update_face"
 TITLE = "Update face"
 ROUTE = "/update"
+REQUEST = Request("UpdateRequest", "UserSelfie", images=("selfie",))
 
 RECORD = "Record the new face"
 DELETE_OLD = "Delete the old face"

@@ -8,22 +8,19 @@ MockConfigFile and moto for DynamoDB, SNS and SQS (see ``make test-sfn-local``).
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 
 import boto3
 import pytest
 
-from scripts.path_coverage import Coverage
-from scripts.scenario_runner import MOCK_CONFIG_PATH, STATEMACHINES, WORKFLOW_FILES, Deployment
+from scripts.path_coverage import Coverage, coverages
+from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+from statemachines import registry
 
 # Retries really happen on the embedded engine; their waits are cut to a hundredth.
 RETRY_TIME_SCALE = "0.01"
-COVERAGE: dict[str, Coverage] = {
-    name: Coverage(name, json.loads((STATEMACHINES / filename).read_text()))
-    for name, filename in WORKFLOW_FILES.items()
-}
+COVERAGE: dict[str, Coverage] = coverages(registry.definitions())
 
 
 # Figures tests measure along the way, printed at the end of the run (not asserted on).
@@ -61,9 +58,9 @@ def deployment(endpoint_url):
 
 @pytest.fixture(scope="session")
 def record_path():
-    """Call with (workflow, states entered) for each execution a test ran."""
-    def record(workflow: str, path: list[str]) -> None:
-        COVERAGE[workflow].add(path)
+    """Call with (definition, states entered) for each execution a test ran."""
+    def record(definition: str, path: list[str]) -> None:
+        COVERAGE[definition].add(path)
     return record
 
 

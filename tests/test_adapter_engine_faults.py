@@ -139,5 +139,5 @@ def test_the_same_picture_uploaded_twice_is_verified_twice(stack, tmp_path):
         events.append(item[ID_DOCUMENT.event])
     assert events[0] != events[1]
     executions = stack["sfn"].list_executions(
-        stateMachineArn=client.outputs[ID_DOCUMENT.state_machine_output])["executions"]
+        stateMachineArn=client.outputs[ekyc.state_machine_output(ID_DOCUMENT)])["executions"]
     assert {e["name"] for e in executions if e["name"] in events} == set(events)

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from scripts import diagrams, workshop_guide
-from statemachines import DEFINITIONS
 from statemachines.asl import all_states, branch_of, targets
+from statemachines.registry import definitions
+
+DEFINITIONS = definitions()
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

@@ -125,17 +125,16 @@ def mock_config(scenarios: list[Scenario]) -> dict:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import (
-        authenticate,
-        compare_faces,
-        id_document,
-        identity_verification,
-        register,
-        register_idcard,
-        safety_net,
-        update_face,
-    )
-    return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
-            *identity_verification.EXPRESS_SCENARIOS, *safety_net.SCENARIOS, *register.SCENARIOS,
-            *register_idcard.SCENARIOS, *authenticate.SCENARIOS, *update_face.SCENARIOS,
-            *compare_faces.SCENARIOS]
+    """Every workflow's scenarios and its variants', in registry order."""
+    from .. import registry
+
+    found: list[Scenario] = []
+    for workflow in registry.WORKFLOWS:
+        module = workflow.scenarios_module()
+        if module is None:
+            continue
+        found += module.SCENARIOS
+        for variant in workflow.variants:
+            if variant.scenarios:
+                found += getattr(module, variant.scenarios)
+    return found
