@@ -201,11 +201,12 @@ from typing import Any
 import botocore.session
 import moto
 
+from contract import environment
 from scripts import aws_error_names
 
 MOTO_VERSION = "5.2.5"
-MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
-RETRY_SCALE_VARIABLE = "EKYC_RETRY_TIME_SCALE"
+MOCK_CONFIG_VARIABLE = environment.MOCK_CONFIG
+RETRY_SCALE_VARIABLE = environment.RETRY_TIME_SCALE
 SYNC_POLL_SECONDS = 0.01
 
 _installed = False

@@ -14,6 +14,7 @@ import uuid
 import boto3
 import pytest
 
+from contract import environment
 from scripts.path_coverage import Coverage, coverages
 from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
 from statemachines import registry
@@ -38,10 +39,10 @@ def endpoint_url(tmp_path_factory):
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
-    os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
+    os.environ[environment.MOCK_CONFIG] = str(MOCK_CONFIG_PATH)
+    os.environ[environment.RETRY_TIME_SCALE] = RETRY_TIME_SCALE
     # Failed SQS messages come back after a hundredth of their queue's visibility timeout.
-    os.environ["EKYC_VISIBILITY_TIME_SCALE"] = RETRY_TIME_SCALE
+    os.environ[environment.VISIBILITY_TIME_SCALE] = RETRY_TIME_SCALE
     from scripts.local_engine import LocalEngine
 
     faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"

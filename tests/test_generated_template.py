@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from contract.placeholders import placeholders
 from statemachines import asl, registry
 from templates.policies import UNSCOPED_ACTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = json.loads((ROOT / "templates" / "ekyc.template.json").read_text())
 RESOURCES = TEMPLATE["Resources"]
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 # Each workflow's state machine and the ASL files it may run (its Express variant's too).
 STATE_MACHINES = {
@@ -115,7 +115,7 @@ def test_no_null_anywhere_in_the_template():
 def test_placeholders_and_substitutions_match_exactly(title):
     substitutions = RESOURCES[title]["Properties"]["DefinitionSubstitutions"]
     for name in STATE_MACHINES[title]:
-        used = set(PLACEHOLDER.findall((ROOT / "statemachines" / name).read_text()))
+        used = placeholders((ROOT / "statemachines" / name).read_text())
         assert used == set(substitutions), name
 
 

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from awacs import dynamodb
 
+from contract import environment
 from scripts import diagrams, ekyc, lint_error_names, synth, validate_asl, workshop_guide
 from scripts.lint_template import nulls
 from scripts.path_coverage import coverages
@@ -142,7 +143,7 @@ def test_its_scenarios_run_on_the_engine_and_cover_every_path(ping, tmp_path, en
     config = tmp_path / "mock_config.json"
     synth.write({tmp_path / "ping.asl.json": files[tmp_path / "ping.asl.json"],
                  config: files[synth.MOCK_CONFIG_PATH]}, root=tmp_path)
-    monkeypatch.setenv("SFN_MOCK_CONFIG", str(config))
+    monkeypatch.setenv(environment.MOCK_CONFIG, str(config))
     coverage = coverages(registry.definitions())
     assert not coverage[NAME].complete
     session = boto3.session.Session(region_name="us-east-1")
