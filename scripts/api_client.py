@@ -63,23 +63,18 @@ class ApiClient:
         return self.post(route, body)
 
     def register(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/register", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/register", userid, [selfie])
 
     def register_idcard(self, userid: str, selfie: bytes, idcard: bytes) -> tuple[int, dict]:
-        return self.post("/register-idcard", {"userid": userid, "selfie": self.image(selfie),
-                                              "idcard": self.image(idcard)})
+        return self.call("/register-idcard", userid, [selfie, idcard])
 
     def auth(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/auth", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/auth", userid, [selfie])
 
     def update(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/update", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/update", userid, [selfie])
 
     def compare(self, selfie: bytes, idcard: bytes, *, threshold: float | None = None,
                 quality_filter: str | None = None) -> tuple[int, dict]:
-        body: dict = {"selfie": self.image(selfie), "idcard": self.image(idcard)}
-        if threshold is not None:
-            body["similarity_threshold"] = threshold
-        if quality_filter is not None:
-            body["quality_filter"] = quality_filter
-        return self.post("/compare", body)
+        return self.call("/compare", None, [selfie, idcard], similarity_threshold=threshold,
+                         quality_filter=quality_filter)

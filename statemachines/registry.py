@@ -20,8 +20,7 @@ from functools import partial
 from pathlib import Path
 from types import ModuleType
 
-from awacs import awslambda, dynamodb, rekognition, s3, sns
-from awacs.aws import Action
+from awacs import dynamodb, rekognition
 
 from contract import item
 from contract.keys import API_PREFIX, ID_DOCUMENT_PREFIX, SELFIE_PREFIX
@@ -39,47 +38,19 @@ from . import (
     safety_net,
     update_face,
 )
+from .needs import (
+    INVOKES_THUMBNAIL,
+    PUBLISHES,
+    REGISTERS,
+    Need,
+    on_any,
+    on_collection,
+    on_table,
+    reads,
+)
 
 HERE = Path(__file__).parent
 STANDARD, EXPRESS = "STANDARD", "EXPRESS"
-
-# --- what a workflow's role may do ----------------------------------------------------------
-# On what: any resource (actions that name none), the users table, the faces collection, the
-# failure topic, the thumbnail function, or objects under the key prefixes given.
-ANY, TABLE, COLLECTION, TOPIC, THUMBNAIL, OBJECTS = (
-    "any", "table", "collection", "topic", "thumbnail", "objects")
-
-
-@dataclass(frozen=True)
-class Need:
-    """Actions a workflow's role may take on one kind of resource (one IAM statement)."""
-
-    actions: tuple[Action, ...]
-    on: str
-    prefixes: tuple[str, ...] = ()
-
-
-def on_any(*actions: Action) -> Need:
-    return Need(actions, ANY)
-
-
-def on_table(*actions: Action) -> Need:
-    return Need(actions, TABLE)
-
-
-def on_collection(*actions: Action) -> Need:
-    return Need(actions, COLLECTION)
-
-
-def reads(*prefixes: str) -> Need:
-    return Need((s3.GetObject,), OBJECTS, prefixes)
-
-
-PUBLISHES = Need((sns.Publish,), TOPIC)
-INVOKES_THUMBNAIL = Need((awslambda.InvokeFunction,), THUMBNAIL)
-REGISTERS = on_collection(rekognition.SearchFacesByImage, rekognition.IndexFaces,
-                          rekognition.DeleteFaces)
-
 
 # --- the workflows ----------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from troposphere.iam import Role
 from contract import placeholders as names
 from contract.placeholders import PLACEHOLDER
 from statemachines import registry
-from statemachines.registry import ANY, COLLECTION, OBJECTS, TABLE, THUMBNAIL, TOPIC, Workflow
+from statemachines.needs import ANY, COLLECTION, OBJECTS, TABLE, THUMBNAIL, TOPIC
+from statemachines.registry import Workflow
 
 from .policies import (
     allow,

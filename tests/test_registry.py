@@ -26,6 +26,7 @@ from scripts.scenario_runner import Deployment, covered_as
 from statemachines import asl, registry
 from statemachines.api_requests import Request
 from statemachines.common import get_user
+from statemachines.needs import on_table
 from statemachines.scenarios import Scenario, all_scenarios, throws
 from statemachines.scenarios import library as mock
 
@@ -76,7 +77,7 @@ def ping(monkeypatch, tmp_path):
     scenarios.SCENARIOS = SCENARIOS
     monkeypatch.setitem(sys.modules, scenarios.__name__, scenarios)
     entry = registry.Workflow(module, deployed_as=registry.EXPRESS,
-                              needs=(registry.on_table(dynamodb.GetItem),),
+                              needs=(on_table(dynamodb.GetItem),),
                               scenarios=scenarios.__name__, cost=((None, "PingKnown"),),
                               directory=tmp_path)
     monkeypatch.setattr(registry, "WORKFLOWS", [*registry.WORKFLOWS, entry])
