@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import registry
+
 BUCKET = "ekyc-test-uploads"
 UPLOADED_AT = "2026-11-25T10:00:00.123Z"  # the S3 event time the starter passes on
 
@@ -126,8 +128,6 @@ def mock_config(scenarios: list[Scenario]) -> dict:
 
 def all_scenarios() -> list[Scenario]:
     """Every workflow's scenarios and its variants', in registry order."""
-    from .. import registry
-
     found: list[Scenario] = []
     for workflow in registry.WORKFLOWS:
         module = workflow.scenarios_module()
