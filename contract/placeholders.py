@@ -1,12 +1,14 @@
 """The ``${Name}`` placeholders of the ASL files, which the template's
-``DefinitionSubstitutions`` fill at deploy time ("substrings in the definition matching
-${keyname} will be replaced", AWS::StepFunctions::StateMachine, CloudFormation Template
+``DefinitionSubstitutions`` fill at deploy time ("mappings for placeholder variables in the
+state machine definition", AWS::StepFunctions::StateMachine, CloudFormation Template
 Reference) and the scenario runner fills the same way.
 
-A placeholder is named after the template parameter, output or resource that gives its value,
-so its name is a logical ID: alphanumeric ("CloudFormation Resources template syntax",
-CloudFormation User Guide). ``PLACEHOLDER`` also finds an underscore, so that a misnamed one is
-found, and refused for want of a value, rather than left in a deployed definition.
+That page says the variables "can be template parameter names, resource logical IDs, resource
+attributes, or a variable in a key-value map"; ours are named after the parameter, output or
+resource that gives the value, so a name is a logical ID: alphanumeric ("CloudFormation
+Resources template syntax", CloudFormation User Guide). ``PLACEHOLDER`` also finds an
+underscore, so that a misnamed one is found, and refused for want of a value, rather than left
+in a deployed definition.
 """
 
 from __future__ import annotations
