@@ -45,22 +45,24 @@ demo: install ## The whole chain on the embedded engine: deploy the stack, play 
 
 synth: install ## Generate the template, the ASL, the diagrams and the workshop guide
 	$(PY) -m scripts.synth
+	$(PY) -m generators.reference_docs
 
 diagrams: install ## Draw statemachines/*.svg and *.mmd and write docs/workshop.md from the ASL
-	$(PY) -m scripts.diagrams
-	$(PY) -m scripts.workshop_guide
+	$(PY) -m generators.diagrams
+	$(PY) -m generators.workshop_guide
 
 check-generated: install ## Fail if committed generated files differ from a fresh synth
-	$(PY) -m scripts.synth --check
+	$(PY) -m generators.synth --check
+	$(PY) -m generators.reference_docs --check
 
 lint: install $(CHECKOV_VENV)/.installed ## ruff; cfn-lint; checkov; statelint; engine parser
 	$(VENV)/bin/ruff check .
 	$(CFN_LINT) $(TEMPLATES)
 	@echo "cfn-lint: no findings in $(TEMPLATES)"
 	$(CHECKOV) $(foreach t,$(TEMPLATES),-f $(t))
-	$(PY) -m scripts.validate_asl
-	$(PY) -m scripts.lint_error_names
-	$(PY) -m scripts.lint_template $(TEMPLATES)
+	$(PY) -m generators.validate_asl
+	$(PY) -m generators.lint_error_names
+	$(PY) -m generators.lint_template $(TEMPLATES)
 
 unit: install ## Run the test suite only
 	$(PY) -m pytest
@@ -68,7 +70,7 @@ unit: install ## Run the test suite only
 test: lint check-generated unit ## Lint, drift check and tests: what CI runs
 
 local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
-	PORT=$(PORT) $(PY) -m scripts.local_engine
+	PORT=$(PORT) $(PY) -m engine.server
 
 bench: install ## Time every scenario REPEAT times on the embedded engine
 	$(PY) -m bench.scenarios --repeat $(REPEAT)

@@ -273,8 +273,8 @@ def main() -> int:
                         environment.RETRY_TIME_SCALE: "0.01"}.items():
         os.environ.setdefault(name, value)
     from bench.workshop import register as register_workshop
-    from scripts.local_engine import LocalEngine
-    from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+    from engine.server import LocalEngine
+    from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 
     global THUMBNAIL_SECONDS

@@ -27,10 +27,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from local_rekognition.engine import FaceEngine, decode
-from local_rekognition.models import FaceService
-from local_rekognition.similarity import similarity
-from local_rekognition.store import FaceStore, StoredFace
+from engine.rekognition.engine import FaceEngine, decode
+from engine.rekognition.models import FaceService
+from engine.rekognition.similarity import similarity
+from engine.rekognition.store import FaceStore, StoredFace
+from harness.pictures import images
 
 DEFAULT_PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "faces"
 SINGLE_PERSON = re.compile(r"([a-z]+)_(?:partial_)?\d+\.(?:jpe?g|png)$")
@@ -126,9 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests.face_images import images
 
     engine = FaceEngine()
     with tempfile.TemporaryDirectory() as folder:

@@ -70,22 +70,21 @@ def main(argv: list[str] | None = None) -> int:
                         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
     os.environ[environment.FACES_DELAY_MS] = str(args.delay_ms)
-    # moto's CloudFormation names each resource it skips (the API Gateway's: see local_api).
+    # moto's CloudFormation names each resource it skips (API Gateway's: engine/api_front.py).
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
-    sys.path.insert(0, str(ROOT))
     from bench import workshop
-    from scripts import demo
-    from scripts.local_engine import LocalEngine
-    from scripts.scenario_runner import substitute
-    from tests.face_images import images
+    from engine.server import LocalEngine
+    from harness.local_stack import deploy_locally
+    from harness.pictures import images
+    from harness.scenario_runner import substitute
 
     pictures = images()
     with tempfile.TemporaryDirectory() as folder, \
             LocalEngine(faces_db=str(Path(folder) / "faces.sqlite")) as engine:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         session = boto3.session.Session()
-        outputs = demo.deploy_locally(session, "ekyc-latency", poll_seconds=0.05).outputs()
+        outputs = deploy_locally(session, "ekyc-latency", poll_seconds=0.05).outputs()
         sfn, s3 = session.client("stepfunctions"), session.client("s3")
         ddb, rekognition = session.client("dynamodb"), session.client("rekognition")
         bucket, table = outputs["BucketName"], outputs["TableName"]

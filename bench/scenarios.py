@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
                         "AWS_DEFAULT_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
     os.environ.setdefault(environment.RETRY_TIME_SCALE, "0.01")
-    from scripts.local_engine import LocalEngine
-    from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+    from engine.server import LocalEngine
+    from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 
     os.environ[environment.MOCK_CONFIG] = str(MOCK_CONFIG_PATH)

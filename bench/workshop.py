@@ -75,7 +75,7 @@ def scenario(name: str = "HappyPath") -> Scenario:
 def register() -> Machine:
     """This design as a state machine for the scenario runner to deploy too (nested compare:
     ours, ``Deployment(extra=...)``), with the engine given its test case."""
-    from scripts import scenario_runner
+    from harness import scenario_runner
 
     folder = Path(tempfile.mkdtemp(prefix="ekyc-workshop-"))
     asl_file = folder / f"{NAME}.asl.json"

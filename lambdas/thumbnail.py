@@ -9,7 +9,7 @@ Input it cannot process raises ``ThumbnailError``: Step Functions sees that clas
 error name, so the workflow can catch it apart from transient failures (which are re-raised
 unchanged and worth a retry).
 
-Deployed as a zip with Pillow for arm64 (see scripts/package_lambdas.py).
+Deployed as a zip with Pillow for arm64 (see deploy/package_lambdas.py).
 """
 
 import functools

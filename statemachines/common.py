@@ -32,8 +32,8 @@ UNUSABLE_IMAGE_ERRORS = (
 UNUSABLE_IMAGE_REASON = ("States.Format('image not usable: {}: {}', $.error.Error, "
                          "$.error.Cause)")
 
-# Error names are exactly those Step Functions raises, which scripts/lint_error_names.py checks
-# (rules and AWS documents in scripts/aws_error_names.py). aws-sdk tasks: <Service>.<Error>
+# Error names are exactly those Step Functions raises, which generators/lint_error_names.py checks
+# (rules and AWS documents in statemachines/aws_errors.py). aws-sdk tasks: <Service>.<Error>
 # with the Exception suffix always appended ("Learning to use AWS service SDK integrations in
 # Step Functions"), so Rekognition's InternalServerError is InternalServerErrorException.
 RETRY_REKOGNITION = asl.retry_on(

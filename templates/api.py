@@ -5,7 +5,7 @@ Each route is an AWS service integration (no Lambda): API Gateway checks the bod
 route's JSON Schema model, then starts the route's Express workflow with the body, unchanged,
 as the execution's input, and waits for it. The response template answers with the
 workflow's output when it succeeded, and otherwise with its cause (a JSON refusal) under the
-HTTP status ``api_common.ERRORS`` gives its error. ``scripts/local_api.py`` serves the same
+HTTP status ``api_common.ERRORS`` gives its error. ``engine/api_front.py`` serves the same
 routes on the embedded engine from the same models and the same status table.
 
 Size limits: API Gateway refuses bodies over 10 MB (413). A Step Functions input or state holds

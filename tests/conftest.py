@@ -15,8 +15,8 @@ import boto3
 import pytest
 
 from contract import environment
-from scripts.path_coverage import Coverage, coverages
-from scripts.scenario_runner import MOCK_CONFIG_PATH, Deployment
+from harness.path_coverage import Coverage, coverages
+from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
 from statemachines import registry
 
 # Retries really happen on the embedded engine; their waits are cut to a hundredth.
@@ -43,7 +43,7 @@ def endpoint_url(tmp_path_factory):
     os.environ[environment.RETRY_TIME_SCALE] = RETRY_TIME_SCALE
     # Failed SQS messages come back after a hundredth of their queue's visibility timeout.
     os.environ[environment.VISIBILITY_TIME_SCALE] = RETRY_TIME_SCALE
-    from scripts.local_engine import LocalEngine
+    from engine.server import LocalEngine
 
     faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"
     with LocalEngine(faces_db=str(faces_db)) as engine:

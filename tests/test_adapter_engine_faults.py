@@ -23,13 +23,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts import ekyc
-from scripts.demo import TEMPLATE
-from scripts.deploy import Stack
-from scripts.ekyc import ID_DOCUMENT, Client
+from client import cli
+from client.uploads import FINAL, ID_DOCUMENT, Client, state_machine_output
+from deploy.stack import DEFAULT_TEMPLATE, Stack
+from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter")
 ROLE = "arn:aws:iam::123456789012:role/adapter-tests"
@@ -51,7 +50,7 @@ def stack(endpoint_url):
         session = boto3.session.Session(region_name="us-east-1")
         name = f"defaults-{uuid.uuid4().hex[:6]}"
         deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(TEMPLATE.read_text(), deployed.thumbnail_code(with_pillow=False))
+        deployed.deploy(DEFAULT_TEMPLATE.read_text(), deployed.thumbnail_code(with_pillow=False))
         yield {"name": name, "client": Client(session, name, out=lambda _: None),
                "sfn": session.client("stepfunctions")}
 
@@ -95,14 +94,14 @@ def test_verify_with_default_parameters_ends_both_uploads_within_a_minute(stack,
     (tmp_path / "id.jpg").write_bytes(images()["id_card"])
     (tmp_path / "selfie.jpg").write_bytes(images()["astronaut"])
     started = time.monotonic()
-    assert ekyc.main(["--stack", stack["name"], "--timeout", "60", "verify", "newcomer",
+    assert cli.main(["--stack", stack["name"], "--timeout", "60", "verify", "newcomer",
                       "--id", str(tmp_path / "id.jpg"),
                       "--selfie", str(tmp_path / "selfie.jpg")]) == 0
     assert time.monotonic() - started < 60
     item = stack["client"].item("newcomer")
     assert item["id_verify_status"] == "error"
     assert NOT_IMPLEMENTED in item["id_verify_reason"]
-    assert item["identity_verify_status"] in ekyc.FINAL
+    assert item["identity_verify_status"] in FINAL
 
 
 # --- 23. S3 event sequencers -------------------------------------------------------------------
@@ -135,9 +134,9 @@ def test_the_same_picture_uploaded_twice_is_verified_twice(stack, tmp_path):
     for _ in range(2):
         _, previous = client.upload(ID_DOCUMENT, "twice", picture)
         item = client.wait(ID_DOCUMENT, "twice", previous, timeout=60)
-        assert item["id_verify_status"] in ekyc.FINAL
+        assert item["id_verify_status"] in FINAL
         events.append(item[ID_DOCUMENT.event])
     assert events[0] != events[1]
     executions = stack["sfn"].list_executions(
-        stateMachineArn=client.outputs[ekyc.state_machine_output(ID_DOCUMENT)])["executions"]
+        stateMachineArn=client.outputs[state_machine_output(ID_DOCUMENT)])["executions"]
     assert {e["name"] for e in executions if e["name"] in events} == set(events)

@@ -16,7 +16,7 @@ import uuid
 import boto3
 import pytest
 
-from scripts import moto_adapter
+from engine.adapter import stepfunctions_tasks
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -75,7 +75,7 @@ def test_an_acronym_service_is_written_word_by_word(sfn):
     ("secretsmanager", "SecretsManager"),
 ])
 def test_the_service_prefix_is_written_as_aws_writes_it(service, prefix):
-    assert moto_adapter.sdk_error_prefix(service) == prefix
+    assert stepfunctions_tasks.sdk_error_prefix(service) == prefix
 
 
 def test_the_exception_suffix_is_appended_to_a_name_without_it():
@@ -86,7 +86,8 @@ def test_the_exception_suffix_is_appended_to_a_name_without_it():
     internal = type("InternalServerError", (ClientError,), {})
     throttled = type("ThrottlingException", (ClientError,), {})
     response = {"Error": {"Code": "x", "Message": "y"}}
-    assert moto_adapter.sdk_error_name("Rekognition", internal(response, "DetectFaces")) == \
+    name = stepfunctions_tasks.sdk_error_name
+    assert name("Rekognition", internal(response, "DetectFaces")) == \
         "Rekognition.InternalServerErrorException"
-    assert moto_adapter.sdk_error_name("Rekognition", throttled(response, "DetectFaces")) == \
+    assert name("Rekognition", throttled(response, "DetectFaces")) == \
         "Rekognition.ThrottlingException"

@@ -17,7 +17,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from scripts import demo, deploy, moto_adapter
+from deploy import cli
+from deploy.stack import Stack, session_for
+from engine.adapter import cloudformation
+from harness.local_stack import LOCAL_PARAMETERS
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -115,11 +118,11 @@ def test_an_empty_yaml_value_is_a_null_too(cfn):
 
 
 def test_where_aws_puts_a_null_in_its_message():
-    assert moto_adapter.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
+    assert cloudformation.aws_null_pointer("/Resources/M/Properties/Definition/States/S/X") == \
         "/Resources/M/Type/Definition/States/S/X"
-    assert moto_adapter.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
-    assert moto_adapter.aws_null_pointer("/Outputs") == "/Outputs"
-    assert moto_adapter.null_in_template(json.dumps({"Resources": {}})) is None
+    assert cloudformation.aws_null_pointer("/Resources/M/Metadata/k") == "/Resources/M/Metadata/k"
+    assert cloudformation.aws_null_pointer("/Outputs") == "/Outputs"
+    assert cloudformation.null_in_template(json.dumps({"Resources": {}})) is None
 
 
 # --- what resolves to nothing is still left out ---------------------------------------------------
@@ -174,13 +177,13 @@ def test_a_definition_string_chosen_by_a_condition_runs_with_its_substitutions(
 
 @pytest.fixture
 def engine(endpoint_url, monkeypatch):
-    """``scripts.deploy`` pointed at the engine, and the thumbnail's code uploaded once."""
+    """`make deploy` pointed at the engine, and the thumbnail's code uploaded once."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
     monkeypatch.setenv("AWS_REGION", "us-east-1")
-    code = deploy.Stack(deploy.session_for(), "nulls", out=lambda _: None).thumbnail_code(
+    code = Stack(session_for(), "nulls", out=lambda _: None).thumbnail_code(
         with_pillow=False)
     return [f"--param={key}={value}" for key, value in
-            {**code, **demo.LOCAL_PARAMETERS}.items()]
+            {**code, **LOCAL_PARAMETERS}.items()]
 
 
 def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp_path, capsys,
@@ -195,7 +198,7 @@ def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp
     path.write_text(json.dumps(planted, indent=2))
     stack = name("planted")
 
-    assert deploy.main(["deploy", "--stack", stack, "--template", str(path), *engine]) == 1
+    assert cli.main(["deploy", "--stack", stack, "--template", str(path), *engine]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: ") and "ValidationError" in error and "CreateChangeSet" in error
     assert (f"[/Resources/IdDocumentStateMachine/Type/Definition/States/{first_null}/ResultPath]"
@@ -206,9 +209,9 @@ def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp
 def test_make_deploy_of_the_real_template_succeeds_as_express(engine, endpoint_url, cfn):
     """STANDARD is deployed by the end-to-end tests; EXPRESS takes the other Fn::If branch."""
     stack = name("express")
-    assert deploy.main(["deploy", "--stack", stack, "--param=WorkflowType=EXPRESS",
+    assert cli.main(["deploy", "--stack", stack, "--param=WorkflowType=EXPRESS",
                         *engine]) == 0
-    outputs = deploy.Stack(deploy.session_for(), stack).outputs()
+    outputs = Stack(session_for(), stack).outputs()
     sfn = boto3.client("stepfunctions", endpoint_url=endpoint_url)
     described = sfn.describe_state_machine(
         stateMachineArn=outputs["IdentityVerificationStateMachineArn"])

@@ -14,14 +14,15 @@ import boto3
 import pytest
 import requests
 
-from scripts import demo
-from scripts.api_client import ApiClient
-from scripts.local_api import LocalApi
-from scripts.scenario_runner import plain
+from client import cli
+from client.api import ApiClient
+from client.items import plain
+from engine.api_front import LocalApi
+from harness.local_stack import deploy_locally
+from harness.pictures import images
 from templates import api
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -32,7 +33,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"api-{uuid.uuid4().hex[:6]}"
-        deployed = demo.deploy_locally(session, name)
+        deployed = deploy_locally(session, name)
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])
@@ -160,16 +161,14 @@ def test_bad_requests_are_refused_before_any_workflow(stack, pictures):
 
 
 def test_the_command_line_client_calls_the_api(stack, pictures, tmp_path, capsys):
-    from scripts import ekyc
-
     selfie, card = tmp_path / "selfie.jpg", tmp_path / "card.jpg"
     selfie.write_bytes(pictures["astronaut"])
     card.write_bytes(pictures["id_card"])
     base = ["--stack", stack["name"], "--api-url", stack["url"]]
-    assert ekyc.main([*base, "compare", str(selfie), str(card), "--threshold", "70"]) == 0
+    assert cli.main([*base, "compare", str(selfie), str(card), "--threshold", "70"]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("HTTP 200\n")
     assert json.loads(printed.split("\n", 1)[1])["status"] == "Match"
-    assert ekyc.main([*base, "auth", "nobody", str(selfie)]) == 1
+    assert cli.main([*base, "auth", "nobody", str(selfie)]) == 1
     assert capsys.readouterr().out.startswith("HTTP 404")
-    assert ekyc.main([*base, "register", "../x", str(selfie)]) == 2
+    assert cli.main([*base, "register", "../x", str(selfie)]) == 2

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from scripts import validate_asl
+from generators import validate_asl
 from statemachines import asl
 from statemachines.common import reject, settings_state
 

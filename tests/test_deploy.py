@@ -1,4 +1,4 @@
-"""scripts/deploy.py: the stack lifecycle through change sets, on the embedded engine."""
+"""deploy/: the stack lifecycle through change sets, on the embedded engine."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 
-from scripts import deploy
+from deploy import cli
+from deploy.stack import DeployError, Stack, parse_parameters, session_for
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -31,7 +32,7 @@ TEMPLATE = {
 def stack(endpoint_url, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
     lines: list[str] = []
-    managed = deploy.Stack(boto3.session.Session(region_name="us-east-1"),
+    managed = Stack(boto3.session.Session(region_name="us-east-1"),
                            f"deploy-{uuid.uuid4().hex[:8]}", out=lines.append, poll_seconds=0.02)
     managed.lines = lines
     return managed
@@ -80,13 +81,13 @@ def test_destroying_a_missing_stack_says_so(stack):
     ([], {}), (["A=1", "B=x=y"], {"A": "1", "B": "x=y"}), (["Empty="], {"Empty": ""}),
 ])
 def test_parameters_are_key_value_pairs(pairs, expected):
-    assert deploy.parse_parameters(pairs) == expected
+    assert parse_parameters(pairs) == expected
 
 
 @pytest.mark.parametrize("pair", ["NoEquals", "=value"])
 def test_malformed_parameters_are_refused(pair):
-    with pytest.raises(deploy.DeployError, match="Key=Value"):
-        deploy.parse_parameters([pair])
+    with pytest.raises(DeployError, match="Key=Value"):
+        parse_parameters([pair])
 
 
 class RolledBack:
@@ -113,7 +114,7 @@ class RolledBack:
 
 def test_a_failed_deployment_names_the_failing_resource_and_its_reason():
     lines: list[str] = []
-    stack = deploy.Stack(boto3.session.Session(region_name="us-east-1"), "broken",
+    stack = Stack(boto3.session.Session(region_name="us-east-1"), "broken",
                          out=lines.append, poll_seconds=0)
     stack.cfn = RolledBack()
     assert stack._follow_events(None, total=1) == "ROLLBACK_COMPLETE"
@@ -123,8 +124,8 @@ def test_a_failed_deployment_names_the_failing_resource_and_its_reason():
 def test_aws_region_is_honoured_as_well_as_aws_default_region(monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
-    assert deploy.session_for().region_name == "eu-west-3"
-    assert deploy.session_for("ap-south-1").region_name == "ap-south-1"
+    assert session_for().region_name == "eu-west-3"
+    assert session_for("ap-south-1").region_name == "ap-south-1"
 
 
 def test_the_thumbnail_function_is_uploaded_under_its_content_hash(stack):
@@ -155,11 +156,11 @@ def test_deploy_packages_the_thumbnail_unless_told_where_it_is(monkeypatch):
         def deploy(self, template, parameters):
             calls.append(parameters)
 
-    monkeypatch.setattr(deploy, "Stack", FakeStack)
-    assert deploy.main(["deploy", "--param", "WorkflowType=EXPRESS"]) == 0
+    monkeypatch.setattr(cli, "Stack", FakeStack)
+    assert cli.main(["deploy", "--param", "WorkflowType=EXPRESS"]) == 0
     assert calls == ["packaged", {"ThumbnailCodeBucket": "built", "ThumbnailCodeKey": "built.zip",
                                   "WorkflowType": "EXPRESS"}]
     calls.clear()
-    assert deploy.main(["deploy", "--param", "ThumbnailCodeBucket=mine",
-                        "--param", "ThumbnailCodeKey=f.zip"]) == 0
+    assert cli.main(["deploy", "--param", "ThumbnailCodeBucket=mine",
+                     "--param", "ThumbnailCodeKey=f.zip"]) == 0
     assert calls == [{"ThumbnailCodeBucket": "mine", "ThumbnailCodeKey": "f.zip"}]

@@ -1,4 +1,4 @@
-"""The diagrams (Mermaid and SVG) and the workshop guide drawn from the committed ASL files."""
+"""The diagrams (Mermaid and SVG) drawn from the committed ASL files."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import diagrams, workshop_guide
+from generators import workshop_guide
+from generators.diagrams import cli, edges, mermaid, placement, svg
 from statemachines.asl import all_states, branch_of, targets
 from statemachines.registry import definitions
 
@@ -99,7 +100,7 @@ def parse_mermaid(text: str) -> tuple[dict[str, list[str]], list[tuple[str, str,
 @pytest.mark.parametrize("name", ALL_IDS)
 def test_mermaid_has_one_node_per_state_and_one_edge_per_transition(name):
     definition = definition_for(name)
-    text = diagrams.mermaid(definition)
+    text = mermaid.render(definition)
     assert text.startswith("flowchart TD\n")
     nodes, edges = parse_mermaid(text)
     states = all_states(definition)
@@ -128,8 +129,8 @@ def test_mermaid_has_one_node_per_state_and_one_edge_per_transition(name):
 @pytest.mark.parametrize("name", ALL_IDS)
 def test_mermaid_puts_parallel_branches_in_subgraphs(name):
     definition = definition_for(name)
-    text = diagrams.mermaid(definition)
-    ids = diagrams.node_ids(list(all_states(definition)))
+    text = mermaid.render(definition)
+    ids = mermaid.node_ids(list(all_states(definition)))
     lines = text.splitlines()
     openings = sum(1 for line in lines if line.strip().startswith("subgraph "))
     closings = sum(1 for line in lines if line.strip() == "end")
@@ -158,21 +159,21 @@ def test_mermaid_puts_parallel_branches_in_subgraphs(name):
 
 
 def test_condition_and_error_labels_are_short_summaries():
-    assert diagrams.describe_condition(
+    assert edges.describe_condition(
         {"Variable": "$.detection.count", "NumericGreaterThan": 1}) == "detection.count > 1"
-    assert diagrams.describe_condition(
+    assert edges.describe_condition(
         {"And": [{"Variable": "$.x.Value", "IsPresent": True},
                  {"Variable": "$.x.Value", "BooleanEquals": True}]}) == "x.Value == true"
-    assert diagrams.describe_condition(
+    assert edges.describe_condition(
         {"Variable": "$.user.Item.rek_faceid.S", "IsPresent": False}) == "user.rek_faceid absent"
-    assert diagrams.describe_condition(
+    assert edges.describe_condition(
         {"Variable": "$.a", "NumericLessThanPath": "$.settings.b"}) == "a < settings.b"
-    assert diagrams.describe_errors(["States.ALL"]) == "any error"
-    many = diagrams.describe_errors([f"Service.VeryLongErrorNumber{i}Exception" for i in range(4)])
+    assert edges.describe_errors(["States.ALL"]) == "any error"
+    many = edges.describe_errors([f"Service.VeryLongErrorNumber{i}Exception" for i in range(4)])
     assert many == "Service.VeryLongErrorNumber0 +3 more"
     for state_name, state in all_states(FILES["update_face.asl.json"]).items():
-        for transition in diagrams.transitions(state_name, state):
-            assert len(transition.label) <= diagrams.LABEL_LIMIT
+        for transition in edges.transitions(state_name, state):
+            assert len(transition.label) <= edges.LABEL_LIMIT
 
 
 # --- SVG ------------------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float,
 @pytest.mark.parametrize("name", ALL_IDS)
 def test_svg_is_xml_with_a_label_per_state(name):
     definition = definition_for(name)
-    root = ET.fromstring(diagrams.svg(definition, f"{name} & <co>"))
+    root = ET.fromstring(svg.render(definition, f"{name} & <co>"))
     assert root.tag == f"{SVG}svg"
     width, height = float(root.get("width")), float(root.get("height"))
     assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
@@ -207,7 +208,7 @@ def test_svg_is_xml_with_a_label_per_state(name):
             assert 0 <= float(shape.get("y")) <= float(shape.get("y")) + float(
                 shape.get("height")) <= height
     edges = [p for p in root.iter(f"{SVG}path") if (p.get("class") or "").startswith("edge ")]
-    assert len(edges) == len(diagrams.layout(definition).routes)
+    assert len(edges) == len(placement.layout(definition).routes)
     dashed = [p for p in edges if "catch" in p.get("class").split()]
     assert all(p.get("stroke-dasharray") for p in dashed)
     assert len(dashed) == sum(len(s.get("Catch", [])) for s in all_states(definition).values())
@@ -216,7 +217,7 @@ def test_svg_is_xml_with_a_label_per_state(name):
 @pytest.mark.parametrize("name", ALL_IDS)
 def test_svg_layout_has_no_overlapping_boxes(name):
     definition = definition_for(name)
-    plan = diagrams.layout(definition)
+    plan = placement.layout(definition)
     boxes = [(box.x, box.y, box.w, box.h) for box in plan.boxes.values()]
     assert len(boxes) == len(all_states(definition))
     for i, box in enumerate(boxes):
@@ -229,7 +230,7 @@ def test_svg_layout_has_no_overlapping_boxes(name):
 @pytest.mark.parametrize("name", ALL_IDS)
 def test_parallel_frames_hold_their_branches_and_nothing_else(name):
     definition = definition_for(name)
-    plan = diagrams.layout(definition)
+    plan = placement.layout(definition)
     inside = branch_of(definition)
     parallels = [n for n, s in all_states(definition).items() if s["Type"] == "Parallel"]
     assert sorted(frame.name for frame in plan.frames) == sorted(parallels)
@@ -267,95 +268,13 @@ def _within(state: str, parallel: str, inside: dict[str, tuple[str, int]]) -> bo
 def test_layers_follow_the_forward_edges():
     for name in IDS:
         definition = FILES[name]
-        plan = diagrams.layout(definition)
+        plan = placement.layout(definition)
         assert plan.layers[definition["StartAt"]] == 0
         for route in plan.routes:
             if route.source != route.target and not route.reversed:
                 assert plan.layers[route.target] > plan.layers[route.source], route
-    loop = diagrams.layout(AWKWARD)
+    loop = placement.layout(AWKWARD)
     assert any(route.reversed for route in loop.routes)  # the loop back to the start
-
-
-# --- Workshop guide -------------------------------------------------------------------------------
-
-def file_sections(text: str) -> dict[str, str]:
-    """The guide's text for each ASL file, from its ### heading to the next heading."""
-    sections = {}
-    parts = re.split(r"^(#{2,3} .*)$", text, flags=re.MULTILINE)
-    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
-        if match := re.search(r"`([\w.]+\.asl\.json)`", heading):
-            sections[match.group(1)] = body
-    return sections
-
-
-def test_guide_lists_every_placeholder_and_every_state_of_every_file():
-    text = workshop_guide.guide()
-    sections = file_sections(text)
-    assert sorted(sections) == IDS
-    for definition in DEFINITIONS:
-        section = sections[definition.filename]
-        raw = definition.path.read_text(encoding="utf-8")
-        found = set(re.findall(r"\$\{(\w+)\}", raw))
-        assert found, definition.filename
-        listed = set(re.findall(r"^\s*\| `\$\{(\w+)\}` \|", section, flags=re.MULTILINE))
-        assert listed == found, definition.filename
-        rows = re.findall(r"^\| (\d+) \| (.+?) \| (\w+) \|", section, flags=re.MULTILINE)
-        names = [row[1].replace("\\|", "|") for row in rows]
-        states = all_states(json.loads(raw))
-        assert names == list(states), definition.filename
-        assert [row[2] for row in rows] == [state["Type"] for state in states.values()]
-        assert f"(../statemachines/{definition.filename.removesuffix('.asl.json')}.svg)" in section
-        assert "```json" in section
-
-
-def test_guide_describes_tasks_and_types():
-    text = workshop_guide.guide()
-    sections = file_sections(text)
-    assert "`rekognition:detectFaces`" in sections["register.asl.json"]
-    assert "`dynamodb:updateItem`" in sections["id_document.asl.json"]
-    assert "`states:startExecution.sync:2`" in sections["identity_verification.asl.json"]
-    assert "`lambda:invoke`" in sections["identity_verification.asl.json"]
-    assert "Type: **Express**" in sections["compare_faces.asl.json"]
-    assert "Type: **Express**" in sections["identity_verification.express.asl.json"]
-    assert "Type: **Standard**" in sections["identity_verification.asl.json"]
-    assert text.startswith("<!-- Generated by `python -m scripts.workshop_guide`")
-    # Both identity verification files share one section of the guide.
-    assert len(re.findall(r"^## \d+\. Identity verification$", text, flags=re.MULTILINE)) == 1
-
-
-def test_guide_samples_match_the_inputs_each_workflow_reads():
-    by_file = {d.filename: d for d in DEFINITIONS}
-
-    def sample(filename):
-        definition = by_file[filename]
-        return workshop_guide.sample_input(definition, definition.path.read_text())
-
-    assert sample("identity_verification.asl.json") == {
-        "userid": "alice", "bucket": "<BucketName output>", "key": "selfie/alice.jpg",
-        "uploaded_at": "2026-01-01T00:00:00.000Z"}
-    assert sample("id_document.asl.json")["key"] == "id_document/alice.jpg"
-    assert "userid" not in sample("compare_faces.asl.json")
-    assert set(sample("compare_faces.asl.json")) == {"selfie", "idcard"}
-    assert set(sample("register_idcard.asl.json")) == {"userid", "selfie", "idcard"}
-
-
-def test_unknown_placeholder_stops_the_guide():
-    with pytest.raises(ValueError, match="Bogus"):
-        workshop_guide.placeholders('{"TableName": "${TableName}", "X": "${Bogus}"}')
-    definition = DEFINITIONS[0]
-    text = definition.path.read_text().replace("${TableName}", "${Bogus}", 1)
-    assert "${Bogus}" in text
-    with pytest.raises(ValueError, match="Bogus"):
-        workshop_guide.guide([(definition, text)])
-    assert workshop_guide.placeholders("${TableName} ${CollectionId}") == [
-        "CollectionId", "TableName"]
-
-
-def test_placeholder_missing_from_the_template_stops_the_guide():
-    template = json.loads((ROOT / "templates" / "ekyc.template.json").read_text())
-    del template["Outputs"]["TableName"]
-    with pytest.raises(ValueError, match="TableName"):
-        workshop_guide.guide(template=template)
 
 
 # --- Files and determinism ------------------------------------------------------------------------
@@ -363,15 +282,16 @@ def test_placeholder_missing_from_the_template_stops_the_guide():
 def test_generation_is_deterministic():
     for name in ALL_IDS:
         definition = definition_for(name)
-        assert diagrams.mermaid(definition) == diagrams.mermaid(definition)
-        assert diagrams.svg(definition, name) == diagrams.svg(definition, name)
-    assert diagrams.artifacts() == diagrams.artifacts()
+        assert mermaid.render(definition) == mermaid.render(definition)
+        assert svg.render(definition, name) == svg.render(definition, name)
+    assert cli.artifacts() == cli.artifacts()
     assert workshop_guide.artifacts() == workshop_guide.artifacts()
 
 
 def test_generation_does_not_depend_on_the_hash_seed():
-    program = ("import hashlib; from scripts import diagrams, workshop_guide; "
-               "files = {**diagrams.artifacts(), **workshop_guide.artifacts()}; "
+    program = ("import hashlib; from generators import workshop_guide; "
+               "from generators.diagrams import cli; "
+               "files = {**cli.artifacts(), **workshop_guide.artifacts()}; "
                "print(hashlib.sha256(repr(sorted((str(k), v) for k, v in files.items()))"
                ".encode()).hexdigest())")
     digests = set()
@@ -380,13 +300,13 @@ def test_generation_does_not_depend_on_the_hash_seed():
                                 capture_output=True, text=True,
                                 env={**os.environ, "PYTHONHASHSEED": seed})
         digests.add(result.stdout.strip())
-    files = {**diagrams.artifacts(), **workshop_guide.artifacts()}
+    files = {**cli.artifacts(), **workshop_guide.artifacts()}
     here = hashlib.sha256(repr(sorted((str(k), v) for k, v in files.items())).encode())
     assert digests == {here.hexdigest()}
 
 
 def test_artifacts_cover_every_definition():
-    files = diagrams.artifacts()
+    files = cli.artifacts()
     expected = set()
     for definition in DEFINITIONS:
         stem = definition.filename.removesuffix(".asl.json")
@@ -396,24 +316,7 @@ def test_artifacts_cover_every_definition():
     for path, content in files.items():
         if path.suffix == ".mmd":
             assert content.startswith("flowchart TD\n")
-            assert "python -m scripts.diagrams" in content.splitlines()[1]
+            assert "python -m generators.diagrams" in content.splitlines()[1]
         else:
             ET.fromstring(content.split("\n", 1)[1])
     assert set(workshop_guide.artifacts()) == {ROOT / "docs" / "workshop.md"}
-
-
-@pytest.mark.parametrize("module", [diagrams, workshop_guide])
-def test_check_reports_missing_and_stale_files(module, tmp_path, monkeypatch, capsys):
-    target = tmp_path / "out" / "thing.txt"
-    monkeypatch.setattr(module, "ROOT", tmp_path)
-    monkeypatch.setattr(module, "artifacts", lambda: {target: "fresh\n"})
-    target.parent.mkdir()
-    assert module.main(["--check"]) == 1
-    assert "out/thing.txt: missing" in capsys.readouterr().out
-    assert module.main([]) == 0
-    assert target.read_text() == "fresh\n"
-    assert module.main(["--check"]) == 0
-    target.write_text("stale\n")
-    assert module.main(["--check"]) == 1
-    assert "out/thing.txt: differs" in capsys.readouterr().out
-    assert target.read_text() == "stale\n"

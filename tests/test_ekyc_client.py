@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import ekyc
+from client import cli, uploads
 
 
 @pytest.mark.parametrize("content,message", [
@@ -16,15 +16,15 @@ def test_unusable_files_are_refused(tmp_path, content, message):
     path = tmp_path / "picture.jpg"
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(ekyc.ClientError, match=message):
-        ekyc.read_image(path)
+    with pytest.raises(uploads.ClientError, match=message):
+        uploads.read_image(path)
 
 
 def test_files_over_15_mb_are_refused(tmp_path):
     path = tmp_path / "huge.jpg"
-    path.write_bytes(b"\xff\xd8\xff" + b"\0" * ekyc.MAX_IMAGE_BYTES)
-    with pytest.raises(ekyc.ClientError, match="at most 15728640"):
-        ekyc.read_image(path)
+    path.write_bytes(b"\xff\xd8\xff" + b"\0" * uploads.MAX_IMAGE_BYTES)
+    with pytest.raises(uploads.ClientError, match="at most 15728640"):
+        uploads.read_image(path)
 
 
 @pytest.mark.parametrize("header,extension", [(b"\xff\xd8\xff\xe0", "jpg"),
@@ -32,13 +32,13 @@ def test_files_over_15_mb_are_refused(tmp_path):
 def test_the_extension_follows_the_content(tmp_path, header, extension):
     path = tmp_path / "picture.bin"
     path.write_bytes(header + b"rest")
-    assert ekyc.read_image(path) == (header + b"rest", extension)
+    assert uploads.read_image(path) == (header + b"rest", extension)
 
 
 @pytest.mark.parametrize("userid", ["alice smith", "zoë", "../x", "-x", "", "a" * 101, "a..b"])
 def test_user_ids_the_stack_would_refuse_are_refused(userid):
-    with pytest.raises(ekyc.ClientError, match="must be 1-100 characters"):
-        ekyc.check_userid(userid)
+    with pytest.raises(uploads.ClientError, match="must be 1-100 characters"):
+        uploads.check_userid(userid)
 
 
 def test_verify_checks_both_files_before_uploading(tmp_path, capsys, monkeypatch):
@@ -52,10 +52,10 @@ def test_verify_checks_both_files_before_uploading(tmp_path, capsys, monkeypatch
             uploads.append(args)
             return "key", None
 
-    monkeypatch.setattr(ekyc, "Client", FakeClient)
+    monkeypatch.setattr(cli, "Client", FakeClient)
     good = tmp_path / "id.jpg"
     good.write_bytes(b"\xff\xd8\xff\xe0jpeg")
-    assert ekyc.main(["verify", "alice", "--id", str(good), "--selfie",
+    assert cli.main(["verify", "alice", "--id", str(good), "--selfie",
                       str(tmp_path / "missing.jpg")]) == 2
     assert uploads == []
     assert "missing.jpg: no such file" in capsys.readouterr().err

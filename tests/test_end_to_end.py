@@ -12,11 +12,12 @@ import uuid
 import boto3
 import pytest
 
-from scripts import demo
-from scripts.ekyc import Client
+from client.uploads import Client
+from harness.local_stack import deploy_locally
+from harness.pictures import images
+from harness.story import API_STORY, dead_letters, play, play_api
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -27,7 +28,7 @@ def story(endpoint_url, tmp_path_factory):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"e2e-{uuid.uuid4().hex[:6]}"
-        demo.deploy_locally(session, name)
+        deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]
@@ -35,7 +36,7 @@ def story(endpoint_url, tmp_path_factory):
             TopicArn=client.outputs["NotificationTopicArn"], Protocol="sqs",
             Endpoint=sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
                 "Attributes"]["QueueArn"], Attributes={"RawMessageDelivery": "true"})
-        outcomes = demo.play(client, images(), tmp_path_factory.mktemp("pictures"))
+        outcomes = play(client, images(), tmp_path_factory.mktemp("pictures"))
         notifications = []
         while True:
             got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
@@ -44,7 +45,7 @@ def story(endpoint_url, tmp_path_factory):
             notifications += [json.loads(m["Body"]) for m in got]
             for message in got:
                 sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
-        dead = demo.dead_letters(sqs, client.outputs["SelfieDeadLetterQueueUrl"])
+        dead = dead_letters(sqs, client.outputs["SelfieDeadLetterQueueUrl"])
         faces = session.client("rekognition").list_faces(
             CollectionId=client.outputs["CollectionId"])["Faces"]
         yield {"outcomes": outcomes, "notifications": notifications, "dead": dead,
@@ -128,16 +129,16 @@ def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_u
 
 
 def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_url):
-    from scripts.api_client import ApiClient
-    from scripts.local_api import LocalApi
+    from client.api import ApiClient
+    from engine.api_front import LocalApi
 
     outputs = story["client"].outputs
     with LocalApi.for_stack(outputs, endpoint_url=endpoint_url,
                             session=story["session"]) as front:
         api = ApiClient(story["session"], front.url, outputs["BucketName"])
-        answers = demo.play_api(api, images())
+        answers = play_api(api, images())
     assert [(step.route, body["status"]) for step, _, body in answers] == [
-        (step.route, step.expected) for step in demo.API_STORY]
+        (step.route, step.expected) for step in API_STORY]
     assert all((status == 200) == (body["status"] in ("Registered", "Verified", "Updated",
                                                       "Match", "NoMatch"))
                for _, status, body in answers)

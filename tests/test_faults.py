@@ -20,11 +20,11 @@ import boto3
 import pytest
 from PIL import Image
 
-from scripts import demo
-from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
+from client.uploads import ID_DOCUMENT, SELFIE, Client
+from harness.local_stack import deploy_locally
+from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -37,7 +37,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"faults-{uuid.uuid4().hex[:6]}"
-        demo.deploy_locally(session, name)
+        deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         yield {"client": client, "s3": session.client("s3"), "sqs": session.client("sqs"),
                "sfn": session.client("stepfunctions"), "outputs": client.outputs}

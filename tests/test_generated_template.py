@@ -106,7 +106,7 @@ def test_express_variant_is_chosen_by_the_workflow_type():
 
 
 def test_no_null_anywhere_in_the_template():
-    from scripts.lint_template import nulls
+    from templates.rules import nulls
 
     assert list(nulls(TEMPLATE)) == []
 

@@ -2,7 +2,7 @@
 
 Each test plants one mistake in a copy of a committed definition (or mock) and sees the lint
 name it; the committed files pass. The rules and the AWS documents they come from are in
-``scripts/aws_error_names.py``.
+``statemachines/aws_errors.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import lint_error_names as lint
+from generators import lint_error_names as lint
 from statemachines import asl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def test_the_committed_workflows_and_mocks_pass(capsys):
 
 def test_make_lint_runs_it():
     recipe = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
-    assert "-m scripts.lint_error_names" in recipe
+    assert "-m generators.lint_error_names" in recipe
 
 
 @pytest.mark.parametrize("state,error,expected", [

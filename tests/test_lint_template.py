@@ -1,4 +1,4 @@
-"""scripts/lint_template.py: it fails on each defect planted in a copy of the template, and
+"""generators/lint_template.py: it fails on each defect planted in a copy of the template, and
 passes the real one."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import lint_template
+from generators import lint_template
+from templates import rules
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
@@ -38,7 +39,7 @@ def test_the_real_template_passes(capsys):
 
 def test_make_lint_runs_it_on_the_generated_templates():
     lint_target = (ROOT / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
-    assert "$(PY) -m scripts.lint_template $(TEMPLATES)" in lint_target
+    assert "$(PY) -m generators.lint_template $(TEMPLATES)" in lint_target
 
 
 def test_a_definition_object_with_result_path_null_fails(tmp_path, capsys):
@@ -71,7 +72,7 @@ def test_a_null_anywhere_fails_and_names_its_place(tmp_path, capsys, where):
 
 
 def test_a_null_inside_a_list_is_found():
-    assert list(lint_template.nulls({"a": [1, {"b": None}, None]})) == ["/a/1/b", "/a/2"]
+    assert list(rules.nulls({"a": [1, {"b": None}, None]})) == ["/a/1/b", "/a/2"]
 
 
 def api_trust(template: dict) -> dict:
@@ -117,7 +118,7 @@ def test_the_command_exits_1_with_one_line_per_finding(tmp_path):
     template["Resources"]["UsersTable"]["DeletionPolicy"] = None
     path = tmp_path / "planted.template.json"
     path.write_text(json.dumps(template))
-    result = subprocess.run([sys.executable, "-m", "scripts.lint_template", str(path)],
+    result = subprocess.run([sys.executable, "-m", "generators.lint_template", str(path)],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     lines = result.stdout.splitlines()

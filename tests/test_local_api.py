@@ -6,40 +6,40 @@ import json
 
 import pytest
 
-from scripts import local_api
+from engine import api_front
 from statemachines import api_common
 from templates import api
 
 
 def test_a_succeeded_execution_answers_its_output():
-    assert local_api.answer({"status": "SUCCEEDED", "output": '{"status": "Verified"}'}) == (
+    assert api_front.answer({"status": "SUCCEEDED", "output": '{"status": "Verified"}'}) == (
         200, '{"status": "Verified"}')
 
 
 @pytest.mark.parametrize("error", sorted(api_common.ERRORS))
 def test_a_refusal_answers_its_cause_under_the_status_of_its_error(error):
     cause = json.dumps({"status": error, "reason": "because"})
-    status, body = local_api.answer({"status": "FAILED", "error": error, "cause": cause})
+    status, body = api_front.answer({"status": "FAILED", "error": error, "cause": cause})
     assert (status, body) == (api_common.ERRORS[error][0], cause)
     # The deployed API's template carries the same status for the same error.
     assert f'"{error}": {status}' in api.response_template()
 
 
 def test_an_unexpected_failure_is_a_502_that_keeps_the_error():
-    status, body = local_api.answer({"status": "TIMED_OUT"})
+    status, body = api_front.answer({"status": "TIMED_OUT"})
     assert status == 502 and json.loads(body)["error"] == "TIMED_OUT"
-    status, body = local_api.answer({"status": "FAILED", "error": "States.Runtime",
+    status, body = api_front.answer({"status": "FAILED", "error": "States.Runtime",
                                      "cause": "bad path"})
     assert status == 502 and json.loads(body) == {
         "status": "ServiceError", "error": "States.Runtime", "reason": "bad path"}
 
 
 def test_request_validation_names_what_is_wrong():
-    assert local_api.validation_error("/auth", {"userid": "ann", "selfie": {"Bytes": "AAAA"}}) \
+    assert api_front.validation_error("/auth", {"userid": "ann", "selfie": {"Bytes": "AAAA"}}) \
         is None
-    problem = local_api.validation_error("/auth", {"userid": "ann", "selfie": {}})
+    problem = api_front.validation_error("/auth", {"userid": "ann", "selfie": {}})
     assert "should be non-empty" in problem
-    problem = local_api.validation_error("/compare", {
+    problem = api_front.validation_error("/compare", {
         "selfie": {"Bytes": "AAAA"}, "idcard": {"S3Object": {"Bucket": "b", "Name": "x.jpg"}},
         "quality_filter": "BEST"})
     assert "'BEST' is not one of" in problem and "does not match" in problem

@@ -37,7 +37,7 @@ def test_local_engine_prints_its_url_first_and_executes_state_machines(tmp_path)
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("AWS_", "SFN_", "EKYC_"))}
     env.update(PORT=str(port), EKYC_FACES_DB=str(tmp_path / "faces.sqlite"))
-    engine = subprocess.Popen([sys.executable, "-m", "scripts.local_engine"], cwd=ROOT, env=env,
+    engine = subprocess.Popen([sys.executable, "-m", "engine.server"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         first_line = engine.stdout.readline().strip()

@@ -8,13 +8,13 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from local_rekognition.engine import FaceEngine
-from local_rekognition.models import FaceService
-from local_rekognition.similarity import similarity
-from local_rekognition.store import FaceStore
+from engine.rekognition.engine import FaceEngine
+from engine.rekognition.models import FaceService
+from engine.rekognition.similarity import similarity
+from engine.rekognition.store import FaceStore
+from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded face service")
 
@@ -268,8 +268,8 @@ def test_state_machines_reach_the_face_service_at_the_engine_endpoint(rek, endpo
 
 
 def test_eyes_open_is_reported_only_with_the_opt_in_68_point_model():
-    from local_rekognition.engine import decode
-    from local_rekognition.faces import face_detail
+    from engine.rekognition.engine import decode
+    from engine.rekognition.faces import face_detail
 
     pixels = decode(images()["astronaut"])
     (without,) = FaceEngine(eyes_model=False).find_faces(pixels)

@@ -1,4 +1,4 @@
-"""scripts/local_runtime.py: the SQS -> Lambda link, driven directly."""
+"""engine/lambda_runtime.py: the SQS -> Lambda link, driven directly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 import boto3
 import pytest
 
-from scripts import local_runtime
+from engine import lambda_runtime
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -28,11 +28,11 @@ def handler(event, context):
 """
 
 
-def function(name: str) -> local_runtime.Function:
+def function(name: str) -> lambda_runtime.Function:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("index.py", HANDLER)
-    return local_runtime.Function(
+    return lambda_runtime.Function(
         name=name, arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
         handler="index.handler", code_zip=buffer.getvalue(),
         environment={"GREETING": "hello"}, timeout=3)
@@ -50,14 +50,14 @@ def queue(endpoint_url):
 def test_a_batch_runs_the_handler_with_its_environment_and_keeps_only_failures(
         queue, endpoint_url):
     sqs, url, arn = queue
-    source = local_runtime.SqsEventSource(function("greeter"), arn, 10, True, endpoint_url)
+    source = lambda_runtime.SqsEventSource(function("greeter"), arn, 10, True, endpoint_url)
     for body in ("good", "bad"):
         sqs.send_message(QueueUrl=url, MessageBody=body)
     assert source.poll_once() == 2
-    handler = local_runtime.load_handler(function("greeter"))
+    handler = lambda_runtime.load_handler(function("greeter"))
     assert sorted(handler.__globals__["seen"][-2:]) == [("bad", "hello", "greeter"),
                                                         ("good", "hello", "greeter")]
-    assert ("greeter", "handled 2") in local_runtime.LOGS
+    assert ("greeter", "handled 2") in lambda_runtime.LOGS
     left = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
         "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
     assert sum(map(int, left.values())) == 1  # the failure stays for a retry; "good" is deleted
@@ -69,7 +69,7 @@ def test_the_event_has_lambdas_sqs_shape(queue):
     sqs, url, arn = queue
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"x": 1}))
     (message,) = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
-    (record,) = local_runtime.sqs_event([message], arn)["Records"]
+    (record,) = lambda_runtime.sqs_event([message], arn)["Records"]
     assert set(record) == {"messageId", "receiptHandle", "body", "attributes",
                            "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN",
                            "awsRegion"}
@@ -80,7 +80,7 @@ def test_the_event_has_lambdas_sqs_shape(queue):
 
 def test_the_poller_stops_when_its_queue_is_deleted(queue, endpoint_url):
     sqs, url, arn = queue
-    source = local_runtime.SqsEventSource(function("orphan"), arn, 10, True, endpoint_url)
+    source = lambda_runtime.SqsEventSource(function("orphan"), arn, 10, True, endpoint_url)
     source.start()
     sqs.delete_queue(QueueUrl=url)
     for _ in range(50):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import package_lambdas
+from deploy import package_lambdas
 
 ROOT = Path(__file__).resolve().parent.parent
 

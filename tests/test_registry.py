@@ -18,17 +18,20 @@ import boto3
 import pytest
 from awacs import dynamodb
 
+from client import cli
 from contract import environment
-from scripts import diagrams, ekyc, lint_error_names, synth, validate_asl, workshop_guide
-from scripts.lint_template import nulls
-from scripts.path_coverage import coverages
-from scripts.scenario_runner import Deployment, covered_as
+from generators import lint_error_names, synth, validate_asl, workshop_guide
+from generators.diagrams import cli as diagrams
+from generators.output import write
+from harness.path_coverage import coverages
+from harness.scenario_runner import Deployment, covered_as
 from statemachines import asl, registry
 from statemachines.api_requests import Request
 from statemachines.common import get_user
 from statemachines.needs import on_table
 from statemachines.scenarios import Scenario, all_scenarios, throws
 from statemachines.scenarios import library as mock
+from templates.rules import nulls
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -115,7 +118,7 @@ def test_an_entry_alone_is_synthesised_into_asl_template_and_mock_config(ping, t
 def test_its_asl_passes_the_validation_and_the_error_name_lint(ping, tmp_path):
     files = synth.artifacts()
     path = tmp_path / "ping.asl.json"
-    synth.write({path: files[path]}, root=tmp_path)
+    write({path: files[path]}, root=tmp_path)
     assert validate_asl.problems(path) == []
     assert lint_error_names.definition_findings(path.name, build()) == []
     config = json.loads(files[synth.MOCK_CONFIG_PATH])
@@ -125,14 +128,14 @@ def test_its_asl_passes_the_validation_and_the_error_name_lint(ping, tmp_path):
 
 def test_it_is_drawn_put_in_the_guide_and_given_a_command_and_cost_rows(ping, tmp_path):
     files = synth.artifacts()
-    synth.write({tmp_path / "ping.asl.json": files[tmp_path / "ping.asl.json"]}, root=tmp_path)
+    write({tmp_path / "ping.asl.json": files[tmp_path / "ping.asl.json"]}, root=tmp_path)
     drawn = diagrams.artifacts()
     assert drawn[tmp_path / "ping.mmd"].startswith("flowchart")
     assert "Answer unknown" in drawn[tmp_path / "ping.svg"]
     guide = workshop_guide.guide(template=json.loads(files[synth.TEMPLATE_PATH]))
     assert "## 10. Ping (`POST /ping`)" in guide and "the existing role of the deployed " \
         "stack, `PingRole`" in guide
-    assert ekyc.api_commands()["ping"] is ping
+    assert cli.api_commands()["ping"] is ping
     assert [(flow.label, flow.machine, flow.api_calls) for flow in registry.cost_flows()
             if flow.machine == NAME] == [("POST /ping", NAME, 1)]
 
@@ -142,7 +145,7 @@ def test_its_scenarios_run_on_the_engine_and_cover_every_path(ping, tmp_path, en
                                                               monkeypatch):
     files = synth.artifacts()
     config = tmp_path / "mock_config.json"
-    synth.write({tmp_path / "ping.asl.json": files[tmp_path / "ping.asl.json"],
+    write({tmp_path / "ping.asl.json": files[tmp_path / "ping.asl.json"],
                  config: files[synth.MOCK_CONFIG_PATH]}, root=tmp_path)
     monkeypatch.setenv(environment.MOCK_CONFIG, str(config))
     coverage = coverages(registry.definitions())

@@ -19,13 +19,13 @@ import uuid
 import boto3
 import pytest
 
-from scripts import demo
-from scripts.ekyc import ID_DOCUMENT, Client
+from client.uploads import ID_DOCUMENT, Client
+from harness.local_stack import deploy_locally
+from harness.pictures import images
 from statemachines import id_document
 from statemachines import safety_net as net
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine")
 ROLE = "arn:aws:iam::123456789012:role/safety-net-tests"
@@ -134,7 +134,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         session = boto3.session.Session(region_name="us-east-1")
         name = f"net-{uuid.uuid4().hex[:6]}"
-        demo.deploy_locally(session, name)
+        deploy_locally(session, name)
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = sqs.create_queue(QueueName=f"{name}-notifications")["QueueUrl"]

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from scripts.scenario_runner import covered_as, failed_attempts
+from harness.scenario_runner import covered_as, failed_attempts
 from statemachines.scenarios import all_scenarios
 
 from .conftest import EXTERNAL_ENGINE

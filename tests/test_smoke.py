@@ -8,7 +8,8 @@ import uuid
 import boto3
 import pytest
 
-from scripts import demo, smoke
+from harness import smoke
+from harness.local_stack import deploy_locally
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -21,7 +22,7 @@ def stack(endpoint_url):
         patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
         patch.setenv("AWS_REGION", "us-east-1")
         name = f"smoke-{uuid.uuid4().hex[:6]}"
-        demo.deploy_locally(boto3.session.Session(region_name="us-east-1"), name)
+        deploy_locally(boto3.session.Session(region_name="us-east-1"), name)
         yield name, patch
 
 
@@ -43,7 +44,7 @@ def test_every_check_passes_and_the_run_erases_what_it_made(stack, capsys):
     assert not [line for line in verdicts if line.startswith("FAIL")], printed
     assert any("-owner selfie is pass: pass" in line and "similarity" in line
                for line in verdicts)
-    assert any("-stranger selfie is fail: fail" in line for line in verdicts)
+    assert any("-stranger selfie is fail (similarity): fail" in line for line in verdicts)
     assert sum("state machine" in line for line in verdicts) >= 3
     assert printed[-1] == "smoke: all checks passed"
     items, faces, objects = users_left(name)
@@ -70,6 +71,17 @@ def test_a_wrong_verdict_fails_the_run(stack, capsys, monkeypatch):
     printed = capsys.readouterr().out
     assert "FAIL  smoke-" in printed and "-owner selfie is pass: fail" in printed
     assert printed.splitlines()[-1] == "smoke: 1 failed"
+
+
+def test_a_failure_for_another_reason_is_not_the_one_expected(stack, capsys, monkeypatch):
+    """The stranger's selfie must fail on its similarity, not because the ID was refused."""
+    name, _ = stack
+    no_face_id = smoke.Expectation("stranger", smoke.ID_DOCUMENT, "coffee", "pass")
+    monkeypatch.setattr(smoke, "EXPECTATIONS", [no_face_id, smoke.EXPECTATIONS[-1]])
+    assert smoke.main(["--stack", name]) == 1
+    printed = capsys.readouterr().out
+    assert "FAIL  smoke-" in printed and "-stranger selfie is fail (similarity): fail" in printed
+    assert "ID document" in printed.split("-stranger selfie is fail (similarity)")[1]
 
 
 def test_a_missing_stack_is_a_usage_error(stack, capsys):

@@ -24,13 +24,13 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+from client.uploads import ID_DOCUMENT, SELFIE, Client
+from deploy.stack import DEFAULT_TEMPLATE, Stack
+from harness.local_stack import LOCAL_PARAMETERS
+from harness.pictures import images
 from lambdas import starter
-from scripts import demo
-from scripts.deploy import Stack
-from scripts.ekyc import ID_DOCUMENT, SELFIE, Client
 
 from .conftest import EXTERNAL_ENGINE
-from .face_images import images
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -42,8 +42,8 @@ def stack(request, endpoint_url):
         session = boto3.session.Session(region_name="us-east-1")
         name = f"dedupe-{request.param.lower()}-{uuid.uuid4().hex[:6]}"
         deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(demo.TEMPLATE.read_text(), {
-            **demo.LOCAL_PARAMETERS, "WorkflowType": request.param,
+        deployed.deploy(DEFAULT_TEMPLATE.read_text(), {
+            **LOCAL_PARAMETERS, "WorkflowType": request.param,
             **deployed.thumbnail_code(with_pillow=False)})
         client = Client(session, name, out=lambda _: None)
         yield {"client": client, "outputs": client.outputs, "endpoint_url": endpoint_url,

@@ -1,4 +1,4 @@
-"""``scripts/validate_asl.py`` runs statelint with every check, the Resource URI check included:
+"""``generators/validate_asl.py`` runs statelint with every check, the Resource URI check included:
 no ``${Placeholder}`` sits in a Resource, so a Resource that is not a URI is a mistake."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scripts import validate_asl
+from generators import validate_asl
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,13 +12,13 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeSerializer
 
+from client.items import plain
 from contract import placeholders as names
 from contract import settings
 from contract.item import PARTITION_KEY
@@ -48,19 +48,6 @@ class Run:
     cause: str | None = None  # the execution's cause (failed executions)
     seconds: float = 0.0  # from the StartExecution call until the client saw the final status
     engine_seconds: float = 0.0  # the execution's own start to stop, as the engine reports it
-
-
-def plain(item: dict) -> dict[str, Any]:
-    """A DynamoDB item as Python values (numbers as float or int)."""
-    deserializer = TypeDeserializer()
-    values = {key: deserializer.deserialize(value) for key, value in item.items()}
-    return {key: _number(value) if isinstance(value, Decimal) else value
-            for key, value in values.items()}
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value.is_finite() and value == value.to_integral_value() \
-        else float(value)
 
 
 def substitute(text: str, substitutions: dict[str, str]) -> str:

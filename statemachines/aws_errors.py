@@ -2,8 +2,8 @@
 
 A ``Retry`` or ``Catch`` only fires on the exact, case-sensitive name, so these rules are the
 contract between the workflows, the embedded engine (adapter fix 3 names errors with them) and
-``scripts/lint_error_names.py`` (which checks every name the workflows and the scenario mocks
-write against them).
+the error-name lint (``lint_error_names``, which checks every name the workflows and the
+scenario mocks write against them).
 
 - ``aws-sdk`` integrations ("Learning to use AWS service SDK integrations in Step Functions",
   https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html): the
@@ -195,7 +195,7 @@ def problem(resource: str, error: str) -> str | None:
         documented = optimized().get(called.service)
         if documented is None:
             return (f"no documented error list for the optimized {called.service} integration "
-                    "in scripts/aws_error_names.py")
+                    "in statemachines/aws_errors.py")
         if error in documented.names:
             return None
         if documented.function_errors and not error.startswith(

@@ -1,7 +1,7 @@
 """Write the workshop guide, docs/workshop.md, from the committed ASL files.
 
-    python -m scripts.workshop_guide            # write docs/workshop.md
-    python -m scripts.workshop_guide --check    # fail when the committed guide differs
+    python -m generators.workshop_guide            # write docs/workshop.md
+    python -m generators.workshop_guide --check    # fail when the committed guide differs
 
 For each workflow the guide says what it does (its builder module's docstring), shows its
 diagram, walks through creating it in the Step Functions console from the generated JSON
@@ -23,15 +23,14 @@ from types import ModuleType
 
 from contract.item import SELFIE
 from contract.placeholders import PLACEHOLDER as PLACEHOLDER_PATTERN
-from scripts.diagrams import integration
+from generators.diagrams.edges import integration
+from generators.output import ROOT, TEMPLATE_PATH, write_or_check
 from statemachines import registry
 from statemachines.asl import all_states, branch_of
 from statemachines.registry import Definition
 
-ROOT = Path(__file__).resolve().parent.parent
 GUIDE_PATH = ROOT / "docs" / "workshop.md"
-TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
-GENERATED_BY = "python -m scripts.workshop_guide"
+GENERATED_BY = "python -m generators.workshop_guide"
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def placeholders(text: str, source: str = "the definition") -> list[str]:
     if unknown:
         listed = ", ".join("${" + name + "}" for name in unknown)
         raise ValueError(f"{source}: unknown placeholder(s) {listed}: describe them in "
-                         "PLACEHOLDERS in scripts/workshop_guide.py")
+                         "PLACEHOLDERS in generators/workshop_guide.py")
     return found
 
 
@@ -365,8 +364,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="fail if the committed guide differs from the generator")
     args = parser.parse_args(argv)
-    from scripts.synth import write_or_check
-
     return write_or_check(artifacts(), check=args.check, root=ROOT, what="guide file(s)",
                           command=GENERATED_BY)
 

@@ -1,7 +1,7 @@
 """Build the thumbnail function's deployment zip, byte for byte the same from the same inputs.
 
-    python -m scripts.package_lambdas --out build/thumbnail.zip          # handler + Pillow
-    python -m scripts.package_lambdas --out build/thumbnail.zip --local  # handler only
+    python -m deploy.package_lambdas --out build/thumbnail.zip          # handler + Pillow
+    python -m deploy.package_lambdas --out build/thumbnail.zip --local  # handler only
 
 The handler sits at the zip's root (Lambda handler ``thumbnail.handler``). Pillow comes as the
 wheel for Lambda's runtime (CPython 3.12 on arm64), at the version pinned in requirements.lock,

@@ -1,6 +1,6 @@
 """Check every error name the workflows and their scenario mocks write against the names AWS raises.
 
-    python -m scripts.lint_error_names            # statemachines/*.asl.json and mock_config.json
+    python -m generators.lint_error_names           # statemachines/*.asl.json and mock_config.json
 
 A ``Retry`` or ``Catch`` on a name Step Functions never raises never fires, and on AWS nothing
 says so: the error falls through to the next catcher. The engine cannot show it either when a
@@ -8,7 +8,7 @@ scenario mocks the same wrong name. So, for each Task state:
 
 - an ``aws-sdk`` task's names are ``<Service>.<Error>Exception`` with the error in botocore's
   model of that service; an optimized integration's names are in its documented list; ``States.*``
-  names are the language's own (rules and AWS documents: ``scripts/aws_error_names.py``);
+  names are the language's own (rules and AWS documents: ``statemachines/aws_errors.py``);
 - no name is listed twice in one state's ``Retry`` or ``Catch`` (the second never fires);
 - each error a scenario mock throws is one the mocked state's integration can raise.
 
@@ -23,10 +23,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from scripts import aws_error_names as names
+from generators.output import ROOT
+from statemachines import aws_errors as names
 from statemachines.asl import all_states, repeated_error_names
 
-ROOT = Path(__file__).resolve().parent.parent
 STATEMACHINES = ROOT / "statemachines"
 MOCK_CONFIG = STATEMACHINES / "mock_config.json"
 
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(finding)
     if findings:
         print(f"rules: {names.SDK_GUIDE} (aws-sdk), {names.ERRORS_GUIDE} (States.*), the "
-              "optimized integrations' pages in scripts/aws_error_names.py")
+              "optimized integrations' pages in statemachines/aws_errors.py")
     checked_mocks = f" and the mocks of {mock_config.name}" if mock_config else ""
     print(f"error names: {len(findings)} finding(s); {checked} Retry/Catch names in "
           f"{len(paths)} file(s){checked_mocks} checked")

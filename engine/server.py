@@ -1,6 +1,6 @@
 """The embedded engine: moto in server mode, state machines executing, on a loopback port.
 
-    python -m scripts.local_engine          # or `make local`; PORT=4566 by default
+    python -m engine.server                 # or `make local`; PORT=4566 by default
 
 prints the endpoint URL as its first line and serves until interrupted, so a person can point
 the AWS CLI at it (``aws --endpoint-url http://127.0.0.1:4566 stepfunctions list-state-machines``)
@@ -19,8 +19,8 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from contract import environment
-from local_rekognition import responses as face_service
-from scripts import moto_adapter
+from engine import adapter, lambda_runtime
+from engine.rekognition import responses as face_service
 
 HOST = "127.0.0.1"
 # Face collections of the embedded engine persist here unless EKYC_FACES_DB says otherwise.
@@ -47,7 +47,7 @@ class LocalEngine:
         for name, value in (("AWS_ACCESS_KEY_ID", "local"), ("AWS_SECRET_ACCESS_KEY", "local"),
                             ("AWS_DEFAULT_REGION", "us-east-1")):
             os.environ.setdefault(name, value)
-        moto_adapter.install()
+        adapter.install()
         face_service.install(self.faces_db)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
         if not os.environ.get(environment.ENGINE_LOG):
@@ -71,9 +71,7 @@ class LocalEngine:
                       timeout=10).raise_for_status()
 
     def stop(self) -> None:
-        from scripts import local_runtime
-
-        local_runtime.stop_all()
+        lambda_runtime.stop_all()
         if self._server is not None:
             self._server.stop()
             self._server = None

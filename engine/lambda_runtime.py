@@ -7,7 +7,7 @@ succeeded, honours ``batchItemFailures`` (``ReportBatchItemFailures``), and leav
 messages to reappear after the queue's visibility timeout, so the queue's redrive policy moves
 them to the dead-letter queue after ``maxReceiveCount`` receives.
 
-The poller speaks to the engine through boto3 only; ``scripts/moto_adapter.py`` hands it the
+The poller speaks to the engine through boto3 only; ``engine/adapter/`` hands it the
 event source mappings moto would otherwise try to run.
 """
 

@@ -19,8 +19,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from statelint.config import Config
 from statelint.linter import Linter
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from generators.output import ROOT
 
 FILTER_PATH = re.compile(r'"(\$[^"]*\[\?\([^"]*)"')
 

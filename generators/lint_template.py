@@ -1,6 +1,6 @@
 """Rules AWS enforces on a CloudFormation template that cfn-lint and checkov let through.
 
-    python -m scripts.lint_template [TEMPLATE ...]   # default: templates/*.template.json
+    python -m generators.lint_template [TEMPLATE ...]   # default: templates/*.template.json
 
 1. No JSON ``null`` anywhere. CloudFormation refuses the whole template with
    ``[/Resources/…] 'null' values are not allowed in templates`` (aws/aws-cdk#29164,
@@ -21,22 +21,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from generators.output import ROOT
+from templates.rules import nulls
+
 TEMPLATES = sorted((ROOT / "templates").glob("*.template.json"))
 SOURCE_CONDITION_KEYS = {"aws:sourceaccount", "aws:sourcearn"}  # IAM keys ignore case
 API_GATEWAY = "apigateway."
-
-
-def nulls(document, pointer: str = "") -> Iterator[str]:
-    """The JSON pointer (``/Resources/Name/Properties/...``) of every null, in order."""
-    if document is None:
-        yield pointer
-    elif isinstance(document, dict):
-        for key, value in document.items():
-            yield from nulls(value, f"{pointer}/{key}")
-    elif isinstance(document, list):
-        for index, value in enumerate(document):
-            yield from nulls(value, f"{pointer}/{index}")
 
 
 def _branches(value) -> list:

@@ -14,7 +14,7 @@ the same routes. For each request it does what the deployed API does, from the s
 
 IAM authorisation (SigV4) is not checked locally; requests may be signed or not.
 
-    python -m scripts.local_api --stack ekyc       # after `make local` and a deploy
+    python -m engine.api_front --stack ekyc       # after `make local` and a deploy
 """
 
 from __future__ import annotations
@@ -144,15 +144,20 @@ class LocalApi:
         self.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from scripts.deploy import Stack, session_for
+def stack_outputs(session: boto3.session.Session, stack: str) -> dict[str, str]:
+    """The outputs of a deployed stack: the state machine behind each route."""
+    (described,) = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"]
+    return {output["OutputKey"]: output["OutputValue"] for output in described.get("Outputs", [])}
 
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack", default="ekyc")
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
-    session = session_for(None)
-    outputs = Stack(session, args.stack).outputs()
+    # boto3's usual settings, and AWS_REGION too, as the deploy tool and the client read them.
+    session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
+    outputs = stack_outputs(session, args.stack)
     front = LocalApi.for_stack(outputs, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
                                session=session, port=args.port)
     print(front.start(), flush=True)

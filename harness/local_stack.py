@@ -1,0 +1,19 @@
+"""The generated template deployed onto the embedded engine as `make deploy` would deploy it;
+the demo, the tests and the benchmarks deploy through here."""
+
+from __future__ import annotations
+
+from contract.settings import ANALYZE_ID
+from deploy.stack import DEFAULT_TEMPLATE, Stack
+
+# moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
+LOCAL_PARAMETERS = {ANALYZE_ID.parameter: "false"}
+
+
+def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02) -> Stack:
+    """Deploy the generated template onto the embedded engine (``AWS_ENDPOINT_URL``) as
+    ``make deploy`` would, the thumbnail function without Pillow (the engine has its own)."""
+    stack = Stack(session, name, out=out, poll_seconds=poll_seconds)
+    stack.deploy(DEFAULT_TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
+                                                **stack.thumbnail_code(with_pillow=False)})
+    return stack

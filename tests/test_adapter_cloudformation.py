@@ -1,0 +1,112 @@
+"""Adapter fixes 13 to 15 (engine/adapter/cloudformation.py), on the embedded engine: change sets
+leave their outputs, state machines from CloudFormation run, the resources moto skipped. Fix 17
+has ``tests/test_adapter_template_nulls.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from .adapter_machines import ROLE, finish, output
+from .conftest import EXTERNAL_ENGINE
+
+pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter"),
+              pytest.mark.usefixtures("endpoint_url")]
+
+
+@pytest.fixture(scope="module")
+def sfn(endpoint_url):
+    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
+
+
+# --- 13. CloudFormation change sets ---------------------------------------------------------------
+
+def test_an_executed_change_set_leaves_the_stack_with_its_outputs(endpoint_url):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"outputs-{uuid.uuid4().hex[:8]}"
+    template = {"Parameters": {"Size": {"Type": "String", "Default": "small"}},
+                "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+                "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}},
+                            "Size": {"Value": {"Ref": "Size"}}}}
+    cfn.create_change_set(StackName=name, ChangeSetName="first", ChangeSetType="CREATE",
+                          TemplateBody=json.dumps(template))
+    cfn.execute_change_set(StackName=name, ChangeSetName="first")
+    cfn.create_change_set(StackName=name, ChangeSetName="second", ChangeSetType="UPDATE",
+                          TemplateBody=json.dumps(template),
+                          Parameters=[{"ParameterKey": "Size", "ParameterValue": "large"}])
+    cfn.execute_change_set(StackName=name, ChangeSetName="second")
+    (stack,) = cfn.describe_stacks(StackName=name)["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs["Size"] == "large" and "/123456789012/" in outputs["QueueUrl"]
+
+
+# --- 14. state machines from CloudFormation -------------------------------------------------------
+
+def test_a_state_machine_deployed_by_cloudformation_runs_its_substituted_definition(
+        endpoint_url, sfn):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"sm-{uuid.uuid4().hex[:8]}"
+    definition = {"StartAt": "Greet", "States": {"Greet": {
+        "Type": "Pass", "Parameters": {"greeting": "${Greeting}", "limit.$":
+                                       "States.StringToJson('${Limit}')"}, "End": True}}}
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({
+        "Parameters": {"Limit": {"Type": "Number", "Default": "80"}},
+        "Resources": {"Machine": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+            "RoleArn": ROLE, "StateMachineType": "STANDARD", "Definition": definition,
+            "DefinitionSubstitutions": {"Greeting": "hello", "Limit": {"Ref": "Limit"}}}}},
+        "Outputs": {"Arn": {"Value": {"Ref": "Machine"}},
+                    "Name": {"Value": {"Fn::GetAtt": ["Machine", "Name"]}}}}))
+    outputs = {o["OutputKey"]: o["OutputValue"]
+               for o in cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]}
+    assert outputs["Arn"].endswith(f":stateMachine:{outputs['Name']}")
+    assert output(finish(sfn, outputs["Arn"])) == {"greeting": "hello", "limit": 80}
+
+
+# --- 15. CloudFormation resources moto skipped ----------------------------------------------------
+
+def test_collection_queue_policy_and_bucket_notifications_from_cloudformation(endpoint_url):
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    sqs = boto3.client("sqs", endpoint_url=endpoint_url)
+    name = f"res-{uuid.uuid4().hex[:8]}"
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}]}
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {
+        "Faces": {"Type": "AWS::Rekognition::Collection",
+                  "Properties": {"CollectionId": f"{name}-faces"}},
+        "Queue": {"Type": "AWS::SQS::Queue"},
+        "Policy": {"Type": "AWS::SQS::QueuePolicy",
+                   "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": policy}},
+        "Bucket": {"Type": "AWS::S3::Bucket", "DependsOn": ["Policy"], "Properties": {
+            "NotificationConfiguration": {"QueueConfigurations": [{
+                "Event": "s3:ObjectCreated:*", "Queue": {"Fn::GetAtt": ["Queue", "Arn"]},
+                "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "selfie/"}]}}}]}}}},
+        "Outputs": {"Collection": {"Value": {"Ref": "Faces"}},
+                    "CollectionArn": {"Value": {"Fn::GetAtt": ["Faces", "Arn"]}},
+                    "Queue": {"Value": {"Ref": "Queue"}}, "Bucket": {"Value": {"Ref": "Bucket"}}},
+    }))
+    outputs = {o["OutputKey"]: o["OutputValue"]
+               for o in cfn.describe_stacks(StackName=name)["Stacks"][0]["Outputs"]}
+    described = boto3.client("rekognition", endpoint_url=endpoint_url).describe_collection(
+        CollectionId=outputs["Collection"])
+    assert described["CollectionARN"] == outputs["CollectionArn"]
+    attributes = sqs.get_queue_attributes(QueueUrl=outputs["Queue"],
+                                          AttributeNames=["Policy"])["Attributes"]
+    assert json.loads(attributes["Policy"])["Statement"][0]["Action"] == "sqs:SendMessage"
+
+    s3 = boto3.client("s3", endpoint_url=endpoint_url)
+    s3.put_object(Bucket=outputs["Bucket"], Key="selfie/alice.jpg", Body=b"x")
+    s3.put_object(Bucket=outputs["Bucket"], Key="other/ignored.jpg", Body=b"x")
+    bodies = [json.loads(m["Body"]) for m in sqs.receive_message(
+        QueueUrl=outputs["Queue"], MaxNumberOfMessages=10).get("Messages", [])]
+    keys = [record["s3"]["object"]["key"] for body in bodies for record in body.get("Records", [])]
+    assert [key.replace("%2F", "/") for key in keys] == ["selfie/alice.jpg"]
+    cfn.delete_stack(StackName=name)
+    with pytest.raises(ClientError):
+        boto3.client("rekognition", endpoint_url=endpoint_url).describe_collection(
+            CollectionId=outputs["Collection"])
