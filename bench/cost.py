@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import boto3
 
 from bench.usage import BILLED_IMAGE_ACTIONS, Usage, usage
+from contract import environment
 
 # --- prices, USD, us-east-1 ------------------------------------------------------------------
 STANDARD_TRANSITION = 0.025 / 1000
@@ -228,42 +229,29 @@ def anchor_prices() -> dict[str, Price]:
 
 # --- running the flows -------------------------------------------------------------------------
 
-FLOWS = [  # (label, state machine in the scenario runner, scenario, uploads via S3 and SQS)
-    ("selfie, Standard", "identity_verification", "HappyPath", 1),
-    ("selfie, Standard", "identity_verification", "NotSimilar", 1),
-    ("selfie, Standard", "identity_verification", "DuplicateFace", 1),
-    ("selfie, Standard", "identity_verification", "Sunglasses", 1),
-    ("selfie, Express", "identity_verification_express", "HappyPath", 1),
-    ("selfie, Express", "identity_verification_express", "Sunglasses", 1),
-    ("ID document", "id_document", "IdFaceFound", 1),
-    ("ID document", "id_document", "IdNoFace", 1),
-    # Standard only: each upload execution that ends FAILED (every rejection) starts it once.
-    ("safety net, Standard", "safety_net", "OutcomeAlreadyRecorded", 0),
-    ("safety net, Standard", "safety_net", "IdRuntimeFailure", 0),
-    ("workshop order, sequential", "workshop_sequential", "HappyPath", 1),
-    ("POST /register", "register", "RegisteredInline", 0),
-    ("POST /register", "register", "DuplicateFace", 0),
-    ("POST /register-idcard", "register_idcard", "Registered", 0),
-    ("POST /auth", "authenticate", "VerifiedByCollection", 0),
-    ("POST /auth", "authenticate", "SomeoneElse", 0),
-    ("POST /update", "update_face", "Updated", 0),
-    ("POST /compare", "compare_faces", "Match", 0),
-]
+WORKSHOP = "workshop order, sequential"
 
 
-def measure(deployment, scenario, workflow: str, uploads: int) -> Measured:
-    import json
+def flows() -> list:
+    """The registry's cost flows, the workshop's order after the upload flows."""
+    from bench import workshop
+    from statemachines.registry import CostFlow, cost_flows
 
-    from harness.scenario_runner import STATEMACHINES
+    found = list(cost_flows())
+    after_uploads = max(i for i, flow in enumerate(found) if not flow.api_calls) + 1
+    found.insert(after_uploads, CostFlow(WORKSHOP, workshop.NAME, "HappyPath", 1, 0))
+    return found
 
+
+def measure(deployment, scenario, flow, twin=None) -> Measured:
     run = deployment.run(scenario)
     if not scenario.takes_path(run.path):
-        raise RuntimeError(f"{workflow}:{scenario.name} took {run.path}")
+        raise RuntimeError(f"{flow.machine}:{scenario.name} took {run.path}")
     used = usage(deployment.history(run.execution_arn))
-    compare = json.loads((STATEMACHINES / "identity_compare.asl.json").read_text())
     # The Express child leaves no history here: count it as its Standard twin ran it.
-    children = deployment.run(_twin(scenario)).children if workflow.endswith("_express") \
-        else run.children
+    parent = twin or scenario
+    children = deployment.run(twin).children if twin else run.children
+    compare = deployment.definitions[deployment.state_machines[parent.nested_workflow]]
     child_seconds, child_rounds = 0.0, 0
     for child in children:
         used.children.append(usage(deployment.history(child.execution_arn)))
@@ -272,24 +260,17 @@ def measure(deployment, scenario, workflow: str, uploads: int) -> Measured:
     definition = deployment.definitions[deployment.state_machines[scenario.workflow]]
     total = used.total()
     total.children = []
-    return Measured(flow="", path=scenario.name, used=total,
+    return Measured(flow=flow.label, path=scenario.name, used=total,
                     parent_seconds=modelled_seconds(run.path, definition, child_seconds),
-                    child_seconds=child_seconds, uploads=uploads,
+                    child_seconds=child_seconds, uploads=flow.uploads, api_calls=flow.api_calls,
                     thumbnails=total.lambda_invocations,
                     rounds=rekognition_rounds(run.path, definition, child_rounds))
-
-
-def _twin(scenario):
-    from statemachines.scenarios import identity_verification
-
-    (twin,) = [s for s in identity_verification.SCENARIOS if s.name == scenario.name]
-    return twin
 
 
 def main() -> int:
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "us-east-1",
-                        "EKYC_RETRY_TIME_SCALE": "0.01"}.items():
+                        environment.RETRY_TIME_SCALE: "0.01"}.items():
         os.environ.setdefault(name, value)
     from bench.workshop import register as register_workshop
     from engine.server import LocalEngine
@@ -301,29 +282,27 @@ def main() -> int:
     LATENCY["lambda"] = THUMBNAIL_SECONDS
     print(f"thumbnail of a 12 MP JPEG: {here * 1000:.0f} ms here (one core), "
           f"{THUMBNAIL_SECONDS:.2f} s modelled in Lambda at {THUMBNAIL_MEMORY_GB * 1024:.0f} MB\n")
-    os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
+    os.environ[environment.MOCK_CONFIG] = str(MOCK_CONFIG_PATH)
     scenarios = {(s.workflow, s.name): s for s in all_scenarios()}
     with LocalEngine() as engine:
-        register_workshop()
+        workshop = register_workshop()
         deployment = Deployment(boto3.session.Session(), engine.endpoint_url,
-                                prefix="ekyc-cost").create()
+                                prefix="ekyc-cost", extra=(workshop,)).create()
         rows = []
-        for label, workflow, name, uploads in FLOWS:
-            measured = measure(deployment, scenarios_for(scenarios, workflow, name), workflow,
-                               uploads)
-            measured.flow = label
-            measured.api_calls = int(label.startswith("POST "))
-            rows.append(measured)
+        for flow in flows():
+            twin = scenarios[(flow.twin, flow.scenario)] if flow.twin else None
+            rows.append(measure(deployment, scenarios_for(scenarios, flow.machine, flow.scenario),
+                                flow, twin))
     print_report(rows)
     return 0 if goals_met(rows) else 1
 
 
-def scenarios_for(scenarios: dict, workflow: str, name: str):
-    from bench.workshop import scenario as workshop_scenario
+def scenarios_for(scenarios: dict, machine: str, name: str):
+    from bench import workshop
 
-    if workflow == "workshop_sequential":
-        return workshop_scenario(name)
-    return scenarios[(workflow, name)]
+    if machine == workshop.NAME:
+        return workshop.scenario(name)
+    return scenarios[(machine, name)]
 
 
 def print_report(rows: list[Measured]) -> None:
@@ -378,7 +357,7 @@ def goals_met(rows: list[Measured]) -> bool:
     express = price(happy(rows, "selfie, Express"), express=True).orchestration
     calls = happy(rows, "selfie, Standard").used.rekognition
     rounds = happy(rows, "selfie, Standard").rounds
-    workshop = happy(rows, "workshop order, sequential")
+    workshop = happy(rows, WORKSHOP)
     checks = [
         (f"selfie flow, Express: orchestration ${express:.2f} per 1M <= $5", express <= 5),
         (f"selfie flow, happy path: {calls} billed Rekognition calls <= 3 (workshop order: "

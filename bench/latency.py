@@ -27,6 +27,12 @@ from pathlib import Path
 
 import boto3
 
+from contract import environment, settings
+from contract import placeholders as names
+from contract.item import ID_DOCUMENT, PARTITION_KEY, PASS, SELFIE
+from contract.placeholders import state_machine_arn
+from statemachines import identity_compare, identity_verification
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
-    os.environ["EKYC_FACES_DELAY_MS"] = str(args.delay_ms)
+    os.environ[environment.FACES_DELAY_MS] = str(args.delay_ms)
     # moto's CloudFormation names each resource it skips (API Gateway's: engine/api_front.py).
     warnings.filterwarnings("ignore", message="Tried to parse AWS::")
     logging.getLogger("moto").setLevel(logging.ERROR)
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine.server import LocalEngine
     from harness.local_stack import deploy_locally
     from harness.pictures import images
-    from harness.scenario_runner import THRESHOLDS, substitute
+    from harness.scenario_runner import substitute
 
     pictures = images()
     with tempfile.TemporaryDirectory() as folder, \
@@ -82,26 +88,28 @@ def main(argv: list[str] | None = None) -> int:
         sfn, s3 = session.client("stepfunctions"), session.client("s3")
         ddb, rekognition = session.client("dynamodb"), session.client("rekognition")
         bucket, table = outputs["BucketName"], outputs["TableName"]
+        compare = state_machine_arn(identity_compare.NAME)
         workshop_arn = sfn.create_state_machine(
             name="workshop-sequential", roleArn="arn:aws:iam::123456789012:role/bench",
             definition=substitute(json.dumps(workshop.definition()), {
-                **THRESHOLDS, "TableName": table, "CollectionId": outputs["CollectionId"],
-                "IdentityCompareStateMachineArn": outputs["IdentityCompareStateMachineArn"]}),
+                **settings.defaults(), names.TABLE_NAME: table,
+                names.COLLECTION_ID: outputs["CollectionId"],
+                compare: outputs[compare]}),
         )["stateMachineArn"]
-        designs = {"ours (2 rounds)": outputs["IdentityVerificationStateMachineArn"],
+        designs = {"ours (2 rounds)": outputs[state_machine_arn(identity_verification.NAME)],
                    "workshop order (4 rounds)": workshop_arn}
-        s3.put_object(Bucket=bucket, Key="id_document/bench.jpg", Body=pictures["id_card"])
+        id_key = f"{ID_DOCUMENT.prefix}bench.jpg"
+        s3.put_object(Bucket=bucket, Key=id_key, Body=pictures["id_card"])
         timings: dict[str, list[float]] = {design: [] for design in designs}
         for attempt in range(args.repeat):
             for design, arn in designs.items():
                 userid = f"bench{attempt}{len(timings[design])}{design[:4]}".replace(" ", "")
-                key = f"selfie/{userid}.jpg"
+                key = f"{SELFIE.prefix}{userid}.jpg"
                 s3.put_object(Bucket=bucket, Key=key,
                               Body=pictures["astronaut"])
                 ddb.put_item(TableName=table, Item={
-                    "userid": {"S": userid}, "id_bucket": {"S": bucket},
-                    "id_object": {"S": "id_document/bench.jpg"},
-                    "id_verify_status": {"S": "pass"}})
+                    PARTITION_KEY: {"S": userid}, ID_DOCUMENT.bucket: {"S": bucket},
+                    ID_DOCUMENT.object: {"S": id_key}, ID_DOCUMENT.status: {"S": PASS}})
                 status, seconds = run(sfn, arn, {"userid": userid, "bucket": bucket, "key": key,
                                                  "uploaded_at": "2026-01-01T00:00:00.000Z"})
                 if status != "SUCCEEDED":

@@ -19,6 +19,8 @@ import time
 
 import boto3
 
+from contract import environment
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -37,12 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                         "AWS_DEFAULT_REGION": "us-east-1"}.items():
         os.environ.setdefault(name, value)
-    os.environ.setdefault("EKYC_RETRY_TIME_SCALE", "0.01")
+    os.environ.setdefault(environment.RETRY_TIME_SCALE, "0.01")
     from engine.server import LocalEngine
     from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
     from statemachines.scenarios import all_scenarios
 
-    os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
+    os.environ[environment.MOCK_CONFIG] = str(MOCK_CONFIG_PATH)
     scenarios = all_scenarios()
     with LocalEngine() as engine:
         deployment = Deployment(boto3.session.Session(), engine.endpoint_url,

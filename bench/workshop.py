@@ -14,10 +14,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from statemachines import asl
+from contract.environment import MOCK_CONFIG
+from contract.item import COMPARE_STATUS, ID_DOCUMENT, PASS
+from statemachines import asl, identity_compare
 from statemachines import identity_verification as ours
 from statemachines import quality_gate as gate
 from statemachines.common import index_face, s3_image, search_faces, settings_state
+from statemachines.registry import Machine
 from statemachines.scenarios import Scenario, mock_config
 from statemachines.scenarios import library as mock
 
@@ -43,7 +46,7 @@ def definition() -> dict:
     compare.update(ResultPath="$.compare", Catch=refuse, Next=ours.MATCHES_ID)
     workflow.add(ours.COMPARE, compare)
     workflow.add(ours.MATCHES_ID, asl.choice(
-        [(asl.string_equals("$.compare.verdict.compare_status", "pass"), ours.INDEX)],
+        [(asl.string_equals(f"$.compare.verdict.{COMPARE_STATUS}", PASS), ours.INDEX)],
         default=REFUSED))
     workflow.add(ours.INDEX, index_face(s3_image(), next=None, catch=refuse))
     workflow.add(REFUSED, asl.fail_with(error="Rejected"))
@@ -63,26 +66,25 @@ def scenario(name: str = "HappyPath") -> Scenario:
         mocks={gate.DETECT: mock.ONE_GOOD_FACE, ours.SEARCH: mock.NO_DUPLICATE,
                ours.INDEX: mock.INDEXED},
         path=HAPPY_PATH,
-        seed_item={"id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg",
-                   "id_verify_status": "pass"},
+        seed_item={ID_DOCUMENT.bucket: "ekyc-test-uploads",
+                   ID_DOCUMENT.object: f"{ID_DOCUMENT.prefix}alice.jpg", ID_DOCUMENT.status: PASS},
         # The nested compare runs the identity compare's own HappyPath test case.
         nested_path=(), item={})
 
 
-def register() -> Path:
-    """Make the scenario runner deploy this design too (nested compare: ours), and give the
-    engine its test case. Call before ``Deployment.create()``."""
+def register() -> Machine:
+    """This design as a state machine for the scenario runner to deploy too (nested compare:
+    ours, ``Deployment(extra=...)``), with the engine given its test case."""
     from harness import scenario_runner
 
     folder = Path(tempfile.mkdtemp(prefix="ekyc-workshop-"))
     asl_file = folder / f"{NAME}.asl.json"
     asl_file.write_text(json.dumps(definition(), indent=2))
-    scenario_runner.STATE_MACHINES[NAME] = (str(asl_file), "STANDARD", "identity_compare")
     committed = json.loads(scenario_runner.MOCK_CONFIG_PATH.read_text())
     extra = mock_config([scenario()])
     committed["StateMachines"].update(extra["StateMachines"])
     committed["MockedResponses"].update(extra["MockedResponses"])
     config = folder / "mock_config.json"
     config.write_text(json.dumps(committed))
-    os.environ["SFN_MOCK_CONFIG"] = str(config)
-    return config
+    os.environ[MOCK_CONFIG] = str(config)
+    return Machine(NAME, NAME, asl_file, nested=identity_compare.NAME)

@@ -16,6 +16,8 @@ import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 
+from contract.item import PARTITION_KEY
+from statemachines import registry
 from templates import api
 
 
@@ -49,24 +51,30 @@ class ApiClient:
         except ValueError:
             return response.status_code, {"status": "InvalidResponse", "reason": response.text}
 
+    def call(self, route: str, userid: str | None, images: list[bytes],
+             **options) -> tuple[int, dict]:
+        """A request to any route, the body as its workflow's ``REQUEST`` declares it: the
+        user id (where the route takes one), the images in order, the options given."""
+        request = registry.for_route(route).request
+        body: dict = {PARTITION_KEY: userid} if request.userid else {}
+        body |= {name: self.image(data) for name, data in zip(request.images, images,
+                                                               strict=True)}
+        body |= {name: value for name, value in options.items() if value is not None}
+        return self.post(route, body)
+
     def register(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/register", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/register", userid, [selfie])
 
     def register_idcard(self, userid: str, selfie: bytes, idcard: bytes) -> tuple[int, dict]:
-        return self.post("/register-idcard", {"userid": userid, "selfie": self.image(selfie),
-                                              "idcard": self.image(idcard)})
+        return self.call("/register-idcard", userid, [selfie, idcard])
 
     def auth(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/auth", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/auth", userid, [selfie])
 
     def update(self, userid: str, selfie: bytes) -> tuple[int, dict]:
-        return self.post("/update", {"userid": userid, "selfie": self.image(selfie)})
+        return self.call("/update", userid, [selfie])
 
     def compare(self, selfie: bytes, idcard: bytes, *, threshold: float | None = None,
                 quality_filter: str | None = None) -> tuple[int, dict]:
-        body: dict = {"selfie": self.image(selfie), "idcard": self.image(idcard)}
-        if threshold is not None:
-            body["similarity_threshold"] = threshold
-        if quality_filter is not None:
-            body["quality_filter"] = quality_filter
-        return self.post("/compare", body)
+        return self.call("/compare", None, [selfie, idcard], similarity_threshold=threshold,
+                         quality_filter=quality_filter)

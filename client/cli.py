@@ -36,7 +36,9 @@ from client.uploads import (
     check_userid,
     read_image,
 )
+from contract import environment
 from deploy.stack import session_for
+from statemachines import registry
 
 
 def show(client: Client, userid: str, kinds: list[Upload]) -> None:
@@ -48,28 +50,27 @@ def show(client: Client, userid: str, kinds: list[Upload]) -> None:
         client.out(f"  {key:<24} {item[key]}")
     for kind in kinds:
         if item.get(kind.event):
-            client.out(f"  {kind.prefix} path: {' -> '.join(client.path(kind, item))}")
+            client.out(f"  {kind.folder} path: {' -> '.join(client.path(kind, item))}")
 
 
-API_COMMANDS = {"register": ["selfie"], "register-idcard": ["selfie", "idcard"],
-                "auth": ["selfie"], "update": ["selfie"], "compare": ["selfie", "idcard"]}
+def api_commands() -> dict[str, registry.Workflow]:
+    """One command per API route, named after it: register, register-idcard, auth, ..."""
+    return {workflow.route.lstrip("/"): workflow for workflow in registry.api_workflows()}
 
 
 def call_api(client: Client, args: argparse.Namespace) -> int:
     """One API call; prints the JSON answer. Exit status 0 for a 2xx, 1 otherwise."""
     url = args.api_url or client.outputs.get("ApiUrl")
     if not url:
-        raise ClientError("no API URL: pass --api-url or set EKYC_API_URL")
-    images = {name: read_image(getattr(args, name))[0] for name in API_COMMANDS[args.command]}
-    api = ApiClient(session_for(), url, client.outputs["BucketName"])
-    if args.command == "compare":
-        status, body = api.compare(images["selfie"], images["idcard"], threshold=args.threshold,
-                                   quality_filter=args.quality_filter)
-    else:
+        raise ClientError(f"no API URL: pass --api-url or set {environment.API_URL}")
+    workflow = api_commands()[args.command]
+    request = workflow.request
+    images = [read_image(getattr(args, name))[0] for name in request.images]
+    if request.userid:
         check_userid(args.user)
-        call = {"register": api.register, "register-idcard": api.register_idcard,
-                "auth": api.auth, "update": api.update}[args.command]
-        status, body = call(args.user, *images.values())
+    api = ApiClient(session_for(), url, client.outputs["BucketName"])
+    status, body = api.call(workflow.route, getattr(args, "user", None), images,
+                            **{name: getattr(args, name) for name in request.options})
     client.out(f"HTTP {status}")
     client.out(json.dumps(body, indent=2))
     return 0 if 200 <= status < 300 else 1
@@ -89,21 +90,21 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("user")
     verify.add_argument("--id", required=True, dest="id_path")
     verify.add_argument("--selfie", required=True)
-    parser.add_argument("--api-url", default=os.environ.get("EKYC_API_URL"))
-    for name, images in API_COMMANDS.items():
+    parser.add_argument("--api-url", default=os.environ.get(environment.API_URL))
+    for name, workflow in api_commands().items():
+        request = workflow.request
         command = commands.add_parser(name)
-        if name != "compare":
+        if request.userid:
             command.add_argument("user")
-        for image in images:
+        for image in request.images:
             command.add_argument(image)
-        if name == "compare":
-            command.add_argument("--threshold", type=float)
-            command.add_argument("--quality-filter",
-                                 choices=["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"])
+        for option, declared in request.options.items():
+            command.add_argument(declared.flag, dest=option, choices=declared.schema.get("enum"),
+                                 type=float if declared.schema["type"] == "number" else str)
     args = parser.parse_args(argv)
     try:
         client = Client(session_for(), args.stack)
-        if args.command in API_COMMANDS:
+        if args.command in api_commands():
             return call_api(client, args)
         if args.command == "upload-id":
             client.upload(ID_DOCUMENT, args.user, args.path)

@@ -10,40 +10,32 @@ file, not a JPEG or PNG, more than 15 MB, a user id the stack would refuse) is a
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 
 from client.items import plain
+from contract.item import FINAL_STATUSES as FINAL
+from contract.item import ID_DOCUMENT, PARTITION_KEY, SELFIE, USERID_PATTERN, Upload
 from deploy.stack import DeployError, Stack
-from lambdas.starter import USERID
+from statemachines import registry
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
-FINAL = ("pass", "fail", "error")
+USERID = re.compile(USERID_PATTERN)
+__all__ = ["ID_DOCUMENT", "SELFIE", "Upload", "Client", "ClientError", "check_userid",
+           "read_image", "state_machine_output"]
 
 
 class ClientError(Exception):
     """Input the stack would refuse, or a stack that cannot be used."""
 
 
-@dataclass(frozen=True)
-class Upload:
-    """What each kind of upload is called in keys, in the item and in the outputs."""
-
-    prefix: str
-    event: str
-    status: str
-    reason: str
-    state_machine_output: str
-
-
-ID_DOCUMENT = Upload("id_document", "id_event", "id_verify_status", "id_verify_reason",
-                     "IdDocumentStateMachineArn")
-SELFIE = Upload("selfie", "selfie_event", "identity_verify_status", "identity_verify_reason",
-                "IdentityVerificationStateMachineArn")
+def state_machine_output(kind: Upload) -> str:
+    """The stack output naming the workflow an upload of ``kind`` starts."""
+    return registry.for_upload(kind).arn_placeholder
 
 
 def check_userid(userid: str) -> str:
@@ -83,7 +75,7 @@ class Client:
 
     def item(self, userid: str) -> dict:
         found = self.ddb.get_item(TableName=self.outputs["TableName"],
-                                  Key={"userid": {"S": userid}}, ConsistentRead=True)
+                                  Key={PARTITION_KEY: {"S": userid}}, ConsistentRead=True)
         return plain(found.get("Item", {}))
 
     def upload(self, kind: Upload, userid: str, path: str | Path) -> tuple[str, str | None]:
@@ -91,7 +83,7 @@ class Client:
         check_userid(userid)
         data, extension = read_image(path)
         previous = self.item(userid).get(kind.event)
-        key = f"{kind.prefix}/{userid}.{extension}"
+        key = f"{kind.prefix}{userid}.{extension}"
         self.s3.put_object(Bucket=self.outputs["BucketName"], Key=key, Body=data)
         self.out(f"uploaded s3://{self.outputs['BucketName']}/{key}")
         return key, previous
@@ -114,7 +106,7 @@ class Client:
                     f"{kind.status}={item.get(kind.status)!r}, {kind.event}="
                     f"{item.get(kind.event)!r}; before the upload {previous!r})")
             if spinner:
-                sys.stderr.write(f"\r{next(frames)} waiting for {kind.prefix} of {userid}")
+                sys.stderr.write(f"\r{next(frames)} waiting for {kind.folder} of {userid}")
                 sys.stderr.flush()
             time.sleep(0.1)
 
@@ -123,7 +115,7 @@ class Client:
         execution = item.get(kind.event)
         if not execution:
             return []
-        arn = self.outputs[kind.state_machine_output].replace(":stateMachine:", ":execution:")
+        arn = self.outputs[state_machine_output(kind)].replace(":stateMachine:", ":execution:")
         events = self.sfn.get_execution_history(executionArn=f"{arn}:{execution}",
                                                 maxResults=1000)["events"]
         return [e["stateEnteredEventDetails"]["name"] for e in events

@@ -35,7 +35,7 @@ from statemachines import api_common
 from templates import api
 
 HOST = "127.0.0.1"
-VALIDATORS = {route: Draft4Validator(schema) for route, (_, schema) in api.MODELS.items()}
+VALIDATORS = {route: Draft4Validator(schema) for route, (_, schema) in api.models().items()}
 
 
 def refusal(status: str, reason: str) -> str:
@@ -77,7 +77,8 @@ class LocalApi:
 
     @classmethod
     def for_stack(cls, stack_outputs: dict[str, str], **kwargs) -> LocalApi:
-        return cls({route: stack_outputs[api.state_machine_output(route)] for route in api.MODELS},
+        return cls({route: stack_outputs[api.state_machine_output(route)]
+                    for route in api.models()},
                    **kwargs)
 
     @property

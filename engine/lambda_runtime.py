@@ -26,7 +26,9 @@ from dataclasses import dataclass
 import boto3
 from botocore.exceptions import ClientError
 
-VISIBILITY_SCALE_VARIABLE = "EKYC_VISIBILITY_TIME_SCALE"
+from contract import environment
+
+VISIBILITY_SCALE_VARIABLE = environment.VISIBILITY_TIME_SCALE
 # Error codes SQS answers for a queue that no longer exists.
 GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
 _environment_lock = threading.Lock()  # handlers read os.environ: one invocation at a time

@@ -18,6 +18,7 @@ import threading
 import requests
 from moto.server import ThreadedMotoServer
 
+from contract import environment
 from engine import adapter, lambda_runtime
 from engine.rekognition import responses as face_service
 
@@ -33,7 +34,7 @@ class LocalEngine:
 
     def __init__(self, port: int = 0, faces_db: str | None = None):
         self.port = port
-        self.faces_db = faces_db or os.environ.get("EKYC_FACES_DB", DEFAULT_FACES_DB)
+        self.faces_db = faces_db or os.environ.get(environment.FACES_DB, DEFAULT_FACES_DB)
         self._server: ThreadedMotoServer | None = None
 
     @property
@@ -49,7 +50,7 @@ class LocalEngine:
         adapter.install()
         face_service.install(self.faces_db)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-        if not os.environ.get("EKYC_ENGINE_LOG"):
+        if not os.environ.get(environment.ENGINE_LOG):
             # The interpreter logs every IsPresent miss and every Fail state as an ERROR with
             # its whole parse tree; executions report their own outcome through the APIs.
             logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)

@@ -99,10 +99,9 @@ def mock_findings(label: str, config: dict, definitions: dict[str, dict]) -> lis
 
 
 def _mocked_definitions() -> dict[str, dict]:
-    from harness.scenario_runner import STATE_MACHINES
+    from statemachines.registry import machines
 
-    return {machine: json.loads((STATEMACHINES / spec[0]).read_text())
-            for machine, spec in STATE_MACHINES.items()}
+    return {machine.name: json.loads(machine.path.read_text()) for machine in machines()}
 
 
 def main(argv: list[str] | None = None) -> int:

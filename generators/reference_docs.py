@@ -44,21 +44,21 @@ def sources() -> SimpleNamespace:
     from engine import adapter as moto_adapter
     from engine.rekognition import models as face_models
     from engine.rekognition import similarity
-    from harness.path_coverage import Coverage
-    from harness.scenario_runner import COVERED_AS, STATEMACHINES, WORKFLOW_FILES
-    from statemachines import API_WORKFLOWS, DEFINITIONS, api_common
+    from harness.path_coverage import coverages
+    from harness.scenario_runner import covered_as
+    from statemachines import api_common, registry
     from statemachines.asl import all_states
     from statemachines.scenarios import all_scenarios
-    from templates.api import MODELS
+    from templates.api import models
     from templates.policies import UNSCOPED_ACTIONS
 
     return SimpleNamespace(
-        adapter=moto_adapter, Coverage=Coverage, covered_as=COVERED_AS,
-        statemachines=STATEMACHINES, workflow_files=WORKFLOW_FILES, api_workflows=API_WORKFLOWS,
-        definitions=DEFINITIONS, api_errors=api_common.ERRORS,
+        adapter=moto_adapter, coverages=coverages, covered_as=covered_as,
+        api_workflows=registry.api_workflows(), definitions=registry.definitions(),
+        api_errors=api_common.ERRORS,
         max_inline_image_chars=api_common.MAX_INLINE_IMAGE_CHARS, scenarios=all_scenarios(),
         unscoped_actions=UNSCOPED_ACTIONS, face_models=face_models,
-        similarity=similarity, all_states=all_states, api_models=MODELS)
+        similarity=similarity, all_states=all_states, api_models=models())
 
 
 # --- small Markdown helpers --------------------------------------------------------------------
@@ -118,13 +118,11 @@ def scenario_catalogue(src: SimpleNamespace, here: Path) -> str:
 def path_coverage(src: SimpleNamespace, here: Path) -> str:
     """States and Choice branches the scenarios' paths go through. The tests assert that each
     execution takes its scenario's path, and `make test` fails below 100% of either."""
-    coverage = {name: src.Coverage(name, json.loads((src.statemachines / filename).read_text()))
-                for name, filename in src.workflow_files.items()}
+    coverage = src.coverages(src.definitions)
     for scenario in src.scenarios:
-        coverage[src.covered_as.get(scenario.workflow, scenario.workflow)].add(scenario.path)
+        coverage[src.covered_as(scenario.workflow)].add(scenario.path)
         if scenario.nested_path:
-            nested = src.covered_as.get(scenario.nested_workflow, scenario.nested_workflow)
-            coverage[nested].add(scenario.nested_path)
+            coverage[src.covered_as(scenario.nested_workflow)].add(scenario.nested_path)
 
     def share(seen: int, total: int) -> str:
         return f"{seen}/{total} ({100 * seen / max(total, 1):.0f}%)"
@@ -221,7 +219,8 @@ def unscoped_actions(src: SimpleNamespace, here: Path) -> str:
 
 def api_routes(src: SimpleNamespace, here: Path) -> str:
     rows = []
-    for route, module in src.api_workflows.items():
+    for workflow in src.api_workflows:
+        route, module = workflow.route, workflow.module
         summary = " ".join(module.__doc__.split("\n\n", 1)[0].split()).split(": ", 1)[-1]
         summary = summary[:1].upper() + summary[1:]
         (definition,) = [d for d in src.definitions if d.workflow == module.NAME]

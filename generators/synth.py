@@ -15,7 +15,7 @@ from pathlib import Path
 from generators import workshop_guide
 from generators.diagrams import cli as diagrams
 from generators.output import ROOT, TEMPLATE_PATH, write, write_or_check
-from statemachines import DEFINITIONS
+from statemachines import registry
 from statemachines.scenarios import all_scenarios, mock_config
 from templates import ekyc
 
@@ -28,7 +28,8 @@ def render(document: dict) -> str:
 
 def artifacts() -> dict[Path, str]:
     """Every generated file and its content, built fresh from the Python sources."""
-    files = {definition.path: render(definition.build()) for definition in DEFINITIONS}
+    files = {definition.path: render(definition.build())
+             for definition in registry.definitions()}
     files[TEMPLATE_PATH] = render(ekyc.build().to_dict())
     files[MOCK_CONFIG_PATH] = render(mock_config(all_scenarios()))
     return files

@@ -13,7 +13,6 @@ know stops the generation, so the guide cannot silently fall behind the workflow
 from __future__ import annotations
 
 import argparse
-import importlib
 import inspect
 import json
 import re
@@ -22,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from contract.item import SELFIE
+from contract.placeholders import PLACEHOLDER as PLACEHOLDER_PATTERN
 from generators.diagrams.edges import integration
 from generators.output import ROOT, TEMPLATE_PATH, write_or_check
-from statemachines import API_WORKFLOWS, DEFINITIONS, Definition
+from statemachines import registry
 from statemachines.asl import all_states, branch_of
+from statemachines.registry import Definition
 
 GUIDE_PATH = ROOT / "docs" / "workshop.md"
 GENERATED_BY = "python -m generators.workshop_guide"
@@ -77,9 +79,6 @@ PLACEHOLDERS = {
         "Parameters", "AnalyzeIdDocuments"),
 }
 
-PLACEHOLDER_PATTERN = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-
-
 def placeholders(text: str, source: str = "the definition") -> list[str]:
     """The ``${Name}`` placeholders in an ASL file, sorted; an unknown one raises ValueError."""
     found = sorted(set(PLACEHOLDER_PATTERN.findall(text)))
@@ -92,12 +91,8 @@ def placeholders(text: str, source: str = "the definition") -> list[str]:
 
 
 def builder_module(definition: Definition) -> ModuleType:
-    """The module whose ``build`` makes the definition (the workflow's own module for a
-    variant built by a lambda in the package, such as the Express identity verification)."""
-    module = inspect.getmodule(definition.build)
-    if module is None or module.__name__ == "statemachines" or not hasattr(module, "build"):
-        module = importlib.import_module(f"statemachines.{definition.workflow}")
-    return module
+    """The workflow's own module (its variants are built there too)."""
+    return registry.get(definition.workflow).module
 
 
 def _markdown(docstring: str) -> str:
@@ -173,15 +168,12 @@ def state_table(definition: dict) -> list[str]:
     return rows
 
 
-_API_NAMES = {module.NAME for module in API_WORKFLOWS.values()}
-
-
 def _is_api(definition: Definition) -> bool:
-    return definition.workflow in _API_NAMES
+    return registry.get(definition.workflow).route is not None
 
 
 def _is_express_variant(definition: Definition) -> bool:
-    return definition.filename.endswith(".express.asl.json")
+    return definition.express
 
 
 def _type_advice(definition: Definition, has_express_variant: bool) -> str:
@@ -214,7 +206,8 @@ def sample_input(definition: Definition, text: str) -> dict:
     if _is_api(definition):
         candidates = {"userid": "alice", "selfie": image, "idcard": image}
     else:
-        folder = "id_document" if definition.workflow == "id_document" else "selfie"
+        # An upload's own workflow, or one that works on the selfie (the nested compare).
+        folder = (registry.get(definition.workflow).upload or SELFIE).folder
         candidates = {"userid": "alice", "bucket": "<BucketName output>",
                       "key": f"{folder}/alice.jpg", "uploaded_at": "2026-01-01T00:00:00.000Z"}
     return {field: value for field, value in candidates.items() if reads(field)}
@@ -230,8 +223,7 @@ def _file_section(definition: Definition, text: str, template: dict, has_express
     document = json.loads(text)
     stem = definition.filename.removesuffix(".asl.json")
     found = placeholders(text, f"statemachines/{definition.filename}")
-    camel = "".join(part.capitalize() for part in definition.workflow.split("_"))
-    role = f"{camel}Role"
+    role = f"{registry.get(definition.workflow).resource_title}Role"
     lines = [
         heading, "",
         f"![{stem} diagram](../statemachines/{stem}.svg)", "",
@@ -310,7 +302,7 @@ def guide(files: list[tuple[Definition, str]] | None = None,
     committed ``statemachines/*.asl.json``)."""
     if files is None:
         files = [(definition, definition.path.read_text(encoding="utf-8"))
-                 for definition in DEFINITIONS]
+                 for definition in registry.definitions()]
     template = _template(template)
     workflows: dict[str, list[tuple[Definition, str]]] = {}
     for definition, text in files:

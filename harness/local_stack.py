@@ -3,10 +3,11 @@ the demo, the tests and the benchmarks deploy through here."""
 
 from __future__ import annotations
 
+from contract.settings import ANALYZE_ID
 from deploy.stack import DEFAULT_TEMPLATE, Stack
 
 # moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
-LOCAL_PARAMETERS = {"AnalyzeIdDocuments": "false"}
+LOCAL_PARAMETERS = {ANALYZE_ID.parameter: "false"}
 
 
 def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02) -> Stack:

@@ -8,6 +8,7 @@ branches count like any other.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,3 +78,10 @@ class Coverage:
         lines += [f"    state never entered: {name}" for name in self.missing_states]
         lines += [f"    branch never taken: {branch}" for branch in self.missing_branches]
         return "\n".join(lines)
+
+
+def coverages(definitions: Iterable) -> dict[str, Coverage]:
+    """An empty coverage for each definition (``statemachines.registry.definitions()``), by the
+    name its runs have, read from its ASL file."""
+    return {definition.name: Coverage(definition.name, json.loads(definition.path.read_text()))
+            for definition in definitions}

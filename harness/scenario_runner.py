@@ -19,44 +19,16 @@ import boto3
 from boto3.dynamodb.types import TypeSerializer
 
 from client.items import plain
-from statemachines import asl
+from contract import placeholders as names
+from contract import settings
+from contract.item import PARTITION_KEY
+from statemachines import asl, registry
+from statemachines.registry import Machine
 from statemachines.scenarios import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMACHINES = ROOT / "statemachines"
 MOCK_CONFIG_PATH = STATEMACHINES / "mock_config.json"
-# State machines by their name in the MockConfigFile: the ASL file each runs, its type, and the
-# state machine its nested compare calls. The Express variant of the identity verification runs
-# in a Standard execution here, so that its path can be read from the execution history; its
-# child is Express, started with StartSyncExecution as in an Express deployment.
-STATE_MACHINES = {
-    "id_document": ("id_document.asl.json", "STANDARD", None),
-    "identity_compare": ("identity_compare.asl.json", "STANDARD", None),
-    "identity_compare_express": ("identity_compare.asl.json", "EXPRESS", None),
-    "identity_verification": ("identity_verification.asl.json", "STANDARD", "identity_compare"),
-    "identity_verification_express": ("identity_verification.express.asl.json", "STANDARD",
-                                      "identity_compare_express"),
-    "safety_net": ("safety_net.asl.json", "STANDARD", None),
-    # The API workflows are Express behind API Gateway; Standard here, for their history.
-    **{name: (f"{name}.asl.json", "STANDARD", None) for name in (
-        "register", "register_idcard", "authenticate", "update_face", "compare_faces")},
-    # Deployed again with Textract's AnalyzeID turned off.
-    "id_document_without_textract": ("id_document.asl.json", "STANDARD", None),
-    "register_idcard_without_textract": ("register_idcard.asl.json", "STANDARD", None),
-}
-OVERRIDES = {name: {"AnalyzeIdDocuments": "false"} for name in STATE_MACHINES
-             if name.endswith("_without_textract")}
-# The definition whose coverage a state machine's runs count for.
-COVERED_AS = {name: name.removesuffix("_without_textract") for name in OVERRIDES}
-# Each definition once, by the state machine whose runs cover it.
-WORKFLOW_FILES = {name: spec[0] for name, spec in STATE_MACHINES.items()
-                  if name != "identity_compare_express" and name not in OVERRIDES}
-# Placeholders that stand for a deployed state machine's ARN (in definitions and inputs).
-ARN_PLACEHOLDERS = {"IdDocumentStateMachineArn": "id_document",
-                    "IdentityVerificationStateMachineArn": "identity_verification"}
-THRESHOLDS = {"FaceConfidenceThreshold": "99", "DuplicateSimilarityThreshold": "95",
-              "CompareSimilarityThreshold": "80", "MaxPoseDegrees": "45",
-              "AnalyzeIdDocuments": "true"}
 ROLE_ARN = "arn:aws:iam::123456789012:role/ekyc-local-tests"
 THUMBNAIL_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:ekyc-test-thumbnail"
 
@@ -87,11 +59,17 @@ def substitute(text: str, substitutions: dict[str, str]) -> str:
     return text
 
 
+def covered_as(machine: str) -> str | None:
+    """The definition whose path coverage a run of the runner's state machine counts for."""
+    return registry.machine_names()[machine].covers
+
+
 class Deployment:
-    """The workflows with their table, topic and a queue that collects notifications."""
+    """The workflows (``registry.machines()``, and any ``extra`` ones) with their table, topic
+    and a queue that collects notifications."""
 
     def __init__(self, session: boto3.session.Session, endpoint_url: str | None,
-                 prefix: str = "ekyc-test"):
+                 prefix: str = "ekyc-test", extra: tuple[Machine, ...] = ()):
         def client(name):
             return session.client(name, endpoint_url=endpoint_url)
         self.sfn, self.ddb = client("stepfunctions"), client("dynamodb")
@@ -100,44 +78,48 @@ class Deployment:
         self.table = f"{prefix}-users"
         self.state_machines: dict[str, str] = {}
         self.definitions: dict[str, dict] = {}  # by state machine ARN
+        self.machines = [*registry.machines(), *extra]
+        self.arns: dict[str, str] = {}  # workflow ARN placeholder -> its main machine's ARN
 
     def create(self) -> Deployment:
         self.ddb.create_table(
             TableName=self.table, BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "userid", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "userid", "AttributeType": "S"}])
+            KeySchema=[{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": PARTITION_KEY, "AttributeType": "S"}])
         self.topic = self.sns.create_topic(Name=f"{self.prefix}-failures")["TopicArn"]
         self.queue = self.sqs.create_queue(QueueName=f"{self.prefix}-notifications")["QueueUrl"]
         queue_arn = self.sqs.get_queue_attributes(
             QueueUrl=self.queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.sns.subscribe(TopicArn=self.topic, Protocol="sqs", Endpoint=queue_arn,
                            Attributes={"RawMessageDelivery": "true"})
-        substitutions = {"TableName": self.table, "CollectionId": f"{self.prefix}-faces",
-                         "NotificationTopicArn": self.topic, **THRESHOLDS,
+        substitutions = {names.TABLE_NAME: self.table, names.COLLECTION_ID: f"{self.prefix}-faces",
+                         names.NOTIFICATION_TOPIC_ARN: self.topic, **settings.defaults(),
                          # Mocked in every scenario that reaches it.
-                         "ThumbnailFunctionArn": THUMBNAIL_FUNCTION_ARN}
-        for name, (filename, kind, nested) in STATE_MACHINES.items():
-            if nested:
-                substitutions["IdentityCompareStateMachineArn"] = self.state_machines[nested]
-            definition = substitute((STATEMACHINES / filename).read_text(),
-                                    {**substitutions, **OVERRIDES.get(name, {})})
+                         names.THUMBNAIL_FUNCTION_ARN: THUMBNAIL_FUNCTION_ARN}
+        by_name = {machine.name: machine for machine in self.machines}
+        for machine in self.machines:
+            values = {**substitutions, **self.arns, **machine.substitutions}
+            if machine.nested:
+                values[by_name[machine.nested].arn_placeholder] = \
+                    self.state_machines[machine.nested]
+            definition = substitute(machine.path.read_text(), values)
             arn = self.sfn.create_state_machine(
-                name=name, definition=definition, roleArn=ROLE_ARN, type=kind)["stateMachineArn"]
-            self.state_machines[name] = arn
+                name=machine.name, definition=definition, roleArn=ROLE_ARN,
+                type=machine.runs_as)["stateMachineArn"]
+            self.state_machines[machine.name] = arn
             self.definitions[arn] = json.loads(definition)
-            for placeholder, machine in ARN_PLACEHOLDERS.items():
-                if machine == name:
-                    substitutions[placeholder] = arn
+            if machine.main:
+                self.arns[machine.arn_placeholder] = arn
         return self
 
     # --- one scenario ---------------------------------------------------------------------
     def run(self, scenario: Scenario, timeout: float = 60) -> Run:
         key = TypeSerializer().serialize
-        item_key = {"userid": key(scenario.userid)}
+        item_key = {PARTITION_KEY: key(scenario.userid)}
         self.ddb.delete_item(TableName=self.table, Key=item_key)
         if scenario.seed_item is not None:
             self.ddb.put_item(TableName=self.table, Item={
-                "userid": key(scenario.userid),
+                PARTITION_KEY: key(scenario.userid),
                 **{name: key(value) for name, value in scenario.seed_item.items()}})
         self.drain_notifications()
         started = time.perf_counter()
@@ -155,8 +137,7 @@ class Deployment:
         """``text`` with the ARN placeholders of the deployed state machines filled in."""
         if "${" not in text:
             return text
-        return substitute(text, {placeholder: self.state_machines[machine]
-                                 for placeholder, machine in ARN_PLACEHOLDERS.items()})
+        return substitute(text, self.arns)
 
     def wait(self, execution_arn: str, timeout: float, started: float | None = None) -> Run:
         deadline = time.monotonic() + timeout

@@ -83,7 +83,7 @@ class Smoke:
             picture.write_bytes(images[expected.picture])
             started = time.monotonic()
             _, previous = self.client.upload(expected.kind, user, picture)
-            what = f"{user} {expected.kind.prefix} is {expected.status}"
+            what = f"{user} {expected.kind.folder} is {expected.status}"
             if expected.because:
                 what += f" ({expected.because})"
             try:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from client.uploads import ID_DOCUMENT, SELFIE
+from contract.item import ID_DOCUMENT, SELFIE, SIMILARITY
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ STORY = [
     Step("frank", "selfie", "hopper", "Frank's selfie comes before any ID document"),
     Step("alice", "selfie", "astronaut_png", "Alice uploads a new selfie (old face replaced)"),
     Step("mallory", "selfie", "astronaut", "A key the starter refuses (to the DLQ)",
-         key="selfie/not a valid user id.jpg"),
+         key=f"{SELFIE.prefix}not a valid user id.jpg"),
 ]
 
 
@@ -76,13 +76,9 @@ API_STORY = [
 
 def play_api(api, images: dict[str, bytes]) -> list[tuple[ApiStep, int, dict]]:
     """Each API step's request: (step, HTTP status, answer)."""
-    calls = {"/register": api.register, "/register-idcard": api.register_idcard,
-             "/auth": api.auth, "/update": api.update, "/compare": api.compare}
     answers = []
     for step in API_STORY:
-        pictures = [images[name] for name in step.pictures]
-        arguments = pictures if step.user is None else [step.user, *pictures]
-        status, body = calls[step.route](*arguments)
+        status, body = api.call(step.route, step.user, [images[name] for name in step.pictures])
         answers.append((step, status, body))
     return answers
 
@@ -101,6 +97,9 @@ def api_table(answers: list[tuple[ApiStep, int, dict]]) -> str:
     return "\n".join(lines)
 
 
+UPLOADS = {"id": ID_DOCUMENT, "selfie": SELFIE}  # by Step.kind
+
+
 @dataclass
 class Outcome:
     step: Step
@@ -109,20 +108,18 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        return str(self.item.get("id_verify_status" if self.step.kind == "id"
-                                 else "identity_verify_status", "-"))
+        return str(self.item.get(UPLOADS[self.step.kind].status, "-"))
 
     @property
     def reason(self) -> str:
-        return str(self.item.get("id_verify_reason" if self.step.kind == "id"
-                                 else "identity_verify_reason", ""))
+        return str(self.item.get(UPLOADS[self.step.kind].reason, ""))
 
 
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
     """Upload each step's picture and wait for its final status."""
     outcomes = []
     for step in STORY:
-        kind = ID_DOCUMENT if step.kind == "id" else SELFIE
+        kind = UPLOADS[step.kind]
         if step.key:
             client.s3.put_object(Bucket=client.outputs["BucketName"], Key=step.key,
                                  Body=images[step.picture])
@@ -151,7 +148,8 @@ def dead_letters(sqs, queue_url: str, timeout: float = 30) -> list[dict]:
 def table(outcomes: list[Outcome]) -> str:
     rows = [("user", "upload", "status", "reason", "similarity", "states")]
     for outcome in outcomes:
-        similarity = outcome.item.get("similarity") if outcome.step.kind == "selfie" else None
+        similarity = outcome.item.get(SIMILARITY) if UPLOADS[outcome.step.kind] is SELFIE \
+            else None
         rows.append((outcome.step.user, f"{outcome.step.kind}: {outcome.step.picture}",
                      outcome.status, outcome.reason[:48],
                      f"{float(similarity):.1f}" if similarity is not None else "",

@@ -7,7 +7,8 @@ cannot process is reported as a batch item failure, so SQS delivers it again and
 it to the dead-letter queue: nothing is dropped.
 
 Deployed inline in the CloudFormation template (see lambdas/inline.py), so it stays small and
-uses nothing beyond the Lambda runtime's boto3.
+uses nothing beyond the Lambda runtime's boto3; the names and values it shares with the rest
+of the stack come from ``contract`` and are written into the inlined code as literals.
 """
 
 import hashlib
@@ -19,16 +20,28 @@ from urllib.parse import unquote_plus
 
 import boto3
 
+from contract.environment import COLLECTION_ID, TABLE_NAME
+from contract.item import (
+    FACE_ID,
+    ID_DOCUMENT,
+    PARTITION_KEY,
+    PROCESSING,
+    SELFIE,
+    USERID_PATTERN,
+)
+from contract.keys import IMAGE_EXTENSIONS
+
 # key prefix -> (short name: prefix of execution names and item attributes,
 #                prefix of the workflow's status attributes,
-#                environment variable holding the workflow's state machine ARN)
+#                environment variable holding the workflow's state machine ARN).
+# The attribute names below are built from these as contract.item.Upload builds them.
 WORKFLOWS = {
-    "id_document": ("id", "id_verify", "ID_DOCUMENT_STATE_MACHINE_ARN"),
-    "selfie": ("selfie", "identity_verify", "IDENTITY_VERIFICATION_STATE_MACHINE_ARN"),
+    ID_DOCUMENT.folder: (ID_DOCUMENT.short, ID_DOCUMENT.verification,
+                         ID_DOCUMENT.state_machine_variable),
+    SELFIE.folder: (SELFIE.short, SELFIE.verification, SELFIE.state_machine_variable),
 }
-EXTENSIONS = ("jpg", "jpeg", "png")
-# The user id becomes Rekognition's ExternalImageId, whose alphabet is [a-zA-Z0-9_.\-:].
-USERID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+EXTENSIONS = IMAGE_EXTENSIONS
+USERID = re.compile(USERID_PATTERN)
 
 _clients = {}
 
@@ -65,7 +78,7 @@ def execution_name(prefix, userid, bucket, key, version):
 
 def user_item(userid):
     """The ``TableName`` and ``Key`` of the user's item."""
-    return {"TableName": os.environ["TABLE_NAME"], "Key": {"userid": {"S": userid}}}
+    return {"TableName": os.environ[TABLE_NAME], "Key": {PARTITION_KEY: {"S": userid}}}
 
 
 def start(upload, message_id):
@@ -105,12 +118,12 @@ def claim(prefix, userid, bucket, key, name, message_id):
     if item.get(event, {}).get("S") == name and item.get(holder, {}).get("S") != message_id:
         return False  # checked before deleting: the face may be the one its run indexed
     remove = f"{status}_reason"
-    if prefix == "selfie":  # a new selfie replaces the user's registered face
-        remove += ", rek_faceid"
-        if "rek_faceid" in item:
-            client("rekognition").delete_faces(CollectionId=os.environ["COLLECTION_ID"],
-                                               FaceIds=[item["rek_faceid"]["S"]])
-    values = {":b": bucket, ":k": key, ":e": name, ":m": message_id, ":s": "processing",
+    if prefix == SELFIE.folder:  # a new selfie replaces the user's registered face
+        remove += ", rek_faceid"  # FACE_ID, spelled out: tests/test_starter.py holds them equal
+        if FACE_ID in item:
+            client("rekognition").delete_faces(CollectionId=os.environ[COLLECTION_ID],
+                                               FaceIds=[item[FACE_ID]["S"]])
+    values = {":b": bucket, ":k": key, ":e": name, ":m": message_id, ":s": PROCESSING,
               ":t": datetime.now(UTC).isoformat()}
     try:
         ddb.update_item(

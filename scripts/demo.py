@@ -20,6 +20,7 @@ import boto3
 
 from client.api import ApiClient
 from client.uploads import Client
+from contract import environment
 from deploy.stack import DEFAULT_TEMPLATE
 from engine.api_front import LocalApi
 from engine.lambda_runtime import LOGS
@@ -34,7 +35,7 @@ STACK = "ekyc-demo"
 def main() -> int:
     for name, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
                         "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-                        "EKYC_VISIBILITY_TIME_SCALE": "0.01"}.items():
+                        environment.VISIBILITY_TIME_SCALE: "0.01"}.items():
         os.environ.setdefault(name, value)
 
     started = time.monotonic()

@@ -9,15 +9,19 @@ like somebody else is denied. ``add_authentication`` is shared with ``/update``.
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from . import quality_gate as gate
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
+from .api_requests import Request
 from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image, search_faces
 from .common import settings_state as _settings_state
 
 NAME = "authenticate"
 TITLE = "Authenticate"
 ROUTE = "/auth"
+REQUEST = Request("AuthRequest", "UserSelfie", images=("selfie",))
 
 READ_THRESHOLDS = "Read thresholds"
 GET_USER = "Get user record"
@@ -34,8 +38,8 @@ ACCESS_DENIED = "Not the user's face"
 ANSWER = "Answer verified"
 
 ITEM = "$.user.Item"
-REGISTERED_FACE = f"{ITEM}.rek_faceid.S"
-STORED_OBJECT = f"{ITEM}.selfie_object.S"
+REGISTERED_FACE = f"{ITEM}.{item.FACE_ID}.S"
+STORED_OBJECT = f"{ITEM}.{item.SELFIE.object}.S"
 COMPARED = "$.comparison.matches[0]"
 FOUND = "$.search.matches[0]"
 SETTINGS = (*gate.SETTINGS, "compare_similarity")
@@ -65,7 +69,7 @@ def add_authentication(workflow: asl.Workflow, answers: Answers, *, on_error: li
         asl.sdk("rekognition", "compareFaces"),
         parameters={
             **image_parameter("SourceImage", SELFIE),
-            "TargetImage": s3_image(f"{ITEM}.selfie_bucket.S", STORED_OBJECT),
+            "TargetImage": s3_image(f"{ITEM}.{item.SELFIE.bucket}.S", STORED_OBJECT),
             "SimilarityThreshold": 0,
         },
         result_selector={"matches.$": "$.FaceMatches"},

@@ -10,29 +10,18 @@ Data conventions inside an execution:
 
 from __future__ import annotations
 
+from contract import item
+from contract import placeholders as names
+from contract.placeholders import placeholder
+from contract.settings import BY_KEY as SETTINGS
+from contract.settings import MAX_POSE
+
 from . import asl
 
-
-def placeholder(name: str) -> str:
-    """``${Name}``: filled by the template's ``DefinitionSubstitutions`` at deploy time."""
-    return "${" + name + "}"
-
-
-TABLE = placeholder("TableName")
-COLLECTION = placeholder("CollectionId")
-TOPIC = placeholder("NotificationTopicArn")
-COMPARE_STATE_MACHINE = placeholder("IdentityCompareStateMachineArn")
-THUMBNAIL_FUNCTION = placeholder("ThumbnailFunctionArn")
-
-# Threshold placeholders: substituted as text, so each is parsed into a number by
-# States.StringToJson in the workflow's first state (a bare ${X} would not be valid JSON).
-THRESHOLDS = {
-    "min_face_confidence": "FaceConfidenceThreshold",
-    "duplicate_similarity": "DuplicateSimilarityThreshold",
-    "compare_similarity": "CompareSimilarityThreshold",
-    "max_pose": "MaxPoseDegrees",
-    "analyze_id": "AnalyzeIdDocuments",  # "true" or "false"
-}
+TABLE = placeholder(names.TABLE_NAME)
+COLLECTION = placeholder(names.COLLECTION_ID)
+TOPIC = placeholder(names.NOTIFICATION_TOPIC_ARN)
+THUMBNAIL_FUNCTION = placeholder(names.THUMBNAIL_FUNCTION_ARN)
 
 # Rekognition's answers to an image it cannot use at all: the uploader's input, not a fault.
 UNUSABLE_IMAGE_ERRORS = (
@@ -87,13 +76,15 @@ RETRY_START_EXECUTION = asl.retry_on("StepFunctions.ExecutionLimitExceeded")
 RETRY_START_SYNC_EXECUTION = asl.retry_on("Sfn.KmsThrottlingException")
 
 
-def settings_state(*names: str, next: str) -> asl.State:
-    """A Pass state that puts the named thresholds, as numbers, under ``$.settings``."""
+def settings_state(*keys: str, next: str) -> asl.State:
+    """A Pass state that puts the settings named by their keys (``contract.settings``), as
+    numbers or booleans, under ``$.settings``. The placeholders are substituted as text, so each
+    is parsed by States.StringToJson (a bare ${X} would not be valid JSON)."""
     parameters: dict[str, str] = {}
-    for name in names:
-        substitution = placeholder(THRESHOLDS[name])
+    for name in keys:
+        substitution = placeholder(SETTINGS[name].parameter)
         parameters[f"{name}.$"] = f"States.StringToJson('{substitution}')"
-        if name == "max_pose":
+        if name == MAX_POSE.key:
             # Choice rules have no absolute value: compare against -max as well as +max.
             parameters["min_pose.$"] = f"States.StringToJson('-{substitution}')"
     return asl.pass_state(parameters=parameters, result_path="$.settings", next=next)
@@ -111,11 +102,11 @@ def image_parameter(name: str, image: dict | str) -> dict:
 
 
 def userid_key() -> dict:
-    return {"userid": asl.ddb_string("$.userid")}
+    return {item.PARTITION_KEY: asl.ddb_string("$.userid")}
 
 
 def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
-                execution_attribute: str = "last_execution", condition: str | None = None,
+                execution_attribute: str = item.LAST_EXECUTION, condition: str | None = None,
                 condition_values: dict[str, dict] | None = None, next: str | None,
                 catch: list) -> asl.State:
     """An updateItem on the user's item: ``SET attribute = value`` for each assignment, plus
@@ -123,7 +114,7 @@ def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
     ``condition`` (with its own ``:values``) makes the write fail with
     ``DynamoDB.ConditionalCheckFailedException`` when it does not hold."""
     assignments = {**assignments, execution_attribute: asl.ddb_string("$$.Execution.Id"),
-                   "updated_at": asl.ddb_string("$$.State.EnteredTime")}
+                   item.UPDATED_AT: asl.ddb_string("$$.State.EnteredTime")}
     expression = "SET " + ", ".join(f"{name} = :{name}" for name in assignments)
     if remove:
         expression += " REMOVE " + ", ".join(remove)
@@ -240,7 +231,7 @@ def delete_face(face_id: str, *, next: str, catch: list) -> asl.State:
 
 
 def record_failure(status_attribute: str, reason_attribute: str, *,
-                   execution_attribute: str = "last_execution", next: str,
+                   execution_attribute: str = item.LAST_EXECUTION, next: str,
                    catch: list) -> asl.State:
     """Write ``$.failure``'s status and reason onto the user's item."""
     return update_user({status_attribute: asl.ddb_string("$.failure.status"),
@@ -258,7 +249,7 @@ def reason_field(reason: str | None, reason_format: str | None) -> dict[str, str
 def reject(reason: str | None = None, *, reason_format: str | None = None, error: str,
            next: str) -> asl.State:
     """A Pass state that describes a rejection (a business outcome, not a fault)."""
-    parameters = {"status": "fail", "error": error, **reason_field(reason, reason_format)}
+    parameters = {"status": item.FAIL, "error": error, **reason_field(reason, reason_format)}
     return asl.pass_state(parameters=parameters, result_path="$.failure", next=next)
 
 
@@ -266,7 +257,7 @@ def describe_error(*, error: str, next: str) -> asl.State:
     """A Pass state that turns a caught error (``$.error``) into a failure description."""
     return asl.pass_state(
         parameters={
-            "status": "error",
+            "status": item.ERROR,
             "error": error,
             "reason.$": "States.Format('{}: {}', $.error.Error, $.error.Cause)",
         },

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from . import asl
 from .api_common import Answers, compare_selfie_with_id_card
+from .api_requests import QUALITY_FILTERS, Option, Request
 from .common import settings_state
 
 NAME = "compare_faces"
 TITLE = "Compare faces"
 ROUTE = "/compare"
+REQUEST = Request("CompareRequest", "SelfieAndIdCard", images=("selfie", "idcard"),
+                  userid=False, options={
+                      "similarity_threshold": Option(
+                          {"type": "number", "minimum": 0, "maximum": 100}, "--threshold"),
+                      "quality_filter": Option(
+                          {"type": "string", "enum": QUALITY_FILTERS}, "--quality-filter"),
+                  })
 
 READ_THRESHOLDS = "Read thresholds"
 DEFAULTS = "Default options"

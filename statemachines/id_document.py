@@ -8,6 +8,8 @@ where the picture is, so the identity compare workflow can find it later.
 
 from __future__ import annotations
 
+from contract.item import ID_DOCUMENT, ID_FACE_COUNT, PASS
+
 from . import asl
 from . import id_fields as fields
 from .common import (
@@ -54,20 +56,20 @@ def build() -> dict:
                          on_error=on_error, next=RECORD_ACCEPTED)
     workflow.add(RECORD_ACCEPTED, update_user(
         {
-            "id_bucket": asl.ddb_string("$.bucket"),
-            "id_object": asl.ddb_string("$.key"),
-            "id_verify_status": {"S": "pass"},
-            "id_face_count": asl.ddb_number("$.detection.count"),
+            ID_DOCUMENT.bucket: asl.ddb_string("$.bucket"),
+            ID_DOCUMENT.object: asl.ddb_string("$.key"),
+            ID_DOCUMENT.status: {"S": PASS},
+            ID_FACE_COUNT: asl.ddb_number("$.detection.count"),
             **fields.attributes(),
         },
-        remove=("id_verify_reason",), next=None, catch=on_error))
+        remove=(ID_DOCUMENT.reason,), next=None, catch=on_error))
     workflow.add(NO_FACE, reject("no face", error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(NOT_AN_IMAGE, reject(reason_format=UNUSABLE_IMAGE_REASON,
                                       error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(UNREADABLE, reject("Textract could not read the document's fields",
                                     error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(DESCRIBE_ERROR, describe_error(error="IdDocumentError", next=RECORD_FAILURE))
-    add_failure_tail(workflow, status_attribute="id_verify_status",
-                     reason_attribute="id_verify_reason", flow=NAME,
+    add_failure_tail(workflow, status_attribute=ID_DOCUMENT.status,
+                     reason_attribute=ID_DOCUMENT.reason, flow=NAME,
                      record=RECORD_FAILURE, notify=NOTIFY_FAILURE, end=FAILED)
     return workflow.definition()

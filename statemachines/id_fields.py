@@ -11,6 +11,9 @@ read at all, or whose fields we keep are missing or empty, goes to ``unreadable`
 
 from __future__ import annotations
 
+from contract.item import ID_FIELD_PREFIX
+from contract.settings import ANALYZE_ID
+
 from . import asl
 from .common import RETRY_TEXTRACT
 
@@ -34,10 +37,10 @@ DOCUMENT_ERRORS = (
     "Textract.InvalidParameterException",
     "Textract.InvalidS3ObjectException",
 )
-SETTING = "analyze_id"
+SETTING = ANALYZE_ID.key
 
 
-def attributes(prefix: str = "id_") -> dict[str, dict]:
+def attributes(prefix: str = ID_FIELD_PREFIX) -> dict[str, dict]:
     """The fields as DynamoDB attributes of the user's item."""
     return {f"{prefix}{name}": asl.ddb_string(f"$.id_fields.{name}") for name in FIELDS}
 

@@ -8,6 +8,8 @@ a rejected selfie produces exactly one message.
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from .common import (
     RETRY_REKOGNITION,
@@ -42,24 +44,25 @@ RECORD_ERROR = "Record compare error"
 FAILED = "Compare failed"
 
 ITEM = "$.user.Item"
+ID_DOCUMENT = item.ID_DOCUMENT
 MATCHES = "$.comparison.matches"
 
 
 def verdict(status: str, *, reason: str | None = None, reason_format: str | None = None,
             similarity: str | None = None, next: str) -> asl.State:
-    parameters = {"compare_status": status, **reason_field(reason, reason_format)}
+    parameters = {item.COMPARE_STATUS: status, **reason_field(reason, reason_format)}
     if similarity is not None:
         parameters["similarity.$"] = similarity
     return asl.pass_state(parameters=parameters, result_path="$.verdict", next=next)
 
 
 def record_verdict(*, scored: bool, on_error: list) -> asl.State:
-    assignments = {"compare_status": asl.ddb_string("$.verdict.compare_status"),
-                   "compare_reason": asl.ddb_string("$.verdict.reason")}
+    assignments = {item.COMPARE_STATUS: asl.ddb_string(f"$.verdict.{item.COMPARE_STATUS}"),
+                   item.COMPARE_REASON: asl.ddb_string("$.verdict.reason")}
     if scored:
-        assignments["similarity"] = asl.ddb_number("$.verdict.similarity")
-    return update_user(assignments, remove=() if scored else ("similarity",),
-                       execution_attribute="compare_execution", next=RETURN_VERDICT,
+        assignments[item.SIMILARITY] = asl.ddb_number("$.verdict.similarity")
+    return update_user(assignments, remove=() if scored else (item.SIMILARITY,),
+                       execution_attribute=item.COMPARE_EXECUTION, next=RETURN_VERDICT,
                        catch=on_error)
 
 
@@ -73,9 +76,9 @@ def build() -> dict:
     workflow.add(GET_USER, get_user(catch=on_error, next=ID_PRESENT))
     workflow.add(ID_PRESENT, asl.choice(
         [
-            (asl.any_of(asl.is_present(f"{ITEM}.id_object.S", False),
-                        asl.is_present(f"{ITEM}.id_verify_status.S", False)), NO_ID),
-            (asl.string_equals(f"{ITEM}.id_verify_status.S", "pass"), COMPARE),
+            (asl.any_of(asl.is_present(f"{ITEM}.{ID_DOCUMENT.object}.S", False),
+                        asl.is_present(f"{ITEM}.{ID_DOCUMENT.status}.S", False)), NO_ID),
+            (asl.string_equals(f"{ITEM}.{ID_DOCUMENT.status}.S", item.PASS), COMPARE),
         ],
         default=ID_NOT_ACCEPTED,
     ))
@@ -85,7 +88,8 @@ def build() -> dict:
                 "the threshold so that a rejection can say how similar the faces were.",
         parameters={
             "SourceImage": s3_image(),
-            "TargetImage": s3_image(f"{ITEM}.id_bucket.S", f"{ITEM}.id_object.S"),
+            "TargetImage": s3_image(f"{ITEM}.{ID_DOCUMENT.bucket}.S",
+                                    f"{ITEM}.{ID_DOCUMENT.object}.S"),
             "SimilarityThreshold": 0,
         },
         result_selector={"matches.$": "$.FaceMatches"},
@@ -107,22 +111,22 @@ def build() -> dict:
         default=NO_MATCH,
     ))
     workflow.add(MATCH, verdict(
-        "pass", reason_format=f"States.Format('similarity {{}} >= {{}}', {best_match}, "
+        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {best_match}, "
                               "$.settings.compare_similarity)",
         similarity=best_match, next=RECORD_SCORED))
     workflow.add(NO_MATCH, verdict(
-        "fail", reason_format=f"States.Format('similarity {{}} < {{}}', {best_match}, "
+        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {best_match}, "
                               "$.settings.compare_similarity)",
         similarity=best_match, next=RECORD_SCORED))
     workflow.add(NO_MATCH_FOUND, verdict(
-        "fail", reason="no face on the ID document to compare with", next=RECORD_UNSCORED))
+        item.FAIL, reason="no face on the ID document to compare with", next=RECORD_UNSCORED))
     workflow.add(NO_COMPARABLE_FACE, verdict(
-        "fail", reason="no comparable face in the selfie or the ID document",
+        item.FAIL, reason="no comparable face in the selfie or the ID document",
         next=RECORD_UNSCORED))
-    workflow.add(NO_ID, verdict("fail", reason="no ID document", next=RECORD_UNSCORED))
+    workflow.add(NO_ID, verdict(item.FAIL, reason="no ID document", next=RECORD_UNSCORED))
     workflow.add(ID_NOT_ACCEPTED, verdict(
-        "fail", reason_format=f"States.Format('ID document not accepted (status {{}})', "
-                              f"{ITEM}.id_verify_status.S)",
+        item.FAIL, reason_format=f"States.Format('ID document not accepted (status {{}})', "
+                                 f"{ITEM}.{ID_DOCUMENT.status}.S)",
         next=RECORD_UNSCORED))
     workflow.add(RECORD_SCORED, record_verdict(scored=True, on_error=on_error))
     workflow.add(RECORD_UNSCORED, record_verdict(scored=False, on_error=on_error))
@@ -130,7 +134,7 @@ def build() -> dict:
 
     workflow.add(DESCRIBE_ERROR, describe_error(error="CompareError", next=RECORD_ERROR))
     workflow.add(RECORD_ERROR, record_failure(
-        "compare_status", "compare_reason", execution_attribute="compare_execution",
+        item.COMPARE_STATUS, item.COMPARE_REASON, execution_attribute=item.COMPARE_EXECUTION,
         next=FAILED, catch=asl.catch_all(FAILED, result_path="$.record_error")))
     workflow.add(FAILED, asl.fail_with(error_path="$.failure.error",
                                        cause_path="$.failure.reason"))

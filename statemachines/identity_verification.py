@@ -19,10 +19,12 @@ with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads it
 
 from __future__ import annotations
 
-from . import asl
+from contract import item
+from contract.placeholders import placeholder, state_machine_arn
+
+from . import asl, identity_compare
 from . import quality_gate as gate
 from .common import (
-    COMPARE_STATE_MACHINE,
     INDEXED_FACE_ID,
     RETRY_LAMBDA,
     RETRY_START_EXECUTION,
@@ -43,6 +45,7 @@ from .common import (
 
 NAME = "identity_verification"
 TITLE = "Identity verification"
+COMPARE_STATE_MACHINE = placeholder(state_machine_arn(identity_compare.NAME))
 
 READ_THRESHOLDS = "Read thresholds"
 CHECKS = "Search for duplicates and compare with ID document"
@@ -169,8 +172,8 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
     workflow.add(NOT_AN_IMAGE, reject(reason_format=f"States.Format('{{}}', {SEARCHED}.unusable)",
                                       error=REJECTED, next=RECORD_FAILURE))
     workflow.add(COMPARE_FAILED, asl.pass_state(
-        parameters={"status": "error", "error": "VerificationError",
-                    "reason": "identity compare workflow failed (see compare_reason)"},
+        parameters={"status": item.ERROR, "error": "VerificationError",
+                    "reason": f"identity compare workflow failed (see {item.COMPARE_REASON})"},
         result_path="$.failure",
         next=RECORD_FAILURE,
     ))
@@ -186,7 +189,8 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
         reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
         error=REJECTED, next=RECORD_FAILURE))
     workflow.add(MATCHES_ID, asl.choice(
-        [(asl.string_equals(f"{VERDICT}.compare_status", "pass"), INDEX_AND_THUMBNAIL)],
+        [(asl.string_equals(f"{VERDICT}.{item.COMPARE_STATUS}", item.PASS),
+          INDEX_AND_THUMBNAIL)],
         default=NOT_MATCHING,
     ))
     workflow.add(NOT_MATCHING, reject(reason_format=f"States.Format('{{}}', {VERDICT}.reason)",
@@ -247,16 +251,17 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         INDEXED_FACE_ID, next=RECORD_FAILURE, catch=asl.catch_all(DESCRIBE_ERROR)))
     workflow.add(RECORD_PASSED, update_user(
         {
-            "rek_faceid": asl.ddb_string(INDEXED_FACE_ID),
-            "identity_verify_status": {"S": "pass"},
-            "selfie_bucket": asl.ddb_string("$.bucket"),
-            "selfie_object": asl.ddb_string("$.key"),
-            "thumbnail_key": asl.ddb_string("$.indexed.thumbnail.key"),
-            "photo_uploaded_at": asl.ddb_string("$.uploaded_at"),
+            item.FACE_ID: asl.ddb_string(INDEXED_FACE_ID),
+            item.SELFIE.status: {"S": item.PASS},
+            item.SELFIE.bucket: asl.ddb_string("$.bucket"),
+            item.SELFIE.object: asl.ddb_string("$.key"),
+            item.THUMBNAIL_KEY: asl.ddb_string("$.indexed.thumbnail.key"),
+            item.PHOTO_UPLOADED_AT: asl.ddb_string("$.uploaded_at"),
         },
-        remove=("identity_verify_reason",),
-        condition="attribute_not_exists(photo_uploaded_at) OR "
-                  "photo_uploaded_at <= :photo_uploaded_at",
+        remove=(item.SELFIE.reason,),
+        # A photo's own value is :<attribute> (update_user names each value after its attribute).
+        condition=f"attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
+                  f"{item.PHOTO_UPLOADED_AT} <= :{item.PHOTO_UPLOADED_AT}",
         next=None,
         catch=[asl.catch("DynamoDB.ConditionalCheckFailedException", next=REMOVE_SUPERSEDED),
                *asl.catch_all(UNDO_INDEX)]))
@@ -288,7 +293,7 @@ def build(*, express: bool = False) -> dict:
     _add_checks(workflow, on_error, express=express)
     _add_indexing(workflow, on_error)
     workflow.add(DESCRIBE_ERROR, describe_error(error="VerificationError", next=RECORD_FAILURE))
-    add_failure_tail(workflow, status_attribute="identity_verify_status",
-                     reason_attribute="identity_verify_reason", flow=NAME,
+    add_failure_tail(workflow, status_attribute=item.SELFIE.status,
+                     reason_attribute=item.SELFIE.reason, flow=NAME,
                      record=RECORD_FAILURE, notify=NOTIFY_FAILURE, end=FAILED)
     return workflow.definition()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from contract.settings import FACE_CONFIDENCE, MAX_POSE
+
 from . import asl
 from .common import detect_faces
 
@@ -23,7 +25,7 @@ SUNGLASSES = "Sunglasses detected"
 EYES_CLOSED = "Eyes closed"
 POSE = "Head turned too far"
 
-SETTINGS = ("min_face_confidence", "max_pose")
+SETTINGS = (FACE_CONFIDENCE.key, MAX_POSE.key)
 FACE = "$.detection.faces[0]"
 
 

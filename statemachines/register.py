@@ -10,11 +10,13 @@ from . import asl
 from . import quality_gate as gate
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
+from .api_requests import Request
 from .common import settings_state
 
 NAME = "register"
 TITLE = "Register"
 ROUTE = "/register"
+REQUEST = Request("RegisterRequest", "UserSelfie", images=("selfie",))
 
 READ_THRESHOLDS = "Read thresholds"
 RECORD = "Record registration"

@@ -7,16 +7,21 @@ must be new to the collection; the ID document's fields are read with Textract `
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from . import id_fields as fields
 from . import quality_gate as gate
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers, compare_selfie_with_id_card
+from .api_requests import Request
 from .common import settings_state
 
 NAME = "register_idcard"
 TITLE = "Register with ID document"
 ROUTE = "/register-idcard"
+REQUEST = Request("RegisterIdCardRequest", "UserSelfieAndIdCard",
+                  images=("selfie", "idcard"))
 
 READ_THRESHOLDS = "Read thresholds"
 COMPARE = "Compare selfie with ID photo"
@@ -69,7 +74,7 @@ def build() -> dict:
         "IdDocumentUnreadable", "Textract could not read the ID document's fields"))
     reg.add_indexing(workflow, answers, next=RECORD)
     workflow.add(RECORD, reg.record_registration(ROUTE, extra={
-        "similarity": asl.ddb_number(BEST), "id_verify_status": {"S": "pass"},
+        item.SIMILARITY: asl.ddb_number(BEST), item.ID_DOCUMENT.status: {"S": item.PASS},
         **fields.attributes()}, next=ANSWER))
     workflow.add(ANSWER, answers.answer("Registered", {
         "face_id.$": reg.FACE_ID, "similarity.$": BEST, "id_fields.$": "$.id_fields"}))

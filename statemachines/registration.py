@@ -7,6 +7,8 @@ face out of the collection again and is refused.
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers
 from .common import (
@@ -44,7 +46,7 @@ def add_registration_check(workflow: asl.Workflow, answers: Answers, *, on_error
     """Refuse a user id that already has a face; ``/update`` is the way to change it."""
     workflow.add(GET_USER, get_user(catch=on_error, next=USER_KNOWN))
     workflow.add(USER_KNOWN, asl.choice(
-        [(asl.is_present(f"{ITEM}.rek_faceid.S"), ALREADY_REGISTERED)], default=next))
+        [(asl.is_present(f"{ITEM}.{item.FACE_ID}.S"), ALREADY_REGISTERED)], default=next))
     workflow.add(ALREADY_REGISTERED, answers.refuse(
         "AlreadyRegistered", "the user id already has a registered face; use /update"))
 
@@ -84,10 +86,10 @@ def add_indexing(workflow: asl.Workflow, answers: Answers, *, next: str) -> None
 def face_record(extra: dict[str, dict] | None = None) -> dict[str, dict]:
     """The attributes a registered face leaves on the user's item."""
     return {
-        "rek_faceid": asl.ddb_string(FACE_ID),
-        "identity_verify_status": {"S": "pass"},
-        "selfie_bucket": asl.ddb_string("$.stored.bucket"),
-        "selfie_object": asl.ddb_string("$.stored.key"),
+        item.FACE_ID: asl.ddb_string(FACE_ID),
+        item.SELFIE.status: {"S": item.PASS},
+        item.SELFIE.bucket: asl.ddb_string("$.stored.bucket"),
+        item.SELFIE.object: asl.ddb_string("$.stored.key"),
         **(extra or {}),
     }
 
@@ -95,10 +97,10 @@ def face_record(extra: dict[str, dict] | None = None) -> dict[str, dict]:
 def record_registration(route: str, *, extra: dict[str, dict] | None = None,
                         next: str) -> asl.State:
     return update_user(
-        {**face_record(extra), "registered_via": {"S": route},
-         "registered_at": asl.ddb_string("$$.State.EnteredTime")},
-        remove=("identity_verify_reason",),
-        condition="attribute_not_exists(rek_faceid)",
+        {**face_record(extra), item.REGISTERED_VIA: {"S": route},
+         item.REGISTERED_AT: asl.ddb_string("$$.State.EnteredTime")},
+        remove=(item.SELFIE.reason,),
+        condition=f"attribute_not_exists({item.FACE_ID})",
         next=next, catch=asl.catch_all(UNDO_INDEX))
 
 

@@ -21,20 +21,21 @@ from __future__ import annotations
 
 import json
 
-from lambdas.starter import WORKFLOWS as UPLOADS
+from contract import item
+from contract.placeholders import placeholder, state_machine_arn
 
 from . import asl, id_document, identity_verification
-from .common import RETRY_DYNAMODB, RETRY_SNS, TABLE, TOPIC, placeholder
+from .common import RETRY_DYNAMODB, RETRY_SNS, TABLE, TOPIC
 from .registration import CONDITION_FAILED
 
 NAME = "safety_net"
 TITLE = "Safety net"
 
-ID_DOCUMENT_STATE_MACHINE = placeholder("IdDocumentStateMachineArn")
-VERIFICATION_STATE_MACHINE = placeholder("IdentityVerificationStateMachineArn")
-# The upload workflows, by the key prefix the starter starts them for.
-FLOWS = {id_document.NAME: ("id_document", ID_DOCUMENT_STATE_MACHINE),
-         identity_verification.NAME: ("selfie", VERIFICATION_STATE_MACHINE)}
+ID_DOCUMENT_STATE_MACHINE = placeholder(state_machine_arn(id_document.NAME))
+VERIFICATION_STATE_MACHINE = placeholder(state_machine_arn(identity_verification.NAME))
+# The upload workflows, with the upload the starter starts each for.
+FLOWS = {id_document.NAME: (item.ID_DOCUMENT, ID_DOCUMENT_STATE_MACHINE),
+         identity_verification.NAME: (item.SELFIE, VERIFICATION_STATE_MACHINE)}
 
 READ = "Read the failed execution"
 WHICH = "Which upload did it work on?"
@@ -89,15 +90,16 @@ SAMPLE_INPUT = status_change_event(
 TEST_INSTRUCTIONS = (
     "The stack's rule starts this workflow by itself when an upload execution ends `FAILED`, "
     "`TIMED_OUT` or `ABORTED`. To try it by hand, choose **Start execution** and paste an event "
-    "like the one below; it records `error` only if the user's item has `id_event` equal to "
-    "`detail.name` and `id_verify_status` equal to `processing`.")
+    f"like the one below; it records `{item.ERROR}` only if the user's item has "
+    f"`{item.ID_DOCUMENT.event}` equal to `detail.name` and `{item.ID_DOCUMENT.status}` equal "
+    f"to `{item.PROCESSING}`.")
 
 
 def attributes(flow: str) -> dict[str, str]:
     """The item attributes the starter points at a flow's upload with."""
-    short, status, _ = UPLOADS[FLOWS[flow][0]]
-    return {"flow": flow, "status": f"{status}_status", "reason": f"{status}_reason",
-            "upload": f"{short}_event"}
+    upload = FLOWS[flow][0]
+    return {"flow": flow, "status": upload.status, "reason": upload.reason,
+            "upload": upload.event}
 
 
 def _record() -> asl.State:
@@ -105,19 +107,19 @@ def _record() -> asl.State:
         asl.optimized("dynamodb:updateItem"),
         parameters={
             "TableName": TABLE,
-            "Key": {"userid": asl.ddb_string(f"{FAILED}.upload.userid")},
+            "Key": {item.PARTITION_KEY: asl.ddb_string(f"{FAILED}.upload.userid")},
             "UpdateExpression": "SET #status = :error, #reason = :reason, "
-                                "last_execution = :execution, updated_at = :now",
+                                f"{item.LAST_EXECUTION} = :execution, {item.UPDATED_AT} = :now",
             "ConditionExpression": "#upload = :name AND #status = :processing",
             "ExpressionAttributeNames": {f"#{name}.$": f"$.attributes.{name}"
                                          for name in ("status", "reason", "upload")},
             "ExpressionAttributeValues": {
-                ":error": {"S": "error"},
+                ":error": {"S": item.ERROR},
                 ":reason": asl.ddb_string("$.failure.reason"),
                 ":execution": asl.ddb_string("$$.Execution.Id"),
                 ":now": asl.ddb_string("$$.State.EnteredTime"),
                 ":name": asl.ddb_string(f"{FAILED}.name"),
-                ":processing": {"S": "processing"},
+                ":processing": {"S": item.PROCESSING},
             },
         },
         result_path=None,
@@ -137,14 +139,15 @@ def _notify() -> asl.State:
             "Message": {
                 "userid.$": f"{FAILED}.upload.userid",
                 "flow.$": "$.attributes.flow",
-                "status": "error",
+                "status": item.ERROR,
                 "reason.$": "$.failure.reason",
                 "object.$": f"States.Format('s3://{{}}/{{}}', {FAILED}.upload.bucket, "
                             f"{FAILED}.upload.key)",
                 "execution.$": "$$.Execution.Id",
                 "failed_execution.$": f"{FAILED}.execution",
             },
-            "MessageAttributes": {"status": {"DataType": "String", "StringValue": "error"}},
+            "MessageAttributes": {"status": {"DataType": "String",
+                                             "StringValue": item.ERROR}},
         },
         result_path=None,
         retry=RETRY_SNS,

@@ -8,15 +8,19 @@ face out again; the old one stays valid.
 
 from __future__ import annotations
 
+from contract import item
+
 from . import asl
 from . import authenticate as auth
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, Answers
+from .api_requests import Request
 from .common import delete_face, update_user
 
 NAME = "update_face"
 TITLE = "Update face"
 ROUTE = "/update"
+REQUEST = Request("UpdateRequest", "UserSelfie", images=("selfie",))
 
 RECORD = "Record the new face"
 DELETE_OLD = "Delete the old face"
@@ -36,10 +40,10 @@ def build() -> dict:
                             then=reg.INDEX)
     reg.add_indexing(workflow, answers, next=RECORD)
     workflow.add(RECORD, update_user(
-        {**reg.face_record({"previous_faceid": asl.ddb_string(OLD_FACE)}),
-         "updated_via": {"S": ROUTE}},
-        remove=("identity_verify_reason",),
-        condition="rek_faceid = :registered_face",
+        {**reg.face_record({item.PREVIOUS_FACE_ID: asl.ddb_string(OLD_FACE)}),
+         item.UPDATED_VIA: {"S": ROUTE}},
+        remove=(item.SELFIE.reason,),
+        condition=f"{item.FACE_ID} = :registered_face",
         condition_values={":registered_face": asl.ddb_string(OLD_FACE)},
         next=DELETE_OLD, catch=asl.catch_all(reg.UNDO_INDEX)))
     workflow.add(DELETE_OLD, delete_face(OLD_FACE, catch=asl.catch_all(DESCRIBE_ERROR),

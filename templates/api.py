@@ -1,5 +1,5 @@
-"""The synchronous REST API: routes, request models, and the mapping templates around
-``StartSyncExecution``.
+"""The synchronous REST API: routes, request models (declared by each route's workflow, see
+``statemachines/api_requests.py``), and the mapping templates around ``StartSyncExecution``.
 
 Each route is an AWS service integration (no Lambda): API Gateway checks the body against the
 route's JSON Schema model, then starts the route's Express workflow with the body, unchanged,
@@ -19,66 +19,19 @@ from __future__ import annotations
 
 import json
 
-from lambdas.starter import USERID
-from statemachines import api_common
-from statemachines.api_common import MAX_INLINE_IMAGE_CHARS
+from contract.keys import API_PREFIX
+from statemachines import api_common, registry
+from statemachines.api_common import MAX_INLINE_IMAGE_CHARS  # noqa: F401 (for the API's clients)
+
+API_OBJECT_PREFIX = API_PREFIX  # where a client puts an image too large to send inline
 
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
-API_OBJECT_PREFIX = "api/"
-QUALITY_FILTERS = ["NONE", "AUTO", "LOW", "MEDIUM", "HIGH"]
 
 
-def _image(description: str) -> dict:
-    return {
-        "description": description + ": Rekognition's Image, inline bytes or an S3 object",
-        "type": "object",
-        "properties": {
-            "Bytes": {"type": "string", "minLength": 4, "maxLength": MAX_INLINE_IMAGE_CHARS,
-                      "pattern": "^[A-Za-z0-9+/]+={0,2}$"},
-            "S3Object": {
-                "type": "object",
-                "properties": {
-                    "Bucket": {"type": "string", "minLength": 3, "maxLength": 63},
-                    "Name": {"type": "string", "pattern": f"^{API_OBJECT_PREFIX}[^/].*$",
-                             "maxLength": 1024},
-                },
-                "required": ["Bucket", "Name"],
-                "additionalProperties": False,
-            },
-        },
-        "minProperties": 1,
-        "maxProperties": 1,
-        "additionalProperties": False,
-    }
-
-
-USERID_SCHEMA = {"type": "string", "pattern": f"^{USERID.pattern.strip('^$')}$"}
-
-
-def _model(title: str, properties: dict, required: list[str]) -> dict:
-    return {"$schema": "http://json-schema.org/draft-04/schema#", "title": title,
-            "type": "object", "properties": properties, "required": required,
-            "additionalProperties": False}
-
-
-SELFIE_ONLY = _model("UserSelfie", {"userid": USERID_SCHEMA, "selfie": _image("the selfie")},
-                     ["userid", "selfie"])
-MODELS = {  # route -> (model name, JSON Schema)
-    "/register": ("RegisterRequest", SELFIE_ONLY),
-    "/register-idcard": ("RegisterIdCardRequest", _model(
-        "UserSelfieAndIdCard",
-        {"userid": USERID_SCHEMA, "selfie": _image("the selfie"),
-         "idcard": _image("the ID document")},
-        ["userid", "selfie", "idcard"])),
-    "/auth": ("AuthRequest", SELFIE_ONLY),
-    "/update": ("UpdateRequest", SELFIE_ONLY),
-    "/compare": ("CompareRequest", _model(
-        "SelfieAndIdCard",
-        {"selfie": _image("the selfie"), "idcard": _image("the ID document"),
-         "similarity_threshold": {"type": "number", "minimum": 0, "maximum": 100},
-         "quality_filter": {"type": "string", "enum": QUALITY_FILTERS}},
-        ["selfie", "idcard"])),
-}
+def models() -> dict[str, tuple[str, dict]]:
+    """Each route's model: its name and JSON Schema, from its workflow's ``REQUEST``."""
+    return {workflow.route: (workflow.request.model, workflow.request.schema())
+            for workflow in registry.api_workflows()}
 
 
 def state_machine_output(route: str) -> str:

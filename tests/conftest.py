@@ -8,22 +8,20 @@ MockConfigFile and moto for DynamoDB, SNS and SQS (see ``make test-sfn-local``).
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 
 import boto3
 import pytest
 
-from harness.path_coverage import Coverage
-from harness.scenario_runner import MOCK_CONFIG_PATH, STATEMACHINES, WORKFLOW_FILES, Deployment
+from contract import environment
+from harness.path_coverage import Coverage, coverages
+from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
+from statemachines import registry
 
 # Retries really happen on the embedded engine; their waits are cut to a hundredth.
 RETRY_TIME_SCALE = "0.01"
-COVERAGE: dict[str, Coverage] = {
-    name: Coverage(name, json.loads((STATEMACHINES / filename).read_text()))
-    for name, filename in WORKFLOW_FILES.items()
-}
+COVERAGE: dict[str, Coverage] = coverages(registry.definitions())
 
 
 # Figures tests measure along the way, printed at the end of the run (not asserted on).
@@ -41,10 +39,10 @@ def endpoint_url(tmp_path_factory):
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    os.environ["SFN_MOCK_CONFIG"] = str(MOCK_CONFIG_PATH)
-    os.environ["EKYC_RETRY_TIME_SCALE"] = RETRY_TIME_SCALE
+    os.environ[environment.MOCK_CONFIG] = str(MOCK_CONFIG_PATH)
+    os.environ[environment.RETRY_TIME_SCALE] = RETRY_TIME_SCALE
     # Failed SQS messages come back after a hundredth of their queue's visibility timeout.
-    os.environ["EKYC_VISIBILITY_TIME_SCALE"] = RETRY_TIME_SCALE
+    os.environ[environment.VISIBILITY_TIME_SCALE] = RETRY_TIME_SCALE
     from engine.server import LocalEngine
 
     faces_db = tmp_path_factory.mktemp("faces") / "faces.sqlite"
@@ -61,9 +59,9 @@ def deployment(endpoint_url):
 
 @pytest.fixture(scope="session")
 def record_path():
-    """Call with (workflow, states entered) for each execution a test ran."""
-    def record(workflow: str, path: list[str]) -> None:
-        COVERAGE[workflow].add(path)
+    """Call with (definition, states entered) for each execution a test ran."""
+    def record(definition: str, path: list[str]) -> None:
+        COVERAGE[definition].add(path)
     return record
 
 

@@ -24,7 +24,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from client import cli
-from client.uploads import FINAL, ID_DOCUMENT, Client
+from client.uploads import FINAL, ID_DOCUMENT, Client, state_machine_output
 from deploy.stack import DEFAULT_TEMPLATE, Stack
 from harness.pictures import images
 
@@ -138,5 +138,5 @@ def test_the_same_picture_uploaded_twice_is_verified_twice(stack, tmp_path):
         events.append(item[ID_DOCUMENT.event])
     assert events[0] != events[1]
     executions = stack["sfn"].list_executions(
-        stateMachineArn=client.outputs[ID_DOCUMENT.state_machine_output])["executions"]
+        stateMachineArn=client.outputs[state_machine_output(ID_DOCUMENT)])["executions"]
     assert {e["name"] for e in executions if e["name"] in events} == set(events)

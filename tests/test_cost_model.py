@@ -65,11 +65,24 @@ def test_express_duration_is_billed_in_100_ms_steps(seconds, billed):
 
 @pytest.mark.skipif(EXTERNAL_ENGINE, reason="reads the embedded engine's histories")
 def test_the_selfie_happy_path_makes_three_billed_calls_in_two_rounds(deployment):
-    measured = cost.measure(deployment, SCENARIOS[("identity_verification", "HappyPath")],
-                            "identity_verification", uploads=1)
+    (flow,) = [flow for flow in cost.flows()
+               if (flow.machine, flow.scenario) == ("identity_verification", "HappyPath")]
+    measured = cost.measure(deployment, SCENARIOS[("identity_verification", "HappyPath")], flow)
     assert measured.used.rekognition == 3  # search, compare (nested), index
     assert measured.rounds == 2
     assert measured.used.executions == 2 and measured.used.lambda_invocations == 1
     assert measured.used.transitions == len(
         SCENARIOS[("identity_verification", "HappyPath")].path) + len(
         SCENARIOS[("identity_verification", "HappyPath")].nested_path)
+
+
+def test_every_cost_flow_is_a_scenario_and_the_express_rows_count_their_standard_twin():
+    flows = cost.flows()
+    for flow in flows:
+        if flow.label != cost.WORKSHOP:
+            assert (flow.machine, flow.scenario) in SCENARIOS, flow
+        assert flow.twin is None or (flow.twin, flow.scenario) in SCENARIOS, flow
+    express = [flow for flow in flows if flow.label == "selfie, Express"]
+    assert express and all(flow.twin == "identity_verification" for flow in express)
+    assert [flow.api_calls for flow in flows if flow.label.startswith("POST ")] == [1] * 7
+    assert {flow.uploads for flow in flows if flow.label.startswith("selfie")} == {1}

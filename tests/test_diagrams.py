@@ -16,8 +16,10 @@ import pytest
 
 from generators import workshop_guide
 from generators.diagrams import cli, edges, mermaid, placement, svg
-from statemachines import DEFINITIONS
 from statemachines.asl import all_states, branch_of, targets
+from statemachines.registry import definitions
+
+DEFINITIONS = definitions()
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

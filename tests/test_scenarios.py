@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from harness.scenario_runner import COVERED_AS, failed_attempts
+from harness.scenario_runner import covered_as, failed_attempts
 from statemachines.scenarios import all_scenarios
 
 from .conftest import EXTERNAL_ENGINE
@@ -25,9 +25,9 @@ def test_scenario(deployment, record_path, scenario):
         pytest.skip("Step Functions Local hands no test case to a nested execution; the "
                     "embedded engine runs the child's test case of the same name")
     run = deployment.run(scenario)
-    record_path(COVERED_AS.get(scenario.workflow, scenario.workflow), run.path)
+    record_path(covered_as(scenario.workflow), run.path)
     for child in run.children:
-        record_path("identity_compare", child.path)
+        record_path(covered_as(scenario.nested_workflow), child.path)
 
     assert scenario.takes_path(run.path), run.path
     assert (run.status, run.error) == (scenario.status, scenario.error)

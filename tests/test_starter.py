@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from contract import item
 from lambdas import inline, starter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -319,3 +320,61 @@ def test_inlining_keeps_nesting_with_one_space_per_level(tmp_path):
     module.write_text('def f(x):\n    """doc"""\n    if x:\n        return "a    b"  # note\n'
                       "    return 0\n")
     assert inline.inline_source(module) == "def f(x):\n if x:\n  return 'a    b'\n return 0\n"
+
+
+def test_inlining_writes_in_the_contract_values_and_drops_their_import(tmp_path):
+    module = tmp_path / "handler.py"
+    module.write_text("from contract.item import FACE_ID, SELFIE\n"
+                      "from contract.keys import IMAGE_EXTENSIONS as KINDS\n"
+                      "def handler(event, context):\n"
+                      "    return event[FACE_ID], SELFIE.status, KINDS\n")
+    assert inline.inline_source(module) == (
+        "def handler(event, context):\n"
+        " return (event['rek_faceid'], 'identity_verify_status', ('jpg', 'jpeg', 'png'))\n")
+
+
+def test_inlining_refuses_a_contract_value_that_is_no_constant(tmp_path):
+    module = tmp_path / "handler.py"
+    module.write_text("from contract.item import UPLOADS\n"
+                      "def handler(event, context):\n"
+                      "    return [upload.prefix for upload in UPLOADS]\n")
+    with pytest.raises(ValueError, match="UPLOADS from contract is not read as a constant"):
+        inline.inline_source(module)
+
+
+def test_the_inlined_starter_holds_the_contract_values_the_module_imports():
+    source = inline.inline_source(ROOT / "lambdas" / "starter.py")
+    assert "contract" not in source
+    namespace: dict = {}
+    exec(compile(source, "index.py", "exec"), namespace)
+    assert namespace["WORKFLOWS"] == starter.WORKFLOWS
+    assert namespace["USERID"].pattern == item.USERID_PATTERN
+    assert namespace["EXTENSIONS"] == starter.EXTENSIONS
+
+
+# --- the starter and contract.item agree ----------------------------------------------------------
+
+@pytest.mark.parametrize("upload", item.UPLOADS, ids=lambda upload: upload.folder)
+def test_the_starter_writes_the_item_attributes_the_contract_names(clients, upload):
+    """The starter builds its attribute names from each upload's short name and verification,
+    as contract.item.Upload does; both must give the same names."""
+    clients["dynamodb"].responses["get_item"] = {"Item": {item.FACE_ID: {"S": "old-face"}}}
+    assert starter.handler(sqs_event(s3_body(f"{upload.prefix}alice.jpg")), None) == {
+        "batchItemFailures": []}
+    claim, release = [call for method, call in clients["dynamodb"].calls
+                      if method == "update_item"]
+    assigned, removed = claim["UpdateExpression"].removeprefix("SET ").split(" REMOVE ")
+    assert {part.split(" = ")[0] for part in assigned.split(", ")} == {
+        upload.bucket, upload.object, upload.event, upload.claim, upload.status, item.UPDATED_AT}
+    replaces_face = {item.FACE_ID} if upload is item.SELFIE else set()
+    assert set(removed.split(", ")) == {upload.reason} | replaces_face
+    assert claim["Key"] == {item.PARTITION_KEY: {"S": "alice"}}
+    assert claim["ExpressionAttributeValues"][":s"] == {"S": item.PROCESSING}
+    assert release["UpdateExpression"] == f"REMOVE {upload.claim}"
+    (start,) = [call for method, call in clients["stepfunctions"].calls
+                if method == "start_execution"]
+    assert start["stateMachineArn"] == {item.ID_DOCUMENT: ID_ARN, item.SELFIE: SELFIE_ARN}[upload]
+    assert start["name"].startswith(f"{upload.short}-alice-")
+    deleted = [call["FaceIds"] for method, call in clients["rekognition"].calls
+               if method == "delete_faces"]
+    assert deleted == ([["old-face"]] if replaces_face else [])

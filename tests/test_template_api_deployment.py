@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from templates import api, ekyc
+from templates import api, ekyc, uploads
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = json.loads((ROOT / "templates" / "ekyc.template.json").read_text())
@@ -69,8 +69,10 @@ def changed_gateway_response(monkeypatch):
 
 
 def changed_model(monkeypatch):
-    name, schema = api.MODELS["/auth"]
-    monkeypatch.setitem(api.MODELS, "/auth", (name, {**schema, "title": "Changed"}))
+    models = api.models()
+    name, schema = models["/auth"]
+    models["/auth"] = (name, {**schema, "title": "Changed"})
+    monkeypatch.setattr(api, "models", lambda: models)
 
 
 def changed_response_template(monkeypatch):
@@ -97,5 +99,8 @@ def test_a_change_to_the_api_makes_a_new_deployment(monkeypatch, change):
 
 def test_a_change_outside_the_api_keeps_the_deployment(monkeypatch):
     before = deployment_title()
-    monkeypatch.setattr(ekyc, "QUEUE_RETENTION_SECONDS", ekyc.QUEUE_RETENTION_SECONDS + 1)
-    assert deployment_title() == before
+    monkeypatch.setattr(uploads, "QUEUE_RETENTION_SECONDS", uploads.QUEUE_RETENTION_SECONDS + 1)
+    after = ekyc.build().to_dict()
+    assert after["Resources"]["SelfieQueue"]["Properties"]["MessageRetentionPeriod"] == \
+        uploads.QUEUE_RETENTION_SECONDS
+    assert deployment_title(after) == before

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from generators import workshop_guide
-from statemachines import DEFINITIONS
 from statemachines.asl import all_states
+from statemachines.registry import definitions
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFINITIONS = definitions()
 IDS = sorted(definition.filename for definition in DEFINITIONS)
 
 

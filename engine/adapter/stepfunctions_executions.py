@@ -31,7 +31,9 @@ from moto.stepfunctions.parser.mocking.mock_config import (
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
-MOCK_CONFIG_VARIABLE = "SFN_MOCK_CONFIG"
+from contract import environment
+
+MOCK_CONFIG_VARIABLE = environment.MOCK_CONFIG
 
 
 # --- 1. MockConfigFile test cases --------------------------------------------------------------

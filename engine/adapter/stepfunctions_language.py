@@ -28,9 +28,10 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import br
 from moto.stepfunctions.parser.asl.component.state.fail import state_fail
 from moto.stepfunctions.parser.asl.utils import json_path
 
+from contract import environment
 from engine.adapter.patching import replace_everywhere
 
-RETRY_SCALE_VARIABLE = "EKYC_RETRY_TIME_SCALE"
+RETRY_SCALE_VARIABLE = environment.RETRY_TIME_SCALE
 
 
 # --- 5. retry waits ---------------------------------------------------------------------------

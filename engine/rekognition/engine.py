@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from contract import environment
+
 # Large images are scaled down first: detection time grows with the pixel count, and faces in
 # ID and selfie photos stay well above the detector's 80x80 minimum at this size.
 MAX_SIDE = 1024
@@ -23,7 +25,7 @@ MAX_SIDE = 1024
 UPSAMPLE_BELOW_SIDE = 400
 # dlib's 68-point landmark model can tell open eyes from closed ones, but its training data (iBUG
 # 300-W) allows no commercial use: it is loaded only when this variable is "1".
-EYES_MODEL_VARIABLE = "EKYC_FACES_68_LANDMARKS"
+EYES_MODEL_VARIABLE = environment.FACES_68_LANDMARKS
 # The HOG detector's margin: real faces score about 0.4 and more; a face-like pattern (the mission
 # patch in scikit-image's astronaut photo) scores 0.12.
 MIN_DETECTION_SCORE = 0.3

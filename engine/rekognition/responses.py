@@ -17,13 +17,15 @@ import threading
 import time
 from pathlib import Path
 
+from contract import environment
+
 from .engine import FaceEngine
 from .models import FaceService, RekognitionError
 from .store import FaceStore
 
 _lock = threading.Lock()
 _state: dict = {}
-DELAY_VARIABLE = "EKYC_FACES_DELAY_MS"
+DELAY_VARIABLE = environment.FACES_DELAY_MS
 # The actions that process an image, billed per image by Rekognition.
 IMAGE_ACTIONS = {"detect_faces", "search_faces_by_image", "compare_faces", "index_faces"}
 

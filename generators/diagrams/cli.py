@@ -12,13 +12,13 @@ from pathlib import Path
 
 from generators.diagrams import GENERATED_BY, mermaid, svg
 from generators.output import ROOT, write_or_check
-from statemachines import DEFINITIONS
+from statemachines import registry
 
 
 def artifacts() -> dict[Path, str]:
     """Every diagram file and its content, drawn from the committed ``.asl.json`` files."""
     files: dict[Path, str] = {}
-    for definition in DEFINITIONS:
+    for definition in registry.definitions():
         document = json.loads(definition.path.read_text(encoding="utf-8"))
         stem = definition.filename.removesuffix(".asl.json")
         source = f"statemachines/{definition.filename}"

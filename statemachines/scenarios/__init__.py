@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import registry
+
 BUCKET = "ekyc-test-uploads"
 UPLOADED_AT = "2026-11-25T10:00:00.123Z"  # the S3 event time the starter passes on
 
@@ -125,17 +127,14 @@ def mock_config(scenarios: list[Scenario]) -> dict:
 
 
 def all_scenarios() -> list[Scenario]:
-    from . import (
-        authenticate,
-        compare_faces,
-        id_document,
-        identity_verification,
-        register,
-        register_idcard,
-        safety_net,
-        update_face,
-    )
-    return [*id_document.SCENARIOS, *identity_verification.SCENARIOS,
-            *identity_verification.EXPRESS_SCENARIOS, *safety_net.SCENARIOS, *register.SCENARIOS,
-            *register_idcard.SCENARIOS, *authenticate.SCENARIOS, *update_face.SCENARIOS,
-            *compare_faces.SCENARIOS]
+    """Every workflow's scenarios and its variants', in registry order."""
+    found: list[Scenario] = []
+    for workflow in registry.WORKFLOWS:
+        module = workflow.scenarios_module()
+        if module is None:
+            continue
+        found += module.SCENARIOS
+        for variant in workflow.variants:
+            if variant.scenarios:
+                found += getattr(module, variant.scenarios)
+    return found

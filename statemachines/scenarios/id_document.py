@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import id_document as wf
 from .. import id_fields as fields
+from .. import registry
 from . import Scenario
 from . import library as mock
 
@@ -12,7 +13,7 @@ START = (wf.READ_SETTINGS, wf.DETECT, wf.FACE_FOUND)
 ACCEPTED = {"id_verify_status": "pass", "id_verify_reason": None, "id_face_count": 1,
             "id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg"}
 # The same definition deployed with AnalyzeIdDocuments=false.
-WITHOUT_TEXTRACT = "id_document_without_textract"
+WITHOUT_TEXTRACT = registry.ID_DOCUMENT_WITHOUT_TEXTRACT.name
 
 
 def unreadable(name: str, description: str, analysis, path: tuple) -> Scenario:

@@ -13,6 +13,7 @@ import dataclasses
 
 from .. import identity_compare as compare
 from .. import identity_verification as wf
+from .. import registry
 from . import UPLOADED_AT, Scenario
 from . import library as mock
 
@@ -250,8 +251,8 @@ SCENARIOS = [
 ]
 
 
-EXPRESS_WORKFLOW = "identity_verification_express"
-EXPRESS_COMPARE = "identity_compare_express"
+EXPRESS_WORKFLOW = registry.IDENTITY_VERIFICATION_EXPRESS.name
+EXPRESS_COMPARE = registry.IDENTITY_COMPARE_EXPRESS.name
 
 
 def express_variant(scenario: Scenario) -> Scenario:

@@ -7,6 +7,7 @@ from .. import id_fields as fields
 from .. import quality_gate as gate
 from .. import register_idcard as wf
 from .. import registration as reg
+from .. import registry
 from . import library as mock
 from .api import (
     FAILURE_TAIL,
@@ -33,7 +34,7 @@ NOT_REGISTERED = {"rek_faceid": None}
 # As large as a request gets: the longest user id and two inline images at the API's limit.
 LARGEST_REQUEST = {"userid": LARGEST_USERID, "selfie": largest_inline_image("/9j/4AAQSkZJ"),
                    "idcard": largest_inline_image("/9j/4AAQSkZJRgABAg")}
-WITHOUT_TEXTRACT = "register_idcard_without_textract"
+WITHOUT_TEXTRACT = registry.REGISTER_IDCARD_WITHOUT_TEXTRACT.name
 
 
 def refused(name: str, description: str, error: str, *, mocks: dict, path: tuple,

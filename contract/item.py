@@ -1,0 +1,94 @@
+"""The user item: one DynamoDB item per user id, shared by the starter, the workflows, the
+API workflows, the client and the demo.
+
+Each upload flow owns a few attributes, named after its short name and its verification (see
+``Upload``); the rest are named here once. A status is ``processing`` from the upload until
+its workflow records ``pass``, ``fail`` (rejected) or ``error`` (a fault).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .keys import ID_DOCUMENT_PREFIX, SELFIE_PREFIX
+
+# The table's key, and the user id's name wherever it goes: workflow inputs, API requests.
+PARTITION_KEY = "userid"
+# The user id becomes Rekognition's ExternalImageId, whose alphabet is [a-zA-Z0-9_.\-:].
+USERID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
+
+PROCESSING = "processing"
+PASS = "pass"
+FAIL = "fail"
+ERROR = "error"
+FINAL_STATUSES = (PASS, FAIL, ERROR)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One kind of upload: its key prefix, and the attributes it leaves on the item."""
+
+    prefix: str
+    short: str  # begins the names of its executions and of its upload attributes
+    verification: str  # begins the names of its workflow's status and reason
+    state_machine_variable: str  # the starter's variable holding its workflow's ARN
+
+    @property
+    def folder(self) -> str:
+        """The prefix without its slash, as the starter reads it off a key."""
+        return self.prefix.rstrip("/")
+
+    @property
+    def bucket(self) -> str:
+        return f"{self.short}_bucket"
+
+    @property
+    def object(self) -> str:
+        return f"{self.short}_object"
+
+    @property
+    def event(self) -> str:
+        """The execution name of the upload being processed (the starter's claim)."""
+        return f"{self.short}_event"
+
+    @property
+    def claim(self) -> str:
+        """The SQS message that holds the claim until the run has started."""
+        return f"{self.short}_claim"
+
+    @property
+    def status(self) -> str:
+        return f"{self.verification}_status"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.verification}_reason"
+
+
+ID_DOCUMENT = Upload(ID_DOCUMENT_PREFIX, "id", "id_verify", "ID_DOCUMENT_STATE_MACHINE_ARN")
+SELFIE = Upload(SELFIE_PREFIX, "selfie", "identity_verify",
+                "IDENTITY_VERIFICATION_STATE_MACHINE_ARN")
+UPLOADS = (ID_DOCUMENT, SELFIE)
+
+# Who wrote the item last, and when.
+LAST_EXECUTION = "last_execution"
+UPDATED_AT = "updated_at"
+
+# The ID document's check.
+ID_FACE_COUNT = "id_face_count"
+ID_FIELD_PREFIX = "id_"  # + each field Textract reads: id_first_name, id_expiry, ...
+
+# The nested compare's verdict (selfie vs ID document).
+COMPARE_STATUS = "compare_status"
+COMPARE_REASON = "compare_reason"
+COMPARE_EXECUTION = "compare_execution"
+SIMILARITY = "similarity"
+
+# The registered face.
+FACE_ID = "rek_faceid"
+PREVIOUS_FACE_ID = "previous_faceid"
+THUMBNAIL_KEY = "thumbnail_key"
+PHOTO_UPLOADED_AT = "photo_uploaded_at"  # the event time of the selfie that passed
+REGISTERED_VIA = "registered_via"  # the API route
+REGISTERED_AT = "registered_at"
+UPDATED_VIA = "updated_via"

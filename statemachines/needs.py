@@ -1,0 +1,48 @@
+"""What a workflow's role may do, declared with the workflow in ``registry``: each need is
+one IAM statement, which the template writes with the stack's own resources. Least
+privilege: every need names the kind of resource it acts on, and only actions that accept no
+resource (``templates/policies.py`` lists them with the reason) go on any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from awacs import awslambda, rekognition, s3, sns
+from awacs.aws import Action
+
+# On what: any resource (actions that name none), the users table, the faces collection, the
+# failure topic, the thumbnail function, or objects under the key prefixes given.
+ANY, TABLE, COLLECTION, TOPIC, THUMBNAIL, OBJECTS = (
+    "any", "table", "collection", "topic", "thumbnail", "objects")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Actions a workflow's role may take on one kind of resource (one IAM statement)."""
+
+    actions: tuple[Action, ...]
+    on: str
+    prefixes: tuple[str, ...] = ()
+
+
+def on_any(*actions: Action) -> Need:
+    return Need(actions, ANY)
+
+
+def on_table(*actions: Action) -> Need:
+    return Need(actions, TABLE)
+
+
+def on_collection(*actions: Action) -> Need:
+    return Need(actions, COLLECTION)
+
+
+def reads(*prefixes: str) -> Need:
+    return Need((s3.GetObject,), OBJECTS, prefixes)
+
+
+PUBLISHES = Need((sns.Publish,), TOPIC)
+INVOKES_THUMBNAIL = Need((awslambda.InvokeFunction,), THUMBNAIL)
+REGISTERS = on_collection(rekognition.SearchFacesByImage, rekognition.IndexFaces,
+                          rekognition.DeleteFaces)
