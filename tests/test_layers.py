@@ -136,6 +136,14 @@ def test_no_import_circle_between_packages():
     assert cycles(graph) == []
 
 
+def test_no_import_circle_between_modules():
+    graph: dict[str, set[str]] = {}
+    for module, found in IMPORTS.items():
+        graph.setdefault(module, set()).update(
+            name for _, name in found if name in IMPORTS and name != module)
+    assert cycles(graph) == []
+
+
 def edits_sys_path(node: ast.AST) -> bool:
     def is_sys_path(target: ast.AST) -> bool:
         while isinstance(target, ast.Subscript | ast.Attribute) and not (
