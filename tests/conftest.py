@@ -58,6 +58,12 @@ def deployment(endpoint_url):
 
 
 @pytest.fixture(scope="session")
+def sfn(endpoint_url):
+    """A Step Functions client of the engine under test."""
+    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
+
+
+@pytest.fixture(scope="session")
 def record_path():
     """Call with (definition, states entered) for each execution a test ran."""
     def record(definition: str, path: list[str]) -> None:

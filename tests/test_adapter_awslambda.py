@@ -18,11 +18,6 @@ pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded eng
               pytest.mark.usefixtures("endpoint_url")]
 
 
-@pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
-
-
 # --- 16. SQS event sources run the function's own code --------------------------------------------
 
 HANDLER = """

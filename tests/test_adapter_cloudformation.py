@@ -19,11 +19,6 @@ pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded eng
               pytest.mark.usefixtures("endpoint_url")]
 
 
-@pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
-
-
 # --- 13. CloudFormation change sets ---------------------------------------------------------------
 
 def test_an_executed_change_set_leaves_the_stack_with_its_outputs(endpoint_url):

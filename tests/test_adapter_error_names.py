@@ -13,7 +13,6 @@ import json
 import time
 import uuid
 
-import boto3
 import pytest
 
 from engine.adapter import stepfunctions_tasks
@@ -22,11 +21,6 @@ from .conftest import EXTERNAL_ENGINE
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter")
 ROLE = "arn:aws:iam::123456789012:role/adapter-error-name-tests"
-
-
-@pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
 
 
 def caught_by_name(sfn, resource: str, parameters: dict, error: str) -> dict:

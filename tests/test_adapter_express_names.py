@@ -29,11 +29,6 @@ TABLE = "adapter-express-names"
 
 
 @pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
-
-
-@pytest.fixture(scope="module")
 def ddb(endpoint_url):
     client = boto3.client("dynamodb", endpoint_url=endpoint_url)
     client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",

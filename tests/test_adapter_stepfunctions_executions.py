@@ -20,11 +20,6 @@ pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded eng
 
 
 @pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
-
-
-@pytest.fixture(scope="module")
 def ddb(endpoint_url):
     client = boto3.client("dynamodb", endpoint_url=endpoint_url)
     client.create_table(TableName="adapter-tests", BillingMode="PAY_PER_REQUEST",

@@ -9,7 +9,6 @@ import json
 import os
 import uuid
 
-import boto3
 import pytest
 
 from engine.adapter import stepfunctions_language
@@ -19,11 +18,6 @@ from .conftest import EXTERNAL_ENGINE
 
 pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter"),
               pytest.mark.usefixtures("endpoint_url")]
-
-
-@pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
 
 
 # --- 5. retry waits -------------------------------------------------------------------------------

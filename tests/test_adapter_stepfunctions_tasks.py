@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import uuid
 
-import boto3
 import pytest
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_callback as callback,
@@ -22,11 +21,6 @@ from .conftest import EXTERNAL_ENGINE
 
 pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter"),
               pytest.mark.usefixtures("endpoint_url")]
-
-
-@pytest.fixture(scope="module")
-def sfn(endpoint_url):
-    return boto3.client("stepfunctions", endpoint_url=endpoint_url)
 
 
 # --- 2. states:startExecution in all three patterns -----------------------------------------------
