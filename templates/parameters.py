@@ -34,7 +34,7 @@ def add_parameters(stack: Stack) -> None:
         name: t.add_parameter(Parameter(
             f"ThumbnailCode{name}", Type="String", MinLength="1",
             Description=f"S3 {name.lower()} of the thumbnail function's zip (built and "
-                        "uploaded by scripts/deploy.py from scripts/package_lambdas.py)."))
+                        "uploaded by make deploy with deploy/package_lambdas.py)."))
         for name in ("Bucket", "Key")
     }
     stack.notification_email = t.add_parameter(Parameter(
