@@ -14,7 +14,7 @@ fails and it ends quietly: a duplicate event cannot notify twice.
 
 Express executions send no such events (Step Functions Developer Guide, "EventBridge
 (CloudWatch Events) for Step Functions execution status changes"), so with
-``WorkflowType=EXPRESS`` this net catches nothing; see the README.
+``WorkflowType=EXPRESS`` this net catches nothing; see docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The generated stack is deployed as in production; uploads go S3 -> SQS -> starte
 with the real face service. Each test asserts where every upload ended: a final status with a
 specific reason on the user's item, or the dead-letter queue with the original message intact.
 Faults inside the workflows (throttling, DynamoDB and SNS failing) are the scenarios'
-(``tests/test_scenarios.py``); the README's table names the test behind each row.
+(``tests/test_scenarios.py``); the faults table in docs/testing.md names the test behind each row.
 """
 
 from __future__ import annotations
