@@ -3,6 +3,7 @@ puts its output on disk."""
 
 from __future__ import annotations
 
+import argparse
 import difflib
 from pathlib import Path
 
@@ -49,3 +50,15 @@ def write_or_check(files: dict[Path, str], *, check: bool, what: str, command: s
         return 1
     print(f"{len(files)} {what} match the generator.")
     return 0
+
+
+def command_line(argv: list[str] | None, files, *, description: str, what: str, command: str,
+                 root: Path = ROOT) -> int:
+    """A generator's ``main``: write the files ``files()`` builds, or check them with
+    ``--check``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--check", action="store_true",
+                        help=f"fail if a committed {what} differs from the generator")
+    args = parser.parse_args(argv)
+    return write_or_check(files(), check=args.check, root=root, what=f"{what}(s)",
+                          command=command)

@@ -12,7 +12,6 @@ know stops the generation, so the guide cannot silently fall behind the workflow
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import json
 import re
@@ -24,7 +23,7 @@ from types import ModuleType
 from contract.item import SELFIE
 from contract.placeholders import PLACEHOLDER as PLACEHOLDER_PATTERN
 from generators.diagrams.edges import integration
-from generators.output import ROOT, TEMPLATE_PATH, write_or_check
+from generators.output import ROOT, TEMPLATE_PATH, command_line
 from statemachines import registry
 from statemachines.asl import all_states, branch_of
 from statemachines.registry import Definition
@@ -360,12 +359,8 @@ def artifacts() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="fail if the committed guide differs from the generator")
-    args = parser.parse_args(argv)
-    return write_or_check(artifacts(), check=args.check, root=ROOT, what="guide file(s)",
-                          command=GENERATED_BY)
+    return command_line(argv, artifacts, description=__doc__.splitlines()[0],
+                        what="guide file", command=GENERATED_BY, root=ROOT)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 from generators.diagrams import GENERATED_BY, mermaid, svg
-from generators.output import ROOT, write_or_check
+from generators.output import ROOT, command_line
 from statemachines import registry
 
 
@@ -31,9 +30,5 @@ def artifacts() -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="fail if a committed diagram differs from the generator")
-    args = parser.parse_args(argv)
-    return write_or_check(artifacts(), check=args.check, root=ROOT, what="diagram file(s)",
-                          command=GENERATED_BY)
+    return command_line(argv, artifacts, description=__doc__.splitlines()[0],
+                        what="diagram file", command=GENERATED_BY, root=ROOT)
