@@ -6,15 +6,18 @@ from __future__ import annotations
 from contract.settings import ANALYZE_ID
 from deploy.stack import DEFAULT_TEMPLATE, Stack
 
-# moto has no Textract AnalyzeID: the embedded engine runs with it turned off.
+# The engine has no Textract AnalyzeID (a call fails as a service error, adapter fix 22), so
+# it runs with ID fields turned off unless a caller asks otherwise.
 LOCAL_PARAMETERS = {ANALYZE_ID.parameter: "false"}
 
 
-def deploy_locally(session, name: str, *, out=lambda _: None, poll_seconds: float = 0.02) -> Stack:
+def deploy_locally(session, name: str, *, parameters: dict[str, str] | None = None,
+                   out=lambda _: None, poll_seconds: float = 0.02) -> Stack:
     """Deploy the generated template onto the embedded engine (``AWS_ENDPOINT_URL``) as
-    ``make deploy`` would, the thumbnail function without Pillow (the engine has its own)."""
+    ``make deploy`` would, the thumbnail function without Pillow (the engine has its own);
+    ``parameters`` override ``LOCAL_PARAMETERS`` and the template's defaults."""
     stack = Stack(session, name, out=out, poll_seconds=poll_seconds)
-    stack.deploy(DEFAULT_TEMPLATE.read_text(), {**LOCAL_PARAMETERS,
+    stack.deploy(DEFAULT_TEMPLATE.read_text(), {**LOCAL_PARAMETERS, **(parameters or {}),
                                                 **stack.thumbnail_code(with_pillow=False)})
     return stack
 

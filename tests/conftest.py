@@ -8,6 +8,7 @@ MockConfigFile and moto for DynamoDB, SNS and SQS (see ``make test-sfn-local``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -15,6 +16,7 @@ import boto3
 import pytest
 
 from contract import environment
+from harness.local_stack import deploy_locally
 from harness.path_coverage import Coverage, coverages
 from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
 from statemachines import registry
@@ -55,6 +57,18 @@ def deployment(endpoint_url):
     session = boto3.session.Session(region_name=os.environ.get("AWS_DEFAULT_REGION",
                                                                "us-east-1"))
     return Deployment(session, endpoint_url, prefix=f"ekyc-{uuid.uuid4().hex[:8]}").create()
+
+
+@contextlib.contextmanager
+def stack_on_engine(endpoint_url: str, prefix: str, **parameters: str):
+    """The generated template deployed onto the embedded engine under a fresh name, with
+    ``AWS_ENDPOINT_URL`` pointing there while the block runs: ``(session, name, stack)``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
+        patch.setenv("AWS_REGION", "us-east-1")
+        session = boto3.session.Session(region_name="us-east-1")
+        name = f"{prefix}-{uuid.uuid4().hex[:6]}"
+        yield session, name, deploy_locally(session, name, parameters=parameters)
 
 
 @pytest.fixture(scope="session")

@@ -25,10 +25,10 @@ from botocore.exceptions import ClientError
 
 from client import cli
 from client.uploads import FINAL, ID_DOCUMENT, Client, state_machine_output
-from deploy.stack import DEFAULT_TEMPLATE, Stack
+from contract.settings import ANALYZE_ID
 from harness.pictures import images
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine's adapter")
 ROLE = "arn:aws:iam::123456789012:role/adapter-tests"
@@ -45,12 +45,8 @@ def clients(endpoint_url):
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
     """The generated template deployed with its default parameters."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"defaults-{uuid.uuid4().hex[:6]}"
-        deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(DEFAULT_TEMPLATE.read_text(), deployed.thumbnail_code(with_pillow=False))
+    default = {ANALYZE_ID.parameter: ANALYZE_ID.default}
+    with stack_on_engine(endpoint_url, "defaults", **default) as (session, name, _):
         yield {"name": name, "client": Client(session, name, out=lambda _: None),
                "sfn": session.client("stepfunctions")}
 

@@ -8,9 +8,7 @@ deployed API, into the route's Express workflow (StartSyncExecution).
 from __future__ import annotations
 
 import json
-import uuid
 
-import boto3
 import pytest
 import requests
 
@@ -18,22 +16,17 @@ from client import cli
 from client.api import ApiClient
 from client.items import plain
 from engine.api_front import LocalApi
-from harness.local_stack import deploy_locally
 from harness.pictures import images
 from templates import api
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
 
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"api-{uuid.uuid4().hex[:6]}"
-        deployed = deploy_locally(session, name)
+    with stack_on_engine(endpoint_url, "api") as (session, name, deployed):
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])

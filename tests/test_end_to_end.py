@@ -7,28 +7,23 @@ face service) -> DynamoDB, SNS and, for what cannot be processed, the dead-lette
 from __future__ import annotations
 
 import json
-import uuid
 
 import boto3
 import pytest
 
 from client.uploads import Client
-from harness.local_stack import deploy_locally, listen
+from harness.local_stack import listen
 from harness.pictures import images
 from harness.story import API_STORY, dead_letters, play, play_api
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
 
 @pytest.fixture(scope="module")
 def story(endpoint_url, tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"e2e-{uuid.uuid4().hex[:6]}"
-        deploy_locally(session, name)
+    with stack_on_engine(endpoint_url, "e2e") as (session, name, _):
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = listen(session, client.outputs["NotificationTopicArn"], f"{name}-notifications")

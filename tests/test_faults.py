@@ -13,18 +13,15 @@ import io
 import json
 import struct
 import time
-import uuid
 import zlib
 
-import boto3
 import pytest
 from PIL import Image
 
 from client.uploads import ID_DOCUMENT, SELFIE, Client
-from harness.local_stack import deploy_locally
 from harness.pictures import images
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
@@ -33,11 +30,7 @@ BURST_USERS = 200
 
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"faults-{uuid.uuid4().hex[:6]}"
-        deploy_locally(session, name)
+    with stack_on_engine(endpoint_url, "faults") as (session, name, _):
         client = Client(session, name, out=lambda _: None)
         yield {"client": client, "s3": session.client("s3"), "sqs": session.client("sqs"),
                "sfn": session.client("stepfunctions"), "outputs": client.outputs}

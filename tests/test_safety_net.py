@@ -20,12 +20,12 @@ import boto3
 import pytest
 
 from client.uploads import ID_DOCUMENT, Client
-from harness.local_stack import deploy_locally, listen
+from harness.local_stack import listen
 from harness.pictures import images
 from statemachines import id_document
 from statemachines import safety_net as net
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded engine")
 ROLE = "arn:aws:iam::123456789012:role/safety-net-tests"
@@ -130,11 +130,7 @@ def test_express_executions_send_none(clients):
 
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"net-{uuid.uuid4().hex[:6]}"
-        deploy_locally(session, name)
+    with stack_on_engine(endpoint_url, "net") as (session, name, _):
         client = Client(session, name, out=lambda _: None)
         sqs = session.client("sqs")
         queue = listen(session, client.outputs["NotificationTopicArn"], f"{name}-notifications")

@@ -3,27 +3,20 @@ after `make deploy` on AWS pass here, and they say so when something is wrong.""
 
 from __future__ import annotations
 
-import uuid
-
 import boto3
 import pytest
 
 from harness import smoke
-from harness.local_stack import deploy_locally
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
 
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        patch.setenv("AWS_REGION", "us-east-1")
-        name = f"smoke-{uuid.uuid4().hex[:6]}"
-        deploy_locally(boto3.session.Session(region_name="us-east-1"), name)
-        yield name, patch
+    with stack_on_engine(endpoint_url, "smoke") as (_, name, deployed):
+        yield name, deployed
 
 
 def users_left(name: str) -> tuple[list, list, list]:

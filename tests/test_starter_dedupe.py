@@ -25,26 +25,18 @@ import boto3
 import pytest
 
 from client.uploads import ID_DOCUMENT, SELFIE, Client
-from deploy.stack import DEFAULT_TEMPLATE, Stack
-from harness.local_stack import LOCAL_PARAMETERS
 from harness.pictures import images
 from lambdas import starter
 
-from .conftest import EXTERNAL_ENGINE
+from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
 pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedded engine")
 
 
 @pytest.fixture(scope="module", params=["STANDARD", "EXPRESS"])
 def stack(request, endpoint_url):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-        session = boto3.session.Session(region_name="us-east-1")
-        name = f"dedupe-{request.param.lower()}-{uuid.uuid4().hex[:6]}"
-        deployed = Stack(session, name, out=lambda _: None, poll_seconds=0.02)
-        deployed.deploy(DEFAULT_TEMPLATE.read_text(), {
-            **LOCAL_PARAMETERS, "WorkflowType": request.param,
-            **deployed.thumbnail_code(with_pillow=False)})
+    with stack_on_engine(endpoint_url, f"dedupe-{request.param.lower()}",
+                         WorkflowType=request.param) as (session, name, _):
         client = Client(session, name, out=lambda _: None)
         yield {"client": client, "outputs": client.outputs, "endpoint_url": endpoint_url,
                "s3": session.client("s3"), "sqs": session.client("sqs"),
