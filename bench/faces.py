@@ -6,10 +6,12 @@ Prints:
 1. ms per image for DetectFaces and IndexFaces (median, p95) on test pictures derived from
    scikit-image's astronaut, and on the calibration photos when they are there;
 2. SearchFacesByImage's collection scan over 1k, 10k and 100k stored faces;
-3. the similarity calibration on labelled photos (``<person>_<n>.jpg``, see the photos' README):
-   distances of same-person and different-person pairs, and for thresholds from 50 to 99 the
-   share of same-person pairs accepted (TPR) and different-person pairs accepted (FPR).
-The photos are used where they are and never copied; without them part 3 is skipped.
+3. the similarity curve: the score for each distance from 0.30 to 1.00;
+4. the similarity calibration on labelled photos (``<person>_<n>.jpg``, see the photos' README):
+   every same-person pair and the closest different-person pairs with their distance and
+   similarity, the ranges of both, and for thresholds from 50 to 99 the share of same-person
+   pairs accepted (TPR) and different-person pairs accepted (FPR).
+The photos are used where they are and never copied; without them part 4 is skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from engine.rekognition import similarity as curve
 from engine.rekognition.engine import FaceEngine, decode
 from engine.rekognition.models import FaceService
 from engine.rekognition.similarity import similarity
@@ -36,6 +39,7 @@ from harness.pictures import images
 DEFAULT_PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "faces"
 SINGLE_PERSON = re.compile(r"([a-z]+)_(?:partial_)?\d+\.(?:jpe?g|png)$")
 THRESHOLDS = (50, 70, 80, 90, 95, 99)
+CLOSEST_DIFFERENT_PAIRS = 10
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -95,9 +99,19 @@ def search_timings(service: FaceService, query: np.ndarray) -> None:
               f"{percentile(times, .95):6.2f} ms")
 
 
-def calibration(engine: FaceEngine, photos: Path) -> None:
-    print(f"\n3. similarity calibration on {photos}")
-    encodings: list[tuple[str, str, np.ndarray]] = []
+def curve_table() -> None:
+    print(f"\n3. similarity curve: distance {curve.SAME_PERSON_CUTOFF} -> {curve.AT_CUTOFF:.0f}, "
+          f"{curve.DIFFERENT_PEOPLE} -> {curve.AT_DIFFERENT_PEOPLE:.0f}; goals: <= "
+          f"{curve.SAME_PERSON_PAIRS} scores >= {curve.SAME_PERSON_AT_LEAST:.0f}, >= "
+          f"{curve.DIFFERENT_PAIRS:.2f} scores < {curve.DIFFERENT_BELOW:.0f}")
+    print(f"   {'distance':>10}{'similarity':>12}")
+    for distance in curve.SHOWN_DISTANCES:
+        print(f"   {distance:>10.2f}{float(similarity(distance)):>12.4f}")
+
+
+def labelled_encodings(engine: FaceEngine, photos: Path) -> list[tuple[str, str, np.ndarray]]:
+    """(person, file name, encoding of the photo's largest face) for each single-person photo."""
+    encodings = []
     for path in sorted(photos.iterdir()):
         match = SINGLE_PERSON.fullmatch(path.name)
         if not match:
@@ -107,15 +121,38 @@ def calibration(engine: FaceEngine, photos: Path) -> None:
             print(f"   {path.name}: no face found")
             continue
         encodings.append((match.group(1), path.name, faces[0].encoding))
-    same, different = [], []
-    for (person_a, _, a), (person_b, _, b) in itertools.combinations(encodings, 2):
-        (same if person_a == person_b else different).append(float(np.linalg.norm(a - b)))
-    print(f"   {len(encodings)} photos, {len(same)} same-person pairs at distance "
-          f"{min(same):.3f}-{max(same):.3f}, {len(different)} different-person pairs at "
-          f"{min(different):.3f}-{max(different):.3f}")
-    same_scores, different_scores = similarity(np.array(same)), similarity(np.array(different))
-    print(f"   similarity: same person {same_scores.min():.1f}-{same_scores.max():.1f}, "
-          f"different people {different_scores.min():.1f}-{different_scores.max():.1f}")
+    return encodings
+
+
+def print_pairs(title: str, pairs: list[tuple[float, str, str]]) -> None:
+    print(f"   {title}")
+    for distance, a, b in pairs:
+        print(f"     {a:<20}{b:<20}{distance:>9.3f}{float(similarity(distance)):>12.4f}")
+
+
+def calibration(engine: FaceEngine, photos: Path) -> None:
+    print(f"\n4. similarity calibration on {photos}")
+    encodings = labelled_encodings(engine, photos)
+    same: list[tuple[float, str, str]] = []
+    different: list[tuple[float, str, str]] = []
+    for (person_a, name_a, a), (person_b, name_b, b) in itertools.combinations(encodings, 2):
+        pair = (float(np.linalg.norm(a - b)), name_a, name_b)
+        (same if person_a == person_b else different).append(pair)
+    if not same or not different:
+        print("   too few labelled photos: no same-person or no different-person pair")
+        return
+    same.sort()
+    different.sort()
+    print(f"     {'photo':<20}{'photo':<20}{'distance':>9}{'similarity':>12}")
+    print_pairs(f"{len(same)} same-person pairs:", same)
+    print_pairs(f"the {min(CLOSEST_DIFFERENT_PAIRS, len(different))} closest of "
+                f"{len(different)} different-person pairs:", different[:CLOSEST_DIFFERENT_PAIRS])
+    same_scores = similarity(np.array([distance for distance, *_ in same]))
+    different_scores = similarity(np.array([distance for distance, *_ in different]))
+    print(f"   {len(encodings)} photos; same person: distance {same[0][0]:.3f}-{same[-1][0]:.3f}, "
+          f"similarity {same_scores.min():.2f}-{same_scores.max():.2f}; different people: "
+          f"distance {different[0][0]:.3f}-{different[-1][0]:.3f}, similarity "
+          f"{different_scores.min():.4f}-{different_scores.max():.2f}")
     print(f"   {'threshold':>10}{'TPR':>8}{'FPR':>8}")
     for threshold in THRESHOLDS:
         print(f"   {threshold:>10}{(same_scores >= threshold).mean():>8.1%}"
@@ -141,10 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         image_timings(service, pictures, args.repeat)
         query = engine.find_faces(decode(pictures["astronaut"]))[0].encoding
         search_timings(service, query)
+    curve_table()
     if args.photos.is_dir():
         calibration(engine, args.photos)
     else:
-        print(f"\n3. similarity calibration skipped: no photos at {args.photos}")
+        print(f"\n4. similarity calibration skipped: no photos at {args.photos}")
     return 0
 
 

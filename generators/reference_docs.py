@@ -276,8 +276,18 @@ def similarity_anchors(src: SimpleNamespace, here: Path) -> str:
     s = src.similarity
     return (f"`similarity = 100 / (1 + exp({s.STEEPNESS:.2f} × (distance − {s.MIDPOINT:.3f})))`:"
             f" distance {s.SAME_PERSON_CUTOFF} (dlib's usual same-person cut-off) lands on "
-            f"{s.AT_CUTOFF:.0f}, distance {s.CLOSE_PAIR} (the far end of same-person pairs) on "
-            f"{s.AT_CLOSE_PAIR:.0f}.\n")
+            f"{s.AT_CUTOFF:.0f}, Rekognition's default threshold; distance "
+            f"{s.DIFFERENT_PEOPLE} lands on {s.AT_DIFFERENT_PEOPLE:.0f}. Held to: a distance of "
+            f"{s.SAME_PERSON_PAIRS} or less (same-person pairs) scores "
+            f"{s.SAME_PERSON_AT_LEAST:.0f} or more, a distance of {s.DIFFERENT_PAIRS:.2f} or more "
+            f"scores below {s.DIFFERENT_BELOW:.0f}.\n")
+
+
+def similarity_curve(src: SimpleNamespace, here: Path) -> str:
+    s = src.similarity
+    return table(("distance", "similarity"), [
+        (f"{distance:.2f}", f"{float(s.similarity(distance)):.2f}")
+        for distance in s.SHOWN_DISTANCES])
 
 
 BLOCKS: dict[str, Callable[[SimpleNamespace, Path], str]] = {
@@ -297,6 +307,7 @@ BLOCKS: dict[str, Callable[[SimpleNamespace, Path], str]] = {
     "face-actions": face_actions,
     "face-limits": face_limits,
     "similarity-anchors": similarity_anchors,
+    "similarity-curve": similarity_curve,
 }
 
 
