@@ -219,6 +219,26 @@ def ddb_number(path: str) -> dict:
     return {"N.$": f"States.Format('{{}}', {path})"}
 
 
+# --- Numbers -------------------------------------------------------------------------------------
+
+# Below this a number rounds to 0.0 at one decimal. Such a number must not reach
+# rounded_to_tenths: its text form may carry an exponent (Python and Java print 0.000012 as
+# 1.2e-05 and 1.2E-5), and "1.2e-05e1" is no JSON number.
+ROUNDS_TO_ZERO = 0.05
+
+
+def rounded_to_tenths(path: str) -> str:
+    """An intrinsic giving the number at ``path`` (at least ``ROUNDS_TO_ZERO``) rounded to one
+    decimal: 57.6106 -> 57.6. ASL has no rounding function, but States.MathAdd rounds a
+    non-integer argument to the nearest integer ("Intrinsic functions for JSONPath states",
+    Step Functions Developer Guide). So the number's text gets an exponent appended and is
+    parsed back (States.StringToJson of "57.6106e1" is 576.106), rounded by adding 0 (576),
+    and scaled back the same way ("576e-1" is 57.6): five nested intrinsics, within the ten the
+    guide allows in one field."""
+    scaled_up = f"States.StringToJson(States.Format('{{}}e1', {path}))"
+    return f"States.StringToJson(States.Format('{{}}e-1', States.MathAdd({scaled_up}, 0)))"
+
+
 # --- Whole workflows ----------------------------------------------------------------------------
 
 class Workflow:

@@ -239,6 +239,33 @@ def record_failure(status_attribute: str, reason_attribute: str, *,
                        execution_attribute=execution_attribute, next=next, catch=catch)
 
 
+# A similarity as a reason quotes it ("similarity 57.6 < 80"): rounded to one decimal. The
+# verdict compares the exact score, so a score just under a threshold may read "80.0 < 80".
+SHOW_SIMILARITY = "How is the similarity shown?"
+ROUND_SIMILARITY = "Round the similarity to tenths"
+SHOW_TINY_SIMILARITY = "Show a tiny similarity as 0.0"
+SHOWN_SIMILARITY = "$.shown.similarity"
+
+
+def add_shown_similarity(workflow: asl.Workflow, *, similarity: str, next: str) -> None:
+    """Put the similarity at ``similarity`` at ``SHOWN_SIMILARITY``, rounded to one decimal,
+    then go to ``next`` (directly if there is no similarity). One that rounds to 0.0 is shown
+    as 0.0 without the rounding intrinsic, which its text form could break (asl.ROUNDS_TO_ZERO);
+    with SimilarityThreshold 0, CompareFaces scores a stranger's face too, however low."""
+    workflow.add(SHOW_SIMILARITY, asl.choice(
+        [
+            (asl.is_present(similarity, False), next),
+            (asl.numeric(similarity, "LessThan", asl.ROUNDS_TO_ZERO), SHOW_TINY_SIMILARITY),
+        ],
+        default=ROUND_SIMILARITY,
+    ))
+    workflow.add(ROUND_SIMILARITY, asl.pass_state(
+        parameters={"similarity.$": asl.rounded_to_tenths(similarity)}, result_path="$.shown",
+        next=next))
+    workflow.add(SHOW_TINY_SIMILARITY, asl.pass_state(
+        parameters={"similarity": 0.0}, result_path="$.shown", next=next))
+
+
 def reason_field(reason: str | None, reason_format: str | None) -> dict[str, str]:
     """A ``reason`` parameter: fixed text, or an intrinsic (``States.Format(...)``)."""
     if (reason is None) == (reason_format is None):

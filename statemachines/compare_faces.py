@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import asl
 from .api_common import Answers, compare_selfie_with_id_card
 from .api_requests import QUALITY_FILTERS, Option, Request
-from .common import settings_state
+from .common import SHOW_SIMILARITY, SHOWN_SIMILARITY, add_shown_similarity, settings_state
 
 NAME = "compare_faces"
 TITLE = "Compare faces"
@@ -61,10 +61,11 @@ def build() -> dict:
         workflow.add(use, asl.pass_state(input_path=f"$.{option}",
                                          result_path=f"$.options.{option}", next=after))
     workflow.add(COMPARE, compare_selfie_with_id_card(
-        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SIMILAR,
+        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SHOW_SIMILARITY,
         quality_filter="$.options.quality_filter",
         comment="SimilarityThreshold 0 returns a score for every face; the Choice applies "
                 "the caller's threshold, so a no-match verdict still says how similar."))
+    add_shown_similarity(workflow, similarity=BEST, next=SIMILAR)
     workflow.add(SIMILAR, asl.choice(
         [
             (asl.is_present("$.comparison.matches[0]", False), NOTHING_MATCHED),
@@ -75,11 +76,11 @@ def build() -> dict:
     ))
     workflow.add(MATCH, answers.answer("Match", {
         "similarity.$": BEST, **verdict,
-        "reason.$": f"States.Format('similarity {{}} >= {{}}', {BEST}, "
+        "reason.$": f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
                     "$.options.similarity_threshold)"}))
     workflow.add(NO_MATCH, answers.answer("NoMatch", {
         "similarity.$": BEST, **verdict,
-        "reason.$": f"States.Format('similarity {{}} < {{}}', {BEST}, "
+        "reason.$": f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
                     "$.options.similarity_threshold)"}))
     workflow.add(NOTHING_MATCHED, answers.answer("NoMatch", {
         "similarity": 0, **verdict,

@@ -13,6 +13,9 @@ from contract import item
 from . import asl
 from .common import (
     RETRY_REKOGNITION,
+    SHOW_SIMILARITY,
+    SHOWN_SIMILARITY,
+    add_shown_similarity,
     describe_error,
     get_user,
     reason_field,
@@ -100,8 +103,9 @@ def build() -> dict:
             asl.catch("Rekognition.InvalidParameterException", next=NO_COMPARABLE_FACE),
             asl.catch("States.ALL", next=DESCRIBE_ERROR),
         ],
-        next=SIMILAR,
+        next=SHOW_SIMILARITY,
     ))
+    add_shown_similarity(workflow, similarity=best_match, next=SIMILAR)
     workflow.add(SIMILAR, asl.choice(
         [
             (asl.is_present(f"{MATCHES}[0]", False), NO_MATCH_FOUND),
@@ -111,11 +115,11 @@ def build() -> dict:
         default=NO_MATCH,
     ))
     workflow.add(MATCH, verdict(
-        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {best_match}, "
+        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
                               "$.settings.compare_similarity)",
         similarity=best_match, next=RECORD_SCORED))
     workflow.add(NO_MATCH, verdict(
-        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {best_match}, "
+        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
                               "$.settings.compare_similarity)",
         similarity=best_match, next=RECORD_SCORED))
     workflow.add(NO_MATCH_FOUND, verdict(

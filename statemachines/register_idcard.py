@@ -15,7 +15,7 @@ from . import quality_gate as gate
 from . import registration as reg
 from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers, compare_selfie_with_id_card
 from .api_requests import Request
-from .common import settings_state
+from .common import SHOW_SIMILARITY, SHOWN_SIMILARITY, add_shown_similarity, settings_state
 
 NAME = "register_idcard"
 TITLE = "Register with ID document"
@@ -52,7 +52,8 @@ def build() -> dict:
                           reject=answers.rejection("FaceRejected"),
                           on_error=answers.catch_image_errors())
     workflow.add(COMPARE, compare_selfie_with_id_card(
-        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SIMILAR))
+        answers, no_comparable_face=NO_COMPARABLE_FACE, next=SHOW_SIMILARITY))
+    add_shown_similarity(workflow, similarity=BEST, next=SIMILAR)
     workflow.add(SIMILAR, asl.choice(
         [
             (asl.is_present("$.comparison.matches[0]", False), NOTHING_MATCHED),
@@ -65,7 +66,7 @@ def build() -> dict:
     workflow.add(NOTHING_MATCHED, mismatch("no face on the ID document to compare with"))
     workflow.add(NOT_SIMILAR, answers.refuse(
         "IdDocumentMismatch", similarity=BEST,
-        reason_format=f"States.Format('similarity {{}} < {{}}', {BEST}, "
+        reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
                       "$.settings.compare_similarity)"))
     reg.add_duplicate_search(workflow, answers, next=fields.WANTED)
     fields.add_id_fields(workflow, document=ID_CARD, unreadable=UNREADABLE, on_error=on_error,

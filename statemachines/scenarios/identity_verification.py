@@ -14,6 +14,7 @@ import dataclasses
 from .. import identity_compare as compare
 from .. import identity_verification as wf
 from .. import registry
+from ..common import ROUND_SIMILARITY, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY
 from . import UPLOADED_AT, Scenario
 from . import library as mock
 
@@ -30,7 +31,8 @@ GATED = INDEXED + (wf.READ_INDEXED, wf.COUNT_FACES)
 PASSED_PATH = GATED + (wf.QUALITY, wf.RECORD_PASSED)
 
 COMPARE_START = (compare.READ_THRESHOLDS, compare.GET_USER, compare.ID_PRESENT)
-COMPARE_SCORED = COMPARE_START + (compare.COMPARE, compare.SIMILAR)
+COMPARE_SCORED = COMPARE_START + (compare.COMPARE, SHOW_SIMILARITY, ROUND_SIMILARITY,
+                                  compare.SIMILAR)
 MATCHED_COMPARE_PATH = COMPARE_SCORED + (compare.MATCH, compare.RECORD_SCORED,
                                          compare.RETURN_VERDICT)
 MATCHED = {compare.COMPARE: mock.SIMILAR}
@@ -93,7 +95,7 @@ SCENARIOS = [
     scenario(
         "HappyPath", "A clear selfie of the ID's owner: checked, indexed, gated, recorded.",
         path=PASSED_PATH, status="SUCCEEDED",
-        item={**PASSED_ITEM, "similarity": 98.25, "compare_reason": "similarity 98.25 >= 80"}),
+        item={**PASSED_ITEM, "similarity": 98.25, "compare_reason": "similarity 98.3 >= 80"}),
     rejected(
         "NoFace", "A selfie without a face: the search finds none to search for.",
         path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.NOTHING_TO_SEARCH, wf.COMPARE,
@@ -144,16 +146,25 @@ SCENARIOS = [
                                       compare.RETURN_VERDICT)),
     not_matching(
         "NotSimilar", "A selfie of someone else than the ID's owner.",
-        compare_mocks={compare.COMPARE: mock.NOT_SIMILAR}, reason="similarity 42.5 < 80",
-        similarity=42.5,
+        compare_mocks={compare.COMPARE: mock.NOT_SIMILAR}, reason="similarity 57.6 < 80",
+        similarity=57.6106,
         compare_path=COMPARE_SCORED + (compare.NO_MATCH, compare.RECORD_SCORED,
                                        compare.RETURN_VERDICT)),
+    not_matching(
+        "StrangerOnId", "The ID photo shows a stranger, scored 1.23e-05: the reason shows "
+        "0.0, the item keeps the score.",
+        compare_mocks={compare.COMPARE: mock.STRANGER}, reason="similarity 0.0 < 80",
+        similarity=1.23e-05,
+        compare_path=COMPARE_START + (compare.COMPARE, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY,
+                                      compare.SIMILAR, compare.NO_MATCH,
+                                      compare.RECORD_SCORED, compare.RETURN_VERDICT)),
     not_matching(
         "NoFaceMatchedOnId", "CompareFaces found no face on the ID photo to score.",
         compare_mocks={compare.COMPARE: mock.NO_MATCHES},
         reason="no face on the ID document to compare with",
-        compare_path=COMPARE_SCORED + (compare.NO_MATCH_FOUND, compare.RECORD_UNSCORED,
-                                       compare.RETURN_VERDICT)),
+        compare_path=COMPARE_START + (compare.COMPARE, SHOW_SIMILARITY, compare.SIMILAR,
+                                      compare.NO_MATCH_FOUND, compare.RECORD_UNSCORED,
+                                      compare.RETURN_VERDICT)),
     not_matching(
         "NoComparableFace", "CompareFaces refuses the pair: it finds no face in one image.",
         compare_mocks={compare.COMPARE: mock.NO_COMPARABLE_FACE},
@@ -163,7 +174,8 @@ SCENARIOS = [
     scenario(
         "SimilarityAtThreshold", "Similarity exactly at the threshold (80) passes.",
         compare_mocks={compare.COMPARE: mock.AT_THRESHOLD}, path=PASSED_PATH,
-        status="SUCCEEDED", item={**PASSED_ITEM, "similarity": 80}),
+        status="SUCCEEDED", item={**PASSED_ITEM, "similarity": 80,
+                                  "compare_reason": "similarity 80.0 >= 80"}),
     scenario(
         "ThrottledTwiceThenOk", "The duplicate search is throttled twice; its retries "
         "succeed while the compare runs beside it.",

@@ -37,7 +37,10 @@ DUPLICATE = returns("SearchFacesDuplicate", rk.search_faces_by_image(
     (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
 
 SIMILAR = returns("CompareFacesSimilar", rk.compare_faces(98.25))
-NOT_SIMILAR = returns("CompareFacesNotSimilar", rk.compare_faces(42.5))
+NOT_SIMILAR = returns("CompareFacesNotSimilar", rk.compare_faces(57.6106))
+# Another person's face, scored all the same (SimilarityThreshold 0), so low that its text form
+# carries an exponent: 1.23e-05.
+STRANGER = returns("CompareFacesStranger", rk.compare_faces(1.23e-05))
 AT_THRESHOLD = returns("CompareFacesAtThreshold", rk.compare_faces(80))
 NO_MATCHES = returns("CompareFacesNoMatches", rk.compare_faces(unmatched=1))
 NO_COMPARABLE_FACE = throws("CompareFacesNoFace", *NO_FACE_IN_IMAGE)

@@ -8,6 +8,7 @@ from .. import quality_gate as gate
 from .. import register_idcard as wf
 from .. import registration as reg
 from .. import registry
+from ..common import ROUND_SIMILARITY, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY
 from . import library as mock
 from .api import (
     FAILURE_TAIL,
@@ -23,7 +24,8 @@ from .api import (
 USER = "frank"
 REQUEST = {"userid": USER, "selfie": INLINE_SELFIE, "idcard": INLINE_ID_CARD}
 BEFORE_GATE = (wf.READ_THRESHOLDS, reg.GET_USER, reg.USER_KNOWN)
-COMPARED = BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.QUALITY, wf.COMPARE, wf.SIMILAR)
+TO_COMPARE = BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.QUALITY, wf.COMPARE)
+COMPARED = TO_COMPARE + (SHOW_SIMILARITY, ROUND_SIMILARITY, wf.SIMILAR)
 NEW_FACE = COMPARED + (reg.SEARCH, reg.FACE_KNOWN, fields.WANTED)
 READ = (fields.ANALYZE, fields.READ, fields.KEEP)
 INDEXED = (reg.INDEX, reg.INDEXED, reg.WHERE_STORED)
@@ -65,17 +67,22 @@ SCENARIOS = [
         item={"rek_faceid": mock.INDEXED_FACE_ID, "selfie_object": "api/frank-selfie.jpg",
               **mock.NO_ID_FIELDS_ITEM},
         answer={"status": "Registered", "face_id": mock.INDEXED_FACE_ID}),
-    refused("NotTheIdOwner", "The selfie scores 42.5 against the ID photo.",
-            "IdDocumentMismatch", reason="similarity 42.5 < 80",
+    refused("NotTheIdOwner", "The selfie scores 57.6106 against the ID photo: the reason "
+            "rounds it to one decimal.", "IdDocumentMismatch", reason="similarity 57.6 < 80",
             mocks={**PASSED, wf.COMPARE: mock.NOT_SIMILAR}, path=COMPARED + (wf.NOT_SIMILAR,)),
+    refused("StrangerOnId", "The ID photo shows a stranger, scored 1.23e-05: the reason "
+            "shows 0.0.", "IdDocumentMismatch", reason="similarity 0.0 < 80",
+            mocks={**PASSED, wf.COMPARE: mock.STRANGER},
+            path=TO_COMPARE + (SHOW_SIMILARITY, SHOW_TINY_SIMILARITY, wf.SIMILAR,
+                               wf.NOT_SIMILAR)),
     refused("NoFaceMatchedOnId", "CompareFaces scores no face on the ID photo.",
             "IdDocumentMismatch", reason="no face on the ID document to compare with",
             mocks={**PASSED, wf.COMPARE: mock.NO_MATCHES},
-            path=COMPARED + (wf.NOTHING_MATCHED,)),
+            path=TO_COMPARE + (SHOW_SIMILARITY, wf.SIMILAR, wf.NOTHING_MATCHED)),
     refused("NoComparableFace", "CompareFaces finds no face in the ID image.",
             "IdDocumentMismatch", reason="no comparable face on the ID document",
             mocks={**PASSED, wf.COMPARE: mock.NO_COMPARABLE_FACE},
-            path=COMPARED[:-1] + (wf.NO_COMPARABLE_FACE,)),
+            path=TO_COMPARE + (wf.NO_COMPARABLE_FACE,)),
     refused("DuplicateFace", "The face is registered under another user id.",
             "DuplicateFace", mocks={**PASSED, reg.SEARCH: mock.DUPLICATE},
             path=COMPARED + (reg.SEARCH, reg.FACE_KNOWN, reg.DUPLICATE)),
