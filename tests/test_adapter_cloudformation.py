@@ -197,3 +197,24 @@ def test_a_stack_that_fails_to_create_is_reported_by_the_deploy_tool(endpoint_ur
         stack.deploy(collection_stack(name, f"{name}-faces"), {})
     assert any(line.startswith("FAILED Faces (AWS::Rekognition::Collection): Resource handler "
                                "returned message") for line in lines)
+
+
+def test_a_resource_that_fails_an_update_fails_the_stack_without_a_claimed_rollback(
+        endpoint_url):
+    """The engine cannot undo moto's partial update, so the stack ends UPDATE_ROLLBACK_FAILED
+    (a state AWS leaves a stack in when it cannot roll back), never an HTTP 500."""
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint_url)
+    name = f"update-{uuid.uuid4().hex[:8]}"
+    taken = f"{name}-faces"
+    boto3.client("rekognition", endpoint_url=endpoint_url).create_collection(CollectionId=taken)
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"{name}-queue"}}}}))
+    cfn.create_change_set(StackName=name, ChangeSetName="add", ChangeSetType="UPDATE",
+                          TemplateBody=collection_stack(name, taken))
+    cfn.execute_change_set(StackName=name, ChangeSetName="add")
+    (stack,) = cfn.describe_stacks(StackName=name)["Stacks"]
+    assert stack["StackStatus"] == "UPDATE_ROLLBACK_FAILED"
+    failed = [e for e in cfn.describe_stack_events(StackName=name)["StackEvents"]
+              if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert [e["LogicalResourceId"] for e in failed] == ["Faces"]
+    assert "ResourceAlreadyExistsException" in failed[0]["ResourceStatusReason"]
