@@ -13,6 +13,7 @@ after a restart.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -90,7 +91,8 @@ class LocalEngine:
         if self._server is not None:
             # moto keeps its resources in this process, not in the server: an engine started
             # after this one in the same process starts empty, as after `make local` again.
-            requests.post(f"{self.endpoint_url}/moto-api/reset", timeout=10)
+            with contextlib.suppress(requests.RequestException):
+                requests.post(f"{self.endpoint_url}/moto-api/reset", timeout=10)
             self._server.stop()
             self._server = None
         face_service.uninstall()
