@@ -39,7 +39,8 @@ ENGINE_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 class LocalEngine:
     """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied and the
     local face service answering Rekognition's face actions. ``faces_db``: an SQLite file for
-    the face collections instead of memory (a benchmark's, a test's)."""
+    the face collections instead of memory (a benchmark's, a test's). moto keeps its resources
+    in the process, not in the server: one engine per process, and ``stop`` forgets them."""
 
     def __init__(self, port: int = 0, faces_db: str | None = None):
         self.port = port
