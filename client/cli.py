@@ -21,7 +21,6 @@ import sys
 import textwrap
 
 import requests
-from botocore.exceptions import ClientError as AwsError
 
 from client.api import ApiClient
 from client.uploads import (
@@ -155,7 +154,7 @@ def check_input(args: argparse.Namespace) -> None:
         read_image(getattr(args, name))
 
 
-def call_api(client: Client, args: argparse.Namespace, say) -> int:
+def call_api(client: Client, args: argparse.Namespace) -> int:
     """One API call. Exit code: 0 a 2xx, 2 a 400 or 413 (the request), 3 a 5xx, 1 otherwise
     (a refusal: the user is unknown, not the registered face, ...)."""
     url = args.api_url or client.outputs.get("ApiUrl")
@@ -174,8 +173,8 @@ def call_api(client: Client, args: argparse.Namespace, say) -> int:
     if args.json:
         print(json.dumps({"http_status": status, "answer": body}))
     else:
-        say(f"HTTP {status}")
-        say(json.dumps(body, indent=2))
+        print(f"HTTP {status}")
+        print(json.dumps(body, indent=2))
     if 200 <= status < 300:
         return ExitCode.PASSED
     if status in (400, 413):
@@ -183,7 +182,7 @@ def call_api(client: Client, args: argparse.Namespace, say) -> int:
     return ExitCode.SERVICE if status >= 500 else ExitCode.FAILED
 
 
-def conclude(client: Client, args: argparse.Namespace, say) -> int:
+def conclude(client: Client, args: argparse.Namespace) -> int:
     """The verdict's line last (or one JSON object), and its exit code."""
     item = client.item(args.user)
     found = verdict(args.user, item)
@@ -194,10 +193,10 @@ def conclude(client: Client, args: argparse.Namespace, say) -> int:
         return found.code
     if args.verbose:
         for key in sorted(item):
-            say(f"  {key:<24} {item[key]}")
+            print(f"  {key:<24} {item[key]}")
     for folder, path in paths.items():
-        say(f"  {folder} path: {' -> '.join(path)}")
-    say(found.line)
+        print(f"  {folder} path: {' -> '.join(path)}")
+    print(found.line)
     return found.code
 
 
@@ -205,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     progress = (lambda line: print(line, file=sys.stderr)) if args.json else print
     client = Client(session_for(), args.stack, out=progress)
     if args.command in api_commands():
-        return call_api(client, args, print)
+        return call_api(client, args)
     if args.command in ("upload-id", "upload-selfie"):
         key, _ = client.upload(ID_DOCUMENT if args.command == "upload-id" else SELFIE,
                                args.user, args.path)
@@ -221,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         for kind in (ID_DOCUMENT, SELFIE):
             if item.get(kind.status) == PROCESSING:
                 client.wait(kind, args.user, timeout=args.timeout, spinner=True)
-    return conclude(client, args, print)
+    return conclude(client, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,9 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(ExitCode.SERVICE, str(error))
     except ClientError as error:
         return fail(ExitCode.BAD_INPUT, str(error))
-    except AwsError as error:
-        return fail(ExitCode.SERVICE, explain(error))
-    except PROBLEMS as error:
+    except PROBLEMS as error:  # botocore's: no region, no credentials, no endpoint, refusals
         return fail(ExitCode.SERVICE, explain(error))
 
 
