@@ -27,11 +27,14 @@ DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REG
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(VENV)/.installed ## Build .venv from requirements.lock
+install: $(VENV)/.installed ## Build .venv from requirements.lock; .venv/bin/ekyc
 
-$(VENV)/.installed: requirements.lock
+# The checkout itself goes in editable and without dependencies (the lock file pinned them), so
+# .venv/bin/ekyc exists and runs this checkout's client.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.lock
@@ -69,7 +72,7 @@ unit: install ## Run the test suite only
 
 test: lint check-generated unit ## Lint, drift check and tests: what CI runs
 
-local: install ## Run the embedded engine on 127.0.0.1:$(PORT) in the foreground
+local: install ## Run the embedded engine on 127.0.0.1:PORT (default 4566) in the foreground
 	PORT=$(PORT) $(PY) -m engine.server
 
 bench: install ## Time every scenario REPEAT times on the embedded engine

@@ -20,17 +20,21 @@ import boto3
 from client.items import plain
 from contract.item import FINAL_STATUSES as FINAL
 from contract.item import ID_DOCUMENT, PARTITION_KEY, SELFIE, USERID_PATTERN, Upload
-from deploy.stack import DeployError, Stack
+from deploy.stack import Stack, StackMissing
 from statemachines import registry
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024  # Rekognition's limit for images in S3
 USERID = re.compile(USERID_PATTERN)
-__all__ = ["ID_DOCUMENT", "SELFIE", "Upload", "Client", "ClientError", "check_userid",
-           "read_image", "state_machine_output"]
+__all__ = ["ID_DOCUMENT", "SELFIE", "Upload", "Client", "ClientError", "Unavailable",
+           "check_userid", "read_image", "state_machine_output"]
 
 
 class ClientError(Exception):
     """Input the stack would refuse, or a stack that cannot be used."""
+
+
+class Unavailable(ClientError):
+    """Not the input: the stack does not exist, or a workflow did not finish in time."""
 
 
 def state_machine_output(kind: Upload) -> str:
@@ -66,8 +70,9 @@ class Client:
                  out=print):
         try:
             self.outputs = Stack(session, stack).outputs()
-        except DeployError as error:
-            raise ClientError(f"{error}: deploy it first (make deploy, or make demo)") from error
+        except StackMissing as error:
+            raise Unavailable(f"{error}: deploy it first (make deploy), or check AWS_REGION "
+                              "and AWS_ENDPOINT_URL") from error
         self.s3 = session.client("s3")
         self.ddb = session.client("dynamodb")
         self.sfn = session.client("stepfunctions")
@@ -101,7 +106,7 @@ class Client:
                     sys.stderr.write("\r")
                 return item
             if time.monotonic() > deadline:
-                raise ClientError(
+                raise Unavailable(
                     f"{userid}: no final {kind.status} after {timeout:.0f} s (item has "
                     f"{kind.status}={item.get(kind.status)!r}, {kind.event}="
                     f"{item.get(kind.event)!r}; before the upload {previous!r})")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from .item import UPLOADS
 
 # The embedded engine and its face service.
-FACES_DB = "EKYC_FACES_DB"
 FACES_DELAY_MS = "EKYC_FACES_DELAY_MS"
 FACES_68_LANDMARKS = "EKYC_FACES_68_LANDMARKS"
 ENGINE_LOG = "EKYC_ENGINE_LOG"
@@ -22,8 +21,6 @@ TABLE_NAME = "TABLE_NAME"
 COLLECTION_ID = "COLLECTION_ID"
 
 MEANINGS = {
-    FACES_DB: "the SQLite file where the embedded engine's face collections persist "
-              "(default .ekyc/faces.sqlite)",
     FACES_DELAY_MS: "milliseconds the local face service waits before each call that "
                     "processes an image, to stand for Rekognition's latency (default 0)",
     FACES_68_LANDMARKS: "1: the local face service tells closed eyes with dlib's 68-landmark "

@@ -38,15 +38,58 @@ class DeployError(Exception):
     """A deployment that did not succeed; the message says why."""
 
 
+class BadInput(DeployError):
+    """What the person asked for cannot be deployed: a malformed or unknown parameter."""
+
+
+class StackMissing(DeployError):
+    """The stack does not exist (in this account, region and endpoint)."""
+
+
 def parse_parameters(pairs: list[str]) -> dict[str, str]:
     """``["Key=Value", ...]`` -> dict; a pair without ``=`` is an error."""
     parameters = {}
     for pair in pairs:
         key, equals, value = pair.partition("=")
         if not equals or not key:
-            raise DeployError(f"parameter {pair!r}: write it as Key=Value")
+            raise BadInput(f"parameter {pair!r}: write it as Key=Value")
         parameters[key] = value
     return parameters
+
+
+def template_parameters(template: str) -> dict[str, dict] | None:
+    """The ``Parameters`` a JSON template declares; None if the template is not JSON (then
+    CloudFormation alone checks what is passed)."""
+    try:
+        return json.loads(template).get("Parameters", {})
+    except (ValueError, AttributeError):
+        return None
+
+
+def check_parameters(template: str, parameters: dict[str, str]) -> None:
+    """Refuse a parameter the template does not declare before CloudFormation is called."""
+    declared = template_parameters(template)
+    unknown = sorted(set(parameters) - set(declared)) if declared is not None else []
+    if unknown:
+        raise BadInput(f"the template has no parameter {', '.join(unknown)} (it has: "
+                       f"{', '.join(declared) or 'none'})")
+
+
+def parameter_changes(stack: dict, template: str,
+                      parameters: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(name, before, after) for each parameter whose value the update changes: one that is
+    not passed takes the template's default, as CloudFormation gives it."""
+    declared = template_parameters(template) or {}
+    before = {p["ParameterKey"]: p.get("ParameterValue", "") for p in
+              stack.get("Parameters", [])}
+    changes = []
+    for name, declaration in declared.items():
+        after = parameters.get(name, str(declaration.get("Default", "")))
+        if before.get(name, "") != after:
+            hidden = declaration.get("NoEcho") in (True, "true", "True")
+            changes.append((name, "****" if hidden else before.get(name, "(none)"),
+                            "****" if hidden else after))
+    return changes
 
 
 class Stack:
@@ -77,7 +120,7 @@ class Stack:
     def outputs(self) -> dict[str, str]:
         stack = self.describe()
         if stack is None:
-            raise DeployError(f"stack {self.name} does not exist")
+            raise StackMissing(f"stack {self.name} does not exist")
         return self.outputs_of(stack)
 
     def print_outputs(self) -> None:
@@ -145,6 +188,7 @@ class Stack:
 
     def deploy(self, template: str, parameters: dict[str, str]) -> bool:
         """Create or update the stack. False if there was nothing to change."""
+        check_parameters(template, parameters)
         existing = self.describe()
         if existing and existing["StackStatus"].endswith("_IN_PROGRESS") and \
                 existing["StackStatus"] != "REVIEW_IN_PROGRESS":
@@ -153,6 +197,7 @@ class Stack:
             raise DeployError(f"stack {self.name} failed to create and was rolled back; "
                               "destroy it first")
         creating = existing is None or existing["StackStatus"] == "REVIEW_IN_PROGRESS"
+        changed = [] if creating else parameter_changes(existing, template, parameters)
         change_set = f"ekyc-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         self.cfn.create_change_set(
             StackName=self.name, ChangeSetName=change_set,
@@ -167,7 +212,7 @@ class Stack:
                 self.out(f"stack {self.name} is up to date: nothing to deploy")
                 return False
             raise DeployError(f"change set {change_set} failed: {reason}")
-        self._show_changes(described)
+        self._show_changes(described, changed)
         started = self._latest_event_time()
         self.cfn.execute_change_set(StackName=self.name, ChangeSetName=change_set)
         status = self._follow_events(started, total=len(described["Changes"]))
@@ -185,9 +230,12 @@ class Stack:
                 return described
             time.sleep(self.poll_seconds)
 
-    def _show_changes(self, described: dict) -> None:
+    def _show_changes(self, described: dict, parameters: list[tuple[str, str, str]]) -> None:
         self.out(f"change set {described['ChangeSetName']}: "
-                 f"{len(described['Changes'])} change(s)")
+                 f"{len(described['Changes'])} resource change(s), "
+                 f"{len(parameters)} parameter change(s)")
+        for name, before, after in parameters:
+            self.out(f"  Parameter {name}: {before} -> {after}")
         for change in described["Changes"]:
             resource = change["ResourceChange"]
             replacement = resource.get("Replacement")

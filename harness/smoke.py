@@ -30,9 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from botocore.exceptions import BotoCoreError
-
 from client.uploads import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
+from contract.exit_codes import ExitCode
+from deploy.problems import PROBLEMS, explain
 from deploy.stack import session_for
 from harness.pictures import images
 
@@ -134,9 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         session = session_for(args.region)
         client = Client(session, args.stack, out=lambda _: None)
-    except (ClientError, BotoCoreError) as error:  # no stack, no region, no credentials, ...
+    except ClientError as error:  # no such stack
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.SERVICE
+    except PROBLEMS as error:  # no region, no credentials, no engine, ...
+        print(f"error: {explain(error)}", file=sys.stderr)
+        return ExitCode.SERVICE
     smoke = Smoke(client, session)
     run = time.strftime("%Y%m%d%H%M%S")
     leftovers = smoke.erase(lambda user: user.startswith(USER_PREFIX))
@@ -150,5 +153,5 @@ def main(argv: list[str] | None = None) -> int:
     else:
         smoke.erase(lambda user: user.startswith(f"{USER_PREFIX}{run}-"))
     print(f"smoke: {'all checks passed' if not smoke.failures else f'{smoke.failures} failed'}")
-    return 1 if smoke.failures else 0
+    return ExitCode.FAILED if smoke.failures else ExitCode.PASSED
 

@@ -92,7 +92,7 @@ def test_verify_with_default_parameters_ends_both_uploads_within_a_minute(stack,
     started = time.monotonic()
     assert cli.main(["--stack", stack["name"], "--timeout", "60", "verify", "newcomer",
                       "--id", str(tmp_path / "id.jpg"),
-                      "--selfie", str(tmp_path / "selfie.jpg")]) == 0
+                      "--selfie", str(tmp_path / "selfie.jpg")]) == 1  # the verdict: fail
     assert time.monotonic() - started < 60
     item = stack["client"].item("newcomer")
     assert item["id_verify_status"] == "error"

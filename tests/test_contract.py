@@ -26,7 +26,7 @@ def test_every_ekyc_variable_in_the_code_is_listed_with_its_meaning():
     documents = [ROOT / "Makefile", ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
     used = {name for path in [*SOURCES, *documents]
             for name in re.findall(r"\bEKYC_[A-Z0-9_]+", path.read_text())}
-    assert len(used) >= 7
+    assert len(used) >= 6
     assert sorted(used - set(environment.MEANINGS)) == []
     assert all(len(meaning) > 20 for meaning in environment.MEANINGS.values())
 

@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from deploy import cli
-from deploy.stack import DeployError, Stack, parse_parameters, session_for
+from deploy.stack import BadInput, DeployError, Stack, parse_parameters, session_for
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -56,6 +56,25 @@ def test_deploy_creates_then_reports_nothing_to_change_then_updates(stack):
     parameters = {p["ParameterKey"]: p["ParameterValue"]
                   for p in stack.describe()["Parameters"]}
     assert parameters["Retention"] == "86400"
+
+
+def test_a_parameter_only_change_is_counted_and_shown(stack):
+    stack.deploy(json.dumps(TEMPLATE), {})
+    stack.lines.clear()
+    assert stack.deploy(json.dumps(TEMPLATE), {"Retention": "86400"}) is True
+    assert any(line.endswith(" resource change(s), 1 parameter change(s)")
+               for line in stack.lines), stack.lines
+    assert "  Parameter Retention: 345600 -> 86400" in stack.lines
+    stack.lines.clear()
+    assert stack.deploy(json.dumps(TEMPLATE), {}) is True  # back to the template's default
+    assert "  Parameter Retention: 86400 -> 345600" in stack.lines
+
+
+def test_a_parameter_the_template_does_not_have_is_refused_before_cloudformation(stack):
+    with pytest.raises(BadInput, match="the template has no parameter Retension "
+                                       r"\(it has: Retention\)"):
+        stack.deploy(json.dumps(TEMPLATE), {"Retension": "60"})
+    assert stack.describe() is None
 
 
 def test_destroy_asks_first_then_empties_the_bucket_and_deletes_the_stack(stack):

@@ -36,7 +36,7 @@ def test_local_engine_prints_its_url_first_and_executes_state_machines(tmp_path)
     # The engine gets no credentials of its own: it must provide its internal clients some.
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("AWS_", "SFN_", "EKYC_"))}
-    env.update(PORT=str(port), EKYC_FACES_DB=str(tmp_path / "faces.sqlite"))
+    env.update(PORT=str(port))
     engine = subprocess.Popen([sys.executable, "-m", "engine.server"], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:

@@ -77,6 +77,6 @@ def test_a_failure_for_another_reason_is_not_the_one_expected(stack, capsys, mon
     assert "ID document" in printed.split("-stranger selfie is fail (similarity)")[1]
 
 
-def test_a_missing_stack_is_a_usage_error(stack, capsys):
-    assert smoke.main(["--stack", "no-such-stack"]) == 2
+def test_a_missing_stack_is_a_configuration_error(stack, capsys):
+    assert smoke.main(["--stack", "no-such-stack"]) == 3
     assert "deploy it first" in capsys.readouterr().err

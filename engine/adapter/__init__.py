@@ -4,8 +4,9 @@ Every change to moto's behaviour lives in this package, one function per defect,
 of the part of moto it changes, as moto splits its services: ``stepfunctions_executions``
 (starting executions: 1, 4, 12, 25), ``stepfunctions_tasks`` (service integrations: 2, 3, 7,
 19, 20), ``stepfunctions_language`` (paths, retries, errors: 5, 6, 8, 18), ``speed`` (work done
-once: 9-11), ``cloudformation`` (change sets and resource models: 13-15, 17), ``awslambda``
-(the Lambda runtime hooks: 16, 21), ``core`` (22), ``s3`` (23) and ``events`` (24). Each fix
+once: 9-11), ``cloudformation`` (change sets and resource models: 13-15, 17, 27),
+``cloudformation_failures`` (28), ``awslambda`` (the Lambda runtime hooks: 16, 21), ``core``
+(22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26). Each fix
 has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or stops being
 needed. It reaches into moto's internals, so moto is pinned exactly (``patching.MOTO_VERSION``);
 ``install()`` refuses any other version rather than patching blindly.
@@ -25,6 +26,8 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
 - API Gateway is not emulated by moto: ``engine/api_front.py`` serves the routes and does not
   check SigV4 signatures.
 - Express workflows' five-minute limit is not enforced; the 256 KiB payload quota is (moto).
+- A stack update whose resource fails is not rolled back (fix 28): the stack ends
+  ``UPDATE_ROLLBACK_FAILED``; a failed creation is rolled back as on AWS.
 
 1. ``MockConfigFile`` test cases (Step Functions Local's contract): ``start_execution`` with
    ``stateMachineArn="<arn>#<TestCase>"`` runs that test case of the file named by
@@ -190,6 +193,23 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     "Condition expressions": conditional writes for items that several users modify). Writes
     now run one at a time; reads are left alone.
     Direction: toward AWS (refuses what AWS refuses).
+27. ``AWS::ApiGateway::Stage`` was skipped by moto's CloudFormation, so a ``Ref`` to the stage
+    resolved to nothing and ``Fn::Sub`` left ``${ApiStage}`` in the stack's ``ApiUrl`` output
+    as it was. The stage is created in moto's API Gateway, and ``Ref`` (so ``${ApiStage}`` too)
+    is its name: "AWS::ApiGateway::Stage" (CloudFormation Template Reference, Return values:
+    ``Ref`` returns the stage's name) and "Fn::Sub" (a logical ID in ``${}`` gives what ``Ref``
+    gives).
+    Direction: toward AWS: the resource and the values CloudFormation gives.
+28. A resource the engine could not create (a Rekognition collection that already exists, any
+    service error) let moto's exception through, and CloudFormation answered HTTP 500 with an
+    HTML page. As on CloudFormation, the resource ends ``CREATE_FAILED`` with the service's
+    reason and the stack rolls back to ``ROLLBACK_COMPLETE``, deleting what it created, for
+    ``CreateStack`` and a ``CREATE`` change set alike ("Stack status codes" and "Choose how to
+    handle failures when provisioning resources", CloudFormation User Guide: by default a failed
+    creation rolls back). A resource failing an update ends ``UPDATE_FAILED``; the engine cannot
+    undo moto's partial update, so the stack ends ``UPDATE_ROLLBACK_FAILED`` rather than claim a
+    rollback (listed above among the leniencies).
+    Direction: toward AWS: a failed resource fails its stack, with the service's reason.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -216,6 +236,7 @@ def install() -> None:
         from engine.adapter import (
             awslambda,
             cloudformation,
+            cloudformation_failures,
             core,
             dynamodb,
             events,
@@ -252,4 +273,6 @@ def install() -> None:
         events.announce_execution_status_changes()
         stepfunctions_executions.run_express_executions_under_any_name()
         dynamodb.write_conditionally_as_one_step()
+        cloudformation.create_api_gateway_stages()
+        cloudformation_failures.fail_stacks_whose_resources_fail()
         _installed = True

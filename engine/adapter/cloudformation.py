@@ -1,7 +1,8 @@
 """Fixes to moto's CloudFormation (``moto.cloudformation``) and the resource models it deploys:
 an executed change set leaves the stack its outputs (13), state machines run their substituted
-definition (14), the resources moto skipped or half-made (15), and a template holding a JSON
-null is refused as AWS refuses it (17)."""
+definition (14), the resources moto skipped or half-made (15), a template holding a JSON
+null is refused as AWS refuses it (17), and an API Gateway stage is created, so a ``Ref`` to it
+or a ``${Stage}`` in ``Fn::Sub`` is its name (27)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import uuid
 
 import yaml
+from moto.apigateway.models import apigateway_backends
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, ValidationError
 from moto.cloudformation.models import CloudFormationBackend
@@ -264,3 +266,49 @@ def refuse_json_nulls_in_templates() -> None:
     for module in [m for n, m in list(sys.modules.items()) if n.startswith("moto.")]:
         if getattr(module, "clean_json", None) is clean:
             module.clean_json = clean_leaving_no_value_out_of_lists
+
+
+# --- 27. API Gateway stages from CloudFormation ---------------------------------------------------
+
+def create_api_gateway_stages() -> None:
+    class ApiGatewayStage(CloudFormationModel):
+        """``Ref`` is the stage's name ("AWS::ApiGateway::Stage", CloudFormation Template
+        Reference, Return values); ``Fn::Sub`` gives ``${Stage}`` the same value ("Fn::Sub")."""
+
+        def __init__(self, rest_api_id: str, name: str):
+            self.rest_api_id, self.name = rest_api_id, name
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "StageName"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ApiGateway::Stage"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.name
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                            region_name, **kwargs):
+            properties = cloudformation_json["Properties"]
+            api, name = properties["RestApiId"], properties.get("StageName", resource_name)
+            # moto's Deployment has no physical id, so a Ref to it is the model itself.
+            deployment = properties.get("DeploymentId")
+            apigateway_backends[account_id][region_name].create_stage(
+                api, name, getattr(deployment, "id", deployment),
+                variables=properties.get("Variables"),
+                description=properties.get("Description", ""),
+                tracing_enabled=properties.get("TracingEnabled"))
+            return cls(api, name)
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            api = apigateway_backends[account_id][region_name].apis.get(self.rest_api_id)
+            if api is not None:
+                api.stages.pop(self.name, None)
+
+    create_api_gateway_stages.models = (ApiGatewayStage,)
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()

@@ -75,6 +75,16 @@ def _handler(action: str):
     return handle
 
 
+def uninstall() -> None:
+    """Close the collections' store; the next ``install`` opens a new one (an in-memory store
+    starts empty, as after a restart). The face models stay loaded."""
+    with _lock:
+        if "store" in _state:
+            _state.pop("store").close()
+        _state.pop("path", None)
+        _state["services"] = {}
+
+
 def install(store_path: str | Path) -> FaceStore:
     """Serve the face actions from moto's server, collections kept at ``store_path``."""
     from moto.rekognition.responses import RekognitionResponse
