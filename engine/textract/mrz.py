@@ -115,8 +115,9 @@ def _td1(lines: list[str]) -> Zone | None:
             and check_digit(expiry) == expiry_check
             and check_digit(composite) == _digits(second[29])):
         return None
-    lines = (_letters(first[:5]) + first[5:], second[:15] + _letters(second[15:18]) + second[18:],
-             _letters(third))
+    lines = (_letters(first[:5]) + first[5:14] + _digits(first[14]) + first[15:],
+             _digits(second[:7]) + second[7] + _digits(second[8:15]) + _letters(second[15:18])
+             + second[18:29] + _digits(second[29]), _letters(third))
     return _zone(lines, _letters(first[0]), number, third, birth, expiry)
 
 
@@ -130,7 +131,9 @@ def _td3(lines: list[str]) -> Zone | None:
     if not (check_digit(number) == number_check and check_digit(birth) == birth_check
             and check_digit(expiry) == expiry_check):
         return None
-    lines = (_letters(first), second[:10] + _letters(second[10:13]) + second[13:])
+    lines = (_letters(first), second[:9] + _digits(second[9]) + _letters(second[10:13])
+             + _digits(second[13:20]) + second[20] + _digits(second[21:28]) + second[28:42]
+             + _digits(second[42:]))
     return _zone(lines, _letters(first[0]), number, first[5:], birth, expiry)
 
 
