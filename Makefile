@@ -22,7 +22,7 @@ DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REG
 	$(foreach p,$(PARAMS),--param $(p))
 
 .PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost \
-	bench-latency bench-faces test-sfn-local smoke deploy destroy outputs lock clean
+	bench-latency bench-faces bench-ocr test-sfn-local smoke deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ bench-latency: install ## Time a selfie verification, ours vs the workshop's ord
 
 bench-faces: install ## Face service speed, search scaling, calibration on ../shared/faces
 	$(PY) -m bench.faces
+
+bench-ocr: install ## Local AnalyzeID on 30 drawn ID cards: exact match per field, s per card
+	$(PY) -m bench.ocr
 
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh
