@@ -29,9 +29,11 @@ help: ## List the targets
 
 install: $(VENV)/.installed ## Build .venv from requirements.lock
 
+# --no-deps: the lock is the whole tree, and rapidocr's metadata would add opencv-python, which
+# opencv-python-headless stands in for.
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.lock
@@ -104,8 +106,8 @@ destroy: install ## Empty STACK's upload bucket (asks first unless FORCE=1) and 
 
 lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock
-	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces]'
-	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc > requirements.lock
+	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces,ocr]'
+	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc --exclude opencv-python > requirements.lock
 	rm -rf /tmp/ekyc-lock build ekyc.egg-info
 	rm -rf /tmp/ekyc-checkov-lock && $(PYTHON) -m venv /tmp/ekyc-checkov-lock
 	/tmp/ekyc-checkov-lock/bin/pip install --quiet --disable-pip-version-check \
