@@ -50,6 +50,7 @@ def test_a_value_that_starts_like_a_short_label_is_no_label(text):
     ("19NOV1956", datetime.date(1956, 11, 19), "19 NOV 1956"),  # spaces put back
     ("19 N0V 1956", datetime.date(1956, 11, 19), "19 NOV 1956"),  # a zero for the O
     ("02-01-2030", datetime.date(2030, 1, 2), "02-01-2030"),
+    ("203405-16", datetime.date(2034, 5, 16), "2034-05-16"),  # a separator OCR lost
 ])
 def test_dates_in_several_formats(text, day, printed):
     assert dates.parse(text) == (day, printed)
@@ -103,8 +104,8 @@ def test_the_generator_draws_zones_the_reader_accepts():
 
 
 def line(text: str, left: float, top: float, width: float = 120, height: float = 20,
-         gaps: tuple[float, ...] = ()) -> Line:
-    return Line(text, 0.99, (left, top, left + width, top + height), gaps)
+         breaks: tuple[int, ...] = ()) -> Line:
+    return Line(text, 0.99, (left, top, left + width, top + height), breaks)
 
 
 CARD = [
@@ -141,10 +142,13 @@ def test_the_zone_fills_what_the_labels_left_out():
         "EXPIRATION_DATE": "2012-04-15", "MRZ_CODE": "\n".join(TD1)}
 
 
-def test_given_names_part_where_ocr_left_a_wide_gap_or_the_zone_says():
-    glued = line("EILEENMARIE", 300, 202, height=26, gaps=(0.1,) * 5 + (1.2,) + (0.1,) * 4)
-    assert words(glued, fields.NAME_GAP) == ["EILEEN", "MARIE"]
+def test_given_names_part_where_the_image_shows_a_blank_or_the_zone_says():
+    glued = line("EILEENMARIE", 300, 202, height=26, breaks=(6,))
+    assert words(glued) == ["EILEEN", "MARIE"] and words(glued, 0, 6) == ["EILEEN"]
     found = fields.read([*CARD[:3], CARD[3], glued])
+    assert (found["FIRST_NAME"].text, found["MIDDLE_NAME"].text) == ("EILEEN", "MARIE")
+    inline = line("GIVENNAMES:EILEENMARIE", 300, 202, 300, 26, breaks=(17,))
+    found = fields.read([*CARD[:3], inline])
     assert (found["FIRST_NAME"].text, found["MIDDLE_NAME"].text) == ("EILEEN", "MARIE")
     no_gaps = line("EILEENMARIE", 300, 202, height=26)
     names = line("COLLINS<<EILEEN<MARIE<<<<<<<<<", 30, 500, 450)

@@ -49,8 +49,6 @@ LABELS = {  # the label as read, letters and digits only -> what it labels
 # "LN", "DOB" or "CLASS" could start a value (CLASSEN).
 INLINE_LABEL_MIN = 7
 _LONGEST_FIRST = sorted(LABELS, key=len, reverse=True)
-# Given names are split where the gap between two letters is wider than this many letters.
-NAME_GAP = 0.8
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class Detection:
     text: str
     confidence: float = 0.0  # 0-100
     date: datetime.date | None = None
-    words: tuple[str, ...] = ()  # where OCR left the spaces out, the words its gaps tell
+    words: tuple[str, ...] = ()  # where OCR left the spaces out, the words the image shows
 
 
 _LABEL_LETTERS = str.maketrans("015", "OIS")  # labels hold no digits: a 0 there is an O
@@ -103,8 +101,10 @@ def labelled_values(lines: list[Line]) -> dict[str, Detection]:
         if labelled is None:
             values.append(line)
         elif labelled[1]:
-            found.setdefault(labelled[0], Detection(labelled[1], 100 * line.confidence,
-                                                    words=tuple(labelled[1].split())))
+            start = line.text.rfind(labelled[1])
+            found.setdefault(labelled[0], Detection(
+                labelled[1], 100 * line.confidence,
+                words=tuple(words(line, start, start + len(labelled[1])))))
         else:
             labels.append((labelled[0], line))
     for field, label in labels:
@@ -112,7 +112,7 @@ def labelled_values(lines: list[Line]) -> dict[str, Detection]:
         if value is not None and field not in found:
             values.remove(value)
             found[field] = Detection(value.text.strip(), 100 * value.confidence,
-                                     words=tuple(words(value, NAME_GAP)))
+                                     words=tuple(words(value)))
     return found
 
 

@@ -12,7 +12,6 @@ across the server's request threads.
 
 from __future__ import annotations
 
-import statistics
 import threading
 from dataclasses import dataclass
 
@@ -21,6 +20,10 @@ import numpy as np
 # Images are read at most this large on their longest side (the reader's default sizes them
 # up to 736 px on the shortest side, which costs time and gains nothing on an ID card).
 MAX_SIDE = 960
+# A blank this share of the line's box height wide parts two words; the gaps between the letters
+# of a word are far narrower.
+WORD_GAP = 0.2
+
 _lock = threading.Lock()
 _reader = []
 
@@ -28,12 +31,12 @@ _reader = []
 @dataclass(frozen=True)
 class Line:
     """One line of text; the box in pixels (left, top, right, bottom); confidence 0-1;
-    ``gaps``: the space after each character but the last, in widths of a character."""
+    ``breaks``: where the image shows a blank between two words, as indexes in ``text``."""
 
     text: str
     confidence: float
     box: tuple[float, float, float, float]
-    gaps: tuple[float, ...] = ()
+    breaks: tuple[int, ...] = ()
 
     @property
     def height(self) -> float:
@@ -53,32 +56,51 @@ def read_lines(pixels: np.ndarray) -> list[Line]:
     """The lines of text in an RGB image, top to bottom."""
     with _lock:
         found, _ = _load()(pixels[:, :, ::-1].copy(), use_cls=False, return_word_box=True)
+    gray = pixels.mean(axis=2)
     lines = []
     for box, text, confidence, char_boxes, *_ in found or []:
         xs, ys = [point[0] for point in box], [point[1] for point in box]
-        lines.append(Line(text, float(confidence), (min(xs), min(ys), max(xs), max(ys)),
-                          gaps(text, char_boxes)))
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        lines.append(Line(text, float(confidence), bounds, word_breaks(gray, bounds, text,
+                                                                       char_boxes)))
     return sorted(lines, key=lambda line: (line.box[1], line.box[0]))
 
 
-def gaps(text: str, char_boxes: list | None) -> tuple[float, ...]:
-    """The space between consecutive characters, in widths of a character (the recognition
-    model, trained mostly on Chinese text, often leaves out the spaces between Latin words:
-    the gaps tell where they were)."""
+def word_breaks(gray: np.ndarray, box: tuple[float, ...], text: str,
+                char_boxes: list | None) -> tuple[int, ...]:
+    """Where a run of blank columns at least ``WORD_GAP`` line heights wide parts the line's
+    ink, as indexes in ``text`` (the recognition model, trained mostly on Chinese text, often
+    leaves out the space between two Latin words: the image still shows it)."""
     if not char_boxes or len(char_boxes) != len(text):
         return ()
-    spans = [(min(p[0] for p in box), max(p[0] for p in box)) for box in char_boxes]
-    width = statistics.median(right - left for left, right in spans) or 1
-    return tuple((spans[i + 1][0] - spans[i][1]) / width for i in range(len(spans) - 1))
+    left, top = max(int(box[0]), 0), max(int(box[1]), 0)
+    crop = gray[top:int(box[3]), left:int(box[2])]
+    if crop.size == 0:
+        return ()
+    ink = (crop < (float(crop.max()) + float(crop.min())) / 2).sum(axis=0) >= 2
+    inked = np.flatnonzero(ink)
+    if len(inked) < 2:
+        return ()
+    centres = [(min(p[0] for p in char) + max(p[0] for p in char)) / 2 - left
+               for char in char_boxes]
+    found, blank_from = set(), None
+    for x in range(inked[0], inked[-1] + 1):
+        if not ink[x]:
+            blank_from = x if blank_from is None else blank_from
+            continue
+        if blank_from is not None and x - blank_from >= WORD_GAP * crop.shape[0]:
+            index = sum(centre < (blank_from + x) / 2 for centre in centres)
+            if 0 < index < len(text):
+                found.add(index)
+        blank_from = None
+    return tuple(sorted(found))
 
 
-def words(line: Line, min_gap: float) -> list[str]:
-    """The words of ``line``: its spaces, or else its gaps wider than ``min_gap``."""
-    if " " in line.text or len(line.gaps) != len(line.text) - 1:
-        return line.text.split()
-    found, start = [], 0
-    for index, gap in enumerate(line.gaps):
-        if gap > min_gap:
-            found.append(line.text[start:index + 1])
-            start = index + 1
-    return [*found, line.text[start:]]
+def words(line: Line, start: int = 0, end: int | None = None) -> list[str]:
+    """The words of ``line.text[start:end]``: its spaces, or else the blanks in the image."""
+    text = line.text[start:end]
+    if " " in text or not line.breaks:
+        return text.split()
+    cuts = [0, *(index - start for index in line.breaks if 0 < index - start < len(text)),
+            len(text)]
+    return [word for a, b in zip(cuts, cuts[1:], strict=False) if (word := text[a:b].strip())]
