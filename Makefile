@@ -22,18 +22,19 @@ DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REG
 	$(foreach p,$(PARAMS),--param $(p))
 
 .PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost \
-	bench-latency bench-faces test-sfn-local smoke deploy destroy outputs lock clean
+	bench-latency bench-faces bench-ocr test-sfn-local smoke deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## Build .venv from requirements.lock; .venv/bin/ekyc
 
-# The checkout itself goes in editable and without dependencies (the lock file pinned them), so
-# .venv/bin/ekyc exists and runs this checkout's client.
+# --no-deps: the lock is the whole tree, and rapidocr's metadata would add opencv-python, which
+# opencv-python-headless stands in for. The checkout itself goes in editable, also without
+# dependencies, so .venv/bin/ekyc exists and runs this checkout's client.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -87,6 +88,9 @@ bench-latency: install ## Time a selfie verification, ours vs the workshop's ord
 bench-faces: install ## Face service speed, search scaling, calibration on ../shared/faces
 	$(PY) -m bench.faces
 
+bench-ocr: install ## Local AnalyzeID on 30 drawn ID cards: exact match per field, s per card
+	$(PY) -m bench.ocr
+
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh
 
@@ -104,8 +108,8 @@ destroy: install ## Empty STACK's upload bucket (asks first unless FORCE=1) and 
 
 lock: ## Re-resolve pyproject.toml's pins into requirements.lock
 	rm -rf /tmp/ekyc-lock && $(PYTHON) -m venv /tmp/ekyc-lock
-	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces]'
-	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc > requirements.lock
+	/tmp/ekyc-lock/bin/pip install --quiet --disable-pip-version-check '.[dev,faces,ocr]'
+	/tmp/ekyc-lock/bin/pip freeze --exclude ekyc --exclude opencv-python > requirements.lock
 	rm -rf /tmp/ekyc-lock build ekyc.egg-info
 	rm -rf /tmp/ekyc-checkov-lock && $(PYTHON) -m venv /tmp/ekyc-checkov-lock
 	/tmp/ekyc-checkov-lock/bin/pip install --quiet --disable-pip-version-check \

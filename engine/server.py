@@ -26,6 +26,7 @@ from moto.server import ThreadedMotoServer
 from contract import environment
 from engine import adapter, lambda_runtime
 from engine.rekognition import responses as face_service
+from engine.textract import responses as id_service
 
 HOST = "127.0.0.1"
 # The face collections live in memory, as long as moto's resources do.
@@ -37,10 +38,11 @@ ENGINE_CONFIG = {"stepfunctions": {"execute_state_machine": True}}
 
 
 class LocalEngine:
-    """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied and the
-    local face service answering Rekognition's face actions. ``faces_db``: an SQLite file for
-    the face collections instead of memory (a benchmark's, a test's). moto keeps its resources
-    in the process, not in the server: one engine per process, and ``stop`` forgets them."""
+    """moto's server on ``HOST:port`` (0: a free port) with the adapter's fixes applied, the
+    local face service answering Rekognition's face actions and the local ``AnalyzeID``
+    Textract's. ``faces_db``: an SQLite file for the face collections instead of memory (a
+    benchmark's, a test's). moto keeps its resources in the process, not in the server: one
+    engine per process, and ``stop`` forgets them."""
 
     def __init__(self, port: int = 0, faces_db: str | None = None):
         self.port = port
@@ -58,6 +60,7 @@ class LocalEngine:
             os.environ.setdefault(name, value)
         adapter.install()
         face_service.install(self.faces_db)
+        id_service.install()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
         if not os.environ.get(environment.ENGINE_LOG):
             # The interpreter logs every IsPresent miss and every Fail state as an ERROR with

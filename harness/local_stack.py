@@ -3,12 +3,11 @@ the demo, the tests and the benchmarks deploy through here."""
 
 from __future__ import annotations
 
-from contract.settings import ANALYZE_ID
 from deploy.stack import DEFAULT_TEMPLATE, Stack
 
-# The engine has no Textract AnalyzeID (a call fails as a service error, adapter fix 22), so
-# it runs with ID fields turned off unless a caller asks otherwise.
-LOCAL_PARAMETERS = {ANALYZE_ID.parameter: "false"}
+# The template's defaults, as `make deploy` has them: the engine serves Textract's AnalyzeID
+# itself (engine/textract), so the ID documents' fields are read here too.
+LOCAL_PARAMETERS: dict[str, str] = {}
 
 
 def deploy_locally(session, name: str, *, parameters: dict[str, str] | None = None,

@@ -2,7 +2,7 @@
 
 ``astronaut`` is the only scikit-image photo with a face; ``coffee`` has none. matplotlib's
 sample ``grace_hopper.jpg`` is a second person. Everything else is made from these at run time,
-so no third-party photo is committed.
+so no third-party photo is committed; the ID cards carry readable fields (``harness/id_cards``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import io
 import matplotlib.cbook
 import skimage.data
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from harness import id_cards
 
 # The astronaut's face in the 512 x 512 photo, and the centres of her eyes (image left, right).
 FACE_BOX = (175, 76, 265, 166)
@@ -33,14 +35,7 @@ def astronaut() -> Image.Image:
 @functools.cache
 def images() -> dict[str, bytes]:
     face = astronaut()
-    card = Image.new("RGB", (640, 400), (228, 232, 240))
-    draw = ImageDraw.Draw(card)
-    draw.rectangle((20, 20, 620, 70), fill=(30, 60, 120))
-    draw.text((40, 35), "IDENTITY CARD  /  CARTE D'IDENTITE", fill=(255, 255, 255))
-    for row, text in enumerate(("SURNAME  COLLINS", "GIVEN NAMES  EILEEN", "BORN  19.11.1956",
-                                "DOCUMENT  X1234567")):
-        draw.text((300, 120 + 40 * row), text, fill=(20, 20, 20))
-    card.paste(face.crop((125, 26, 315, 236)).resize((210, 232)), (50, 110))
+    card = id_cards.draw(id_cards.ALICE, face.crop((125, 26, 315, 236)))
 
     pair = Image.new("RGB", (1024, 512))
     pair.paste(face, (0, 0))
@@ -56,9 +51,7 @@ def images() -> dict[str, bytes]:
     png = io.BytesIO()
     face.save(png, "PNG")
     hopper = Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
-    hopper_card = card.copy()
-    hopper_card.paste(hopper.convert("RGB").crop((60, 40, 316, 320)).resize((210, 232)),
-                      (50, 110))
+    hopper_card = id_cards.draw(id_cards.GRACE, hopper.convert("RGB").crop((60, 40, 316, 320)))
     hoppers = Image.new("RGB", (2 * hopper.width, hopper.height))
     hoppers.paste(hopper.convert("RGB"), (0, 0))
     hoppers.paste(ImageOps.mirror(hopper.convert("RGB")), (hopper.width, 0))

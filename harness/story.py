@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contract.item import ID_DOCUMENT, SELFIE, SIMILARITY
+from contract.item import ID_DOCUMENT, ID_FIELD_PREFIX, SELFIE, SIMILARITY
+from statemachines.id_fields import FIELDS
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,21 @@ def table(outcomes: list[Outcome]) -> str:
                      outcome.status, outcome.reason[:48],
                      f"{float(similarity):.1f}" if similarity is not None else "",
                      str(len(outcome.path))))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def id_fields_table(outcomes: list[Outcome]) -> str:
+    """The fields Textract AnalyzeID read from each accepted ID document, as on the item."""
+    rows = [("user", "upload", *FIELDS)]
+    for outcome in outcomes:
+        if UPLOADS[outcome.step.kind] is ID_DOCUMENT and outcome.status == "pass":
+            rows.append((outcome.step.user, outcome.step.picture,
+                         *(str(outcome.item.get(f"{ID_FIELD_PREFIX}{name}", ""))
+                           for name in FIELDS)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
              for row in rows]

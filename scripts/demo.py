@@ -27,7 +27,16 @@ from engine.lambda_runtime import LOGS
 from engine.server import LocalEngine
 from harness.local_stack import deploy_locally
 from harness.pictures import images
-from harness.story import API_STORY, STORY, api_table, dead_letters, play, play_api, table
+from harness.story import (
+    API_STORY,
+    STORY,
+    api_table,
+    dead_letters,
+    id_fields_table,
+    play,
+    play_api,
+    table,
+)
 
 STACK = "ekyc-demo"
 
@@ -58,6 +67,8 @@ def main() -> int:
             print(f"  {step.user:<8} {step.story}")
         outcomes = play(client, images(), Path(folder))
         print("\n" + table(outcomes))
+        print("\nthe ID documents' fields, read by Textract AnalyzeID (the engine's local one):")
+        print(id_fields_table(outcomes))
         for outcome in outcomes:
             if outcome.path:
                 print(f"\n{outcome.step.user} / {outcome.step.kind}: {' -> '.join(outcome.path)}")

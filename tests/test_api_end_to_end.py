@@ -16,6 +16,7 @@ from client import cli
 from client.api import ApiClient
 from client.items import plain
 from engine.api_front import LocalApi
+from harness import id_cards
 from harness.pictures import images
 from templates import api
 
@@ -112,7 +113,9 @@ def test_register_with_id_card(stack, pictures):
     assert recorded["rek_faceid"] == body["face_id"]
     assert recorded["similarity"] == body["similarity"] >= 80
     assert recorded["registered_via"] == "/register-idcard"
-    assert recorded["id_first_name"] == ""  # AnalyzeIdDocuments is off on the embedded engine
+    # AnalyzeIdDocuments is on (the default): the local AnalyzeID read Grace's card.
+    assert (recorded["id_first_name"], recorded["id_last_name"]) == ("GRACE", "HOPPER")
+    assert recorded["id_date_of_birth"] == id_cards.GRACE.date_of_birth
 
 
 def test_duplicate_face_under_another_user_id(stack, pictures):

@@ -155,8 +155,8 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     Direction: toward AWS: Lambda runs the function and reports an exception with
     ``FunctionError`` and ``errorType`` (Lambda API reference, Invoke); Step Functions names the
     task's error after ``errorType`` ("Handling errors in Step Functions workflows").
-22. An action moto does not implement (Textract ``AnalyzeID``, for one) answered with an HTML
-    page and HTTP 500 and no request id, so a task calling it ended the execution with
+22. An action moto does not implement (Textract ``AnalyzeExpense``, for one) answered with an
+    HTML page and HTTP 500 and no request id, so a task calling it ended the execution with
     ``States.Runtime`` (``KeyError('RequestId')``), which no Catch matches. It answers as a
     failing AWS service does, ``InternalFailure`` with HTTP 500 in the service's protocol (AWS
     API references, "Common Errors"), with a message naming the action: the task fails with a

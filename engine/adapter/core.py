@@ -11,16 +11,14 @@ from engine.adapter.patching import MOTO_VERSION
 
 # --- 22. actions the engine does not implement -----------------------------------------------
 
-# A hint for the actions a newcomer meets with the default parameters.
-UNIMPLEMENTED_HINTS = {
-    "textract:analyzeID": "deploy with AnalyzeIdDocuments=false "
-                          "(make deploy PARAMS=AnalyzeIdDocuments=false) to leave it out",
-}
+# A hint for the actions a newcomer meets with the default parameters (none today: the engine
+# serves Textract's AnalyzeID itself, engine/textract).
+UNIMPLEMENTED_HINTS: dict[str, str] = {}
 
 
 def unimplemented_action_message(service: str, operation: str) -> str:
     """What a caller is told of an action the engine cannot perform, named as in an ASL
-    ``aws-sdk`` resource (``textract:analyzeID``)."""
+    ``aws-sdk`` resource (``textract:analyzeExpense``)."""
     action = f"{service}:{operation[:1].lower()}{operation[1:]}"
     hint = UNIMPLEMENTED_HINTS.get(action)
     return (f"{action} is not implemented by the embedded engine (moto {MOTO_VERSION}), so it "
