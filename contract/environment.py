@@ -13,6 +13,8 @@ RETRY_TIME_SCALE = "EKYC_RETRY_TIME_SCALE"
 VISIBILITY_TIME_SCALE = "EKYC_VISIBILITY_TIME_SCALE"
 # The client.
 API_URL = "EKYC_API_URL"
+# The demo.
+VERBOSE = "EKYC_VERBOSE"
 # Step Functions Local's name for its MockConfigFile, which the engine reads the same way.
 MOCK_CONFIG = "SFN_MOCK_CONFIG"
 
@@ -31,6 +33,8 @@ MEANINGS = {
     VISIBILITY_TIME_SCALE: "factor on the engine's SQS visibility timeouts, so failed "
                            "messages come back sooner in the tests (default 1)",
     API_URL: "the client's default --api-url, the synchronous API's base URL",
+    VERBOSE: "1: `make demo` also prints the change set, the stack's outputs, each execution's "
+             "states, the messages and the engine's logs, and lets library warnings through",
     MOCK_CONFIG: "the MockConfigFile whose test cases the engine answers for "
                  "<state machine ARN>#<test case> executions",
     TABLE_NAME: "the starter's users table",

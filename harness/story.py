@@ -1,6 +1,6 @@
-"""The demo's story: the uploads and API calls `make demo` plays on a fresh stack, what a
-person should expect of each, and the tables that show what became of them. The end-to-end
-tests play the same story and check it ends as told.
+"""The demo's story: the uploads and API calls `make demo` plays on a fresh stack, and the
+outcome declared for each, beside it. The demo checks what it gets against these
+(``differences``); the end-to-end tests play the same story and check the same.
 
 Pictures are names from ``harness/pictures.py``.
 """
@@ -11,67 +11,75 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote_plus
 
-from contract.item import ID_DOCUMENT, ID_FIELD_PREFIX, SELFIE, SIMILARITY
-from statemachines.id_fields import FIELDS
+from contract.item import ID_DOCUMENT, SELFIE
 
 
 @dataclass(frozen=True)
 class Step:
-    """One upload of the story, and what a person should expect of it."""
+    """One upload of the story, and the outcome it should have."""
 
     user: str
     kind: str  # "id" or "selfie"
     picture: str  # a name from harness.pictures.images()
-    story: str
+    story: str  # what is uploaded, in a few words
+    expected: str  # the upload's final status
+    reason: str = ""  # how its reason starts; "" expects no reason
     key: str | None = None  # a key of its own (e.g. one the starter must refuse)
 
 
+# A key's S3 event that the starter refuses is retried, then kept in the dead-letter queue.
+REFUSED = "refused"
+REFUSED_REASON = "key refused by the starter: to the DLQ"
+
 STORY = [
-    Step("alice", "id", "id_card", "Alice's ID card"),
-    Step("alice", "selfie", "astronaut", "Alice's selfie: the ID's owner (pass)"),
-    Step("bob", "id", "id_card", "Bob's ID card shows Alice's face"),
-    Step("bob", "selfie", "hopper", "Bob's selfie is someone else (not similar)"),
-    Step("carol", "id", "hopper_id_card", "Carol's ID card"),
-    Step("carol", "selfie", "coffee", "Carol uploads a photo without a face"),
-    Step("dave", "id", "hopper_id_card", "Dave's ID card"),
-    Step("dave", "selfie", "two_hoppers", "Dave uploads a photo of himself, twice"),
-    Step("erin", "id", "id_card", "Erin's ID card: Alice again, under another user id"),
-    Step("erin", "selfie", "mirrored", "Erin's selfie is Alice's face (duplicate)"),
-    Step("frank", "selfie", "hopper", "Frank's selfie comes before any ID document"),
-    Step("alice", "selfie", "astronaut_png", "Alice uploads a new selfie (old face replaced)"),
-    Step("mallory", "selfie", "astronaut", "A key the starter refuses (to the DLQ)",
+    Step("alice", "id", "id_card", "her ID card", "pass"),
+    Step("alice", "selfie", "astronaut", "her face", "pass"),
+    Step("bob", "id", "id_card", "Alice's ID card", "pass"),
+    Step("bob", "selfie", "hopper", "someone else's face", "fail", "similarity "),
+    Step("carol", "id", "hopper_id_card", "her ID card", "pass"),
+    Step("carol", "selfie", "coffee", "a cup, no face", "fail", "no face"),
+    Step("dave", "id", "hopper_id_card", "his ID card", "pass"),
+    Step("dave", "selfie", "two_hoppers", "his face, twice", "fail", "2 faces"),
+    Step("erin", "id", "id_card", "Alice's ID card", "pass"),
+    Step("erin", "selfie", "mirrored", "Alice's face, mirrored", "fail", "duplicate of face "),
+    Step("frank", "selfie", "hopper", "a selfie, no ID yet", "fail", "no ID document"),
+    Step("alice", "selfie", "astronaut_png", "a new selfie (PNG)", "pass"),
+    Step("mallory", "selfie", "astronaut", "a key with no user id", REFUSED, REFUSED_REASON,
          key=f"{SELFIE.prefix}not a valid user id.jpg"),
 ]
 
 
 @dataclass(frozen=True)
 class ApiStep:
-    """One request to the synchronous API, and the answer a person should expect."""
+    """One request to the synchronous API, and the answer it should get."""
 
     route: str
     user: str | None  # None for /compare
     pictures: tuple[str, ...]  # selfie first, then the ID card where the route takes one
-    story: str
+    story: str  # what is sent, in a few words
+    http: int  # the answer's HTTP status
     expected: str  # the answer's status
+    reason: str = ""  # how its reason starts; "" expects no reason
 
 
 # Played after the upload story, on the same stack: Alice's face is registered by then.
 API_STORY = [
-    ApiStep("/register", "grace", ("hopper",), "Grace registers with a selfie", "Registered"),
-    ApiStep("/auth", "grace", ("hopper",), "Grace signs in with her face", "Verified"),
-    ApiStep("/auth", "grace", ("astronaut_png",), "Alice tries to sign in as Grace",
-            "UserAccessDenied"),
-    ApiStep("/update", "grace", ("hopper",), "Grace replaces her registered face", "Updated"),
-    ApiStep("/register", "mallory", ("mirrored",), "Mallory registers Alice's face",
-            "DuplicateFace"),
-    ApiStep("/register", "ivan", ("coffee",), "Ivan registers a photo without a face",
-            "FaceRejected"),
+    ApiStep("/register", "grace", ("hopper",), "her selfie", 200, "Registered"),
+    ApiStep("/auth", "grace", ("hopper",), "her face", 200, "Verified"),
+    ApiStep("/auth", "grace", ("astronaut_png",), "Alice's face", 403, "UserAccessDenied",
+            "the selfie does not match"),
+    ApiStep("/update", "grace", ("hopper",), "a new selfie", 200, "Updated"),
+    ApiStep("/register", "mallory", ("mirrored",), "Alice, mirrored", 409,
+            "DuplicateFace", "duplicate of face "),
+    ApiStep("/register", "ivan", ("coffee",), "a cup, no face", 422, "FaceRejected", "no face"),
     ApiStep("/register-idcard", "henry", ("astronaut_png", "hopper_id_card"),
-            "Henry's selfie is not the face on his ID card", "IdDocumentMismatch"),
-    ApiStep("/compare", None, ("astronaut", "id_card"), "Is this selfie the ID card's owner?",
-            "Match"),
-    ApiStep("/compare", None, ("hopper", "id_card"), "And this one?", "NoMatch"),
+            "Alice + Grace's card", 422, "IdDocumentMismatch", "similarity "),
+    ApiStep("/compare", None, ("astronaut", "id_card"), "Alice + her card", 200, "Match",
+            "similarity "),
+    ApiStep("/compare", None, ("hopper", "id_card"), "Grace + Alice's card", 200,
+            "NoMatch", "similarity "),
 ]
 
 
@@ -84,20 +92,6 @@ def play_api(api, images: dict[str, bytes]) -> list[tuple[ApiStep, int, dict]]:
     return answers
 
 
-def api_table(answers: list[tuple[ApiStep, int, dict]]) -> str:
-    rows = [("route", "user", "HTTP", "answer", "similarity", "reason")]
-    for step, status, body in answers:
-        similarity = body.get("similarity")
-        rows.append((step.route, step.user or "", str(status), body.get("status", ""),
-                     f"{float(similarity):.1f}" if similarity is not None else "",
-                     str(body.get("reason", ""))[:48]))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
 UPLOADS = {"id": ID_DOCUMENT, "selfie": SELFIE}  # by Step.kind
 
 
@@ -106,18 +100,24 @@ class Outcome:
     step: Step
     item: dict = field(default_factory=dict)
     path: list[str] = field(default_factory=list)
+    refused: bool = False  # its S3 event reached the dead-letter queue
 
     @property
     def status(self) -> str:
+        if self.refused:
+            return REFUSED
         return str(self.item.get(UPLOADS[self.step.kind].status, "-"))
 
     @property
     def reason(self) -> str:
+        if self.refused:
+            return REFUSED_REASON
         return str(self.item.get(UPLOADS[self.step.kind].reason, ""))
 
 
 def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
-    """Upload each step's picture and wait for its final status."""
+    """Upload each step's picture and wait for its final status. A step with a key of its own
+    is only uploaded: ``mark_refused`` tells afterwards whether the starter refused it."""
     outcomes = []
     for step in STORY:
         kind = UPLOADS[step.kind]
@@ -146,32 +146,56 @@ def dead_letters(sqs, queue_url: str, timeout: float = 30) -> list[dict]:
     return []
 
 
-def table(outcomes: list[Outcome]) -> str:
-    rows = [("user", "upload", "status", "reason", "similarity", "states")]
-    for outcome in outcomes:
-        similarity = outcome.item.get(SIMILARITY) if UPLOADS[outcome.step.kind] is SELFIE \
-            else None
-        rows.append((outcome.step.user, f"{outcome.step.kind}: {outcome.step.picture}",
-                     outcome.status, outcome.reason[:48],
-                     f"{float(similarity):.1f}" if similarity is not None else "",
-                     str(len(outcome.path))))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+def dead_letter_keys(dead: list[dict]) -> set[str]:
+    """The object keys of the S3 events in ``dead``. An event carries its key URL-encoded
+    ("Event message structure", Amazon S3 User Guide:
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html)."""
+    return {unquote_plus(record["s3"]["object"]["key"])
+            for body in dead for record in body.get("Records", [])}
 
 
-def id_fields_table(outcomes: list[Outcome]) -> str:
-    """The fields Textract AnalyzeID read from each accepted ID document, as on the item."""
-    rows = [("user", "upload", *FIELDS)]
+def mark_refused(outcomes: list[Outcome], dead: list[dict]) -> None:
+    """Mark each upload under a key of its own whose S3 event is in the dead-letter queue."""
+    keys = dead_letter_keys(dead)
     for outcome in outcomes:
-        if UPLOADS[outcome.step.kind] is ID_DOCUMENT and outcome.status == "pass":
-            rows.append((outcome.step.user, outcome.step.picture,
-                         *(str(outcome.item.get(f"{ID_FIELD_PREFIX}{name}", ""))
-                           for name in FIELDS)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+        outcome.refused = outcome.step.key is not None and outcome.step.key in keys
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A row of the story whose outcome is not the one declared."""
+
+    row: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        return f"{self.row}: expected {self.expected}, got {self.got}"
+
+
+def as_told(status: str, reason: str, expected: str, reason_start: str) -> bool:
+    return status == expected and (reason.startswith(reason_start) if reason_start
+                                   else reason == "")
+
+
+def told(status: str, reason: str, *, start: bool = False) -> str:
+    return f"{status} ({reason}{'…' if start else ''})" if reason else status
+
+
+def differences(outcomes: list[Outcome],
+                answers: list[tuple[ApiStep, int, dict]]) -> list[Difference]:
+    """Each upload and API call whose outcome is not the one declared beside its step."""
+    found = []
+    for outcome in outcomes:
+        step = outcome.step
+        if not as_told(outcome.status, outcome.reason, step.expected, step.reason):
+            found.append(Difference(f"{step.user} {step.kind} ({step.story})",
+                                    told(step.expected, step.reason, start=True),
+                                    told(outcome.status, outcome.reason)))
+    for step, http, body in answers:
+        got, reason = f"{http} {body.get('status', '')}", str(body.get("reason", ""))
+        if not as_told(got, reason, f"{step.http} {step.expected}", step.reason):
+            row = " ".join(part for part in (step.route, step.user, f"({step.story})") if part)
+            found.append(Difference(row, told(f"{step.http} {step.expected}", step.reason,
+                                              start=True), told(got, reason)))
+    return found
