@@ -58,7 +58,7 @@ WIDTH = 110  # when the output is not a terminal
 SKIPPED_TYPES = r"AWS::(S3::BucketPolicy|ApiGateway::\w+)"
 
 
-class _SkippedResources(logging.Filter):
+class SkippedResourceNotes(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not re.fullmatch(rf"No Moto CloudFormation support for {SKIPPED_TYPES}",
                                 record.getMessage())
@@ -67,7 +67,7 @@ class _SkippedResources(logging.Filter):
 def quieten_libraries() -> None:
     """Keep moto's notes on the resources it skips off the terminal (the demo's ``-v`` shows
     them)."""
-    logging.getLogger("moto").addFilter(_SkippedResources())
+    logging.getLogger("moto").addFilter(SkippedResourceNotes())
     warnings.filterwarnings("ignore", message=rf"Tried to parse {SKIPPED_TYPES} but it's not "
                             "supported by moto", category=UserWarning)
 

@@ -147,4 +147,4 @@ def test_the_id_fields_read_are_one_row_per_reading():
 ])
 def test_only_the_notes_on_the_templates_skipped_resources_are_kept_quiet(message, shown):
     record = logging.LogRecord("moto", logging.WARNING, __file__, 1, message, None, None)
-    assert demo._SkippedResources().filter(record) is shown
+    assert demo.SkippedResourceNotes().filter(record) is shown
