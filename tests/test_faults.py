@@ -10,16 +10,15 @@ Faults inside the workflows (throttling, DynamoDB and SNS failing) are the scena
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import struct
 import time
 import zlib
 
 import pytest
-from PIL import Image
 
 from client.uploads import ID_DOCUMENT, SELFIE, Client
+from harness.bombs import blank_png
 from harness.burst import executions_named, run_burst, with_comment
 from harness.pictures import images
 
@@ -66,12 +65,6 @@ def png_without_pixels() -> bytes:
         + chunk(b"IEND", b"")
 
 
-def huge_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("L", (30000, 30000)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 BAD_SELFIES = {  # user -> (content, start of the recorded reason)
     "pdf": (b"%PDF-1.4 a document, not a photo",
             "image not usable: Rekognition.InvalidImageFormatException"),
@@ -81,7 +74,8 @@ BAD_SELFIES = {  # user -> (content, start of the recorded reason)
                   "image not usable: Rekognition.ImageTooLargeException"),
     "nopixels": (png_without_pixels(),
                  "image not usable: Rekognition.InvalidImageFormatException"),
-    "gigapixel": (huge_png(), "image not usable: Rekognition.InvalidImageFormatException"),
+    "gigapixel": (blank_png(30000, 30000),
+                  "image not usable: Rekognition.InvalidImageFormatException"),
     "coffee": (images()["coffee"], "no face"),
 }
 
