@@ -13,6 +13,7 @@ TEMPLATES := templates/ekyc.template.json
 .DEFAULT_GOAL := help
 PORT ?= 4566
 REPEAT ?= 10
+USERS ?= 200
 DELAY_MS ?= 500
 STACK ?= ekyc
 REGION ?=
@@ -22,7 +23,7 @@ DEPLOY := $(PY) -m scripts.deploy --stack $(STACK) $(if $(REGION),--region $(REG
 	$(foreach p,$(PARAMS),--param $(p))
 
 .PHONY: help install demo synth diagrams lint check-generated unit test local bench bench-cost \
-	bench-latency bench-faces bench-ocr test-sfn-local smoke deploy destroy outputs lock clean
+	bench-latency bench-faces bench-ocr bench-burst test-sfn-local smoke deploy destroy outputs lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -90,6 +91,9 @@ bench-faces: install ## Face service speed, search scaling, calibration on ../sh
 
 bench-ocr: install ## Local AnalyzeID on 30 drawn ID cards: exact match per field, s per card
 	$(PY) -m bench.ocr
+
+bench-burst: install ## A burst of USERS users and one verification, face cache off vs on
+	$(PY) -m bench.burst --users $(USERS)
 
 test-sfn-local: install ## The scenario tests on Step Functions Local in Docker (not here: no Docker)
 	bash scripts/test_sfn_local.sh

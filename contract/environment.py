@@ -8,6 +8,7 @@ from .item import UPLOADS
 # The embedded engine and its face service.
 FACES_DELAY_MS = "EKYC_FACES_DELAY_MS"
 FACES_68_LANDMARKS = "EKYC_FACES_68_LANDMARKS"
+FACES_CACHE_MB = "EKYC_FACES_CACHE_MB"
 ENGINE_LOG = "EKYC_ENGINE_LOG"
 RETRY_TIME_SCALE = "EKYC_RETRY_TIME_SCALE"
 VISIBILITY_TIME_SCALE = "EKYC_VISIBILITY_TIME_SCALE"
@@ -27,6 +28,9 @@ MEANINGS = {
                     "processes an image, to stand for Rekognition's latency (default 0)",
     FACES_68_LANDMARKS: "1: the local face service tells closed eyes with dlib's 68-landmark "
                         "model (off unless set)",
+    FACES_CACHE_MB: "megabytes of analysed images the local face service keeps, by content "
+                    "hash, so an image sent again is not analysed again (default 256; 0 turns "
+                    "the cache off)",
     ENGINE_LOG: "set: the engine's Step Functions interpreter logs its errors (quiet unless "
                 "set)",
     RETRY_TIME_SCALE: "factor on the engine's Retry waits, e.g. 0.01 in the tests (default 1)",

@@ -97,6 +97,27 @@ def report_measurement():
     return MEASUREMENTS.append
 
 
+# With pytest-xdist (``-n``) each worker process runs some of the tests on an engine of its own;
+# it hands what it measured and the paths it covered to the controller, which reports and checks
+# them as a single process would.
+
+def is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller: take in a finished worker's paths and measurements."""
+    found = getattr(node, "workeroutput", {}).get("ekyc")
+    if not found:
+        return
+    for name, (states, branches) in found["coverage"].items():
+        COVERAGE[name].states_seen.update(states)
+        COVERAGE[name].branches_seen.update(tuple(branch) for branch in branches)
+    MEASUREMENTS.extend(found["measurements"])
+    node.config._ekyc_all_scenarios_ran = found["all_scenarios_ran"]
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if MEASUREMENTS:
         terminalreporter.section("measurements")
@@ -110,8 +131,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Below 100% path coverage the suite fails, when every scenario ran."""
-    if not getattr(session.config, "_ekyc_all_scenarios_ran", False):
+    """Below 100% path coverage the suite fails, when every scenario ran (a worker hands its
+    paths on instead: the controller checks them all together)."""
+    config = session.config
+    if is_worker(config):
+        config.workeroutput["ekyc"] = {
+            "coverage": {name: (sorted(coverage.states_seen), sorted(coverage.branches_seen))
+                         for name, coverage in COVERAGE.items()},
+            "measurements": MEASUREMENTS,
+            "all_scenarios_ran": getattr(config, "_ekyc_all_scenarios_ran", False)}
+        return
+    if not getattr(config, "_ekyc_all_scenarios_ran", False):
         return
     incomplete = [name for name, coverage in COVERAGE.items() if not coverage.complete]
     if incomplete and session.exitstatus == 0:

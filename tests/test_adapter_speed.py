@@ -36,3 +36,5 @@ def test_json_paths_are_compiled_once_and_clients_reused():
     client = boto_client.boto_client_for("us-east-1", "dynamodb")
     assert client is boto_client.boto_client_for("us-east-1", "dynamodb")
     assert client is not boto_client.boto_client_for("eu-west-1", "dynamodb")
+    # A task's credentials change nothing in the client moto makes: the same one serves.
+    assert client is boto_client.boto_client_for("us-east-1", "dynamodb", object())

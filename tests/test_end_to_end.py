@@ -6,12 +6,14 @@ face service) -> DynamoDB, SNS and, for what cannot be processed, the dead-lette
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import boto3
 import pytest
 
-from client.uploads import Client
+from client.uploads import ID_DOCUMENT, SELFIE, Client
+from harness.burst import with_comment
 from harness.local_stack import listen
 from harness.pictures import images
 from harness.story import STORY, dead_letters, differences, mark_refused, play, play_api
@@ -42,6 +44,10 @@ def story(endpoint_url, tmp_path_factory):
             CollectionId=client.outputs["CollectionId"])["Faces"]
         yield {"outcomes": outcomes, "notifications": notifications, "dead": dead,
                "faces": faces, "client": client, "session": session}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def outcome(story, user: str, kind: str, picture: str):
@@ -110,6 +116,39 @@ def test_a_pass_records_the_thumbnail_made_beside_the_indexing(story, endpoint_u
     assert max(width, height) == 250
 
 
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_verification_analyses_each_distinct_image_once(story, monkeypatch, cache):
+    """The ID card is analysed by DetectFaces, then by the compare; the selfie by the duplicate
+    search, the compare and IndexFaces. With the cache, each image once. (Runs before the API
+    story, which registers Grace's face.)"""
+    from engine.rekognition.responses import face_engine
+
+    engine = face_engine()
+    if cache == "on" and engine.cache is None:
+        pytest.skip("EKYC_FACES_CACHE_MB=0 turned the cache off")
+    if cache == "off":
+        monkeypatch.setattr(engine, "cache", None)
+    client, userid = story["client"], f"judy{cache}"
+    id_card = with_comment(images()["hopper_id_card"], userid)
+    selfie = with_comment(images()["hopper"], userid)
+    s3 = story["session"].client("s3")
+    with engine.watch() as analysed:
+        s3.put_object(Bucket=client.outputs["BucketName"], Key=f"id_document/{userid}.jpg",
+                      Body=id_card)
+        assert client.wait(ID_DOCUMENT, userid)["id_verify_status"] == "pass"
+        s3.put_object(Bucket=client.outputs["BucketName"], Key=f"selfie/{userid}.jpg",
+                      Body=selfie)
+        item = client.wait(SELFIE, userid)
+    try:
+        assert item["identity_verify_status"] == "pass", item
+        expected = {"on": (1, 1), "off": (2, 3)}[cache]
+        assert (analysed[sha256(id_card)], analysed[sha256(selfie)]) == expected
+        assert sum(analysed.values()) == sum(expected)
+    finally:  # the API story (next) registers Grace: leave no duplicate of her face
+        if item.get("rek_faceid"):
+            story["session"].client("rekognition").delete_faces(
+                CollectionId=client.outputs["CollectionId"], FaceIds=[item["rek_faceid"]])
+
 def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_url):
     from client.api import ApiClient
     from engine.api_front import LocalApi
@@ -123,3 +162,4 @@ def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_u
     assert all((status == 200) == (body["status"] in ("Registered", "Verified", "Updated",
                                                       "Match", "NoMatch"))
                for _, status, body in answers)
+

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from engine.rekognition.engine import FaceEngine
 from engine.rekognition.models import FaceService
 from engine.rekognition.store import FaceStore
+from harness.bombs import blank_png
 from harness.pictures import images
 
 from .conftest import EXTERNAL_ENGINE
@@ -298,11 +299,18 @@ def test_a_configured_delay_is_added_to_image_calls_only(rek, collection, monkey
 
 
 def test_an_image_with_too_many_pixels_is_refused_as_rekognition_would(rek):
+    picture = blank_png(30000, 30000)  # 0.9 gigapixels in under 2 MB
+    assert error_code(rek.detect_faces, Image={"Bytes": picture}) == \
+        "InvalidImageFormatException"
+
+
+@pytest.mark.parametrize("width,height", [(1, 1), (700, 500), (3, 4097)])
+def test_the_blank_pictures_made_without_their_pixels_are_valid_pngs(width, height):
     import io
 
+    import numpy as np
     from PIL import Image
 
-    buffer = io.BytesIO()
-    Image.new("L", (30000, 30000)).save(buffer, "PNG")  # 0.9 gigapixels in under 1 MB
-    assert error_code(rek.detect_faces, Image={"Bytes": buffer.getvalue()}) == \
-        "InvalidImageFormatException"
+    with Image.open(io.BytesIO(blank_png(width, height))) as opened:
+        pixels = np.asarray(opened)  # decodes every row and checks the zlib checksum
+    assert pixels.shape == (height, width) and not pixels.any()

@@ -62,8 +62,9 @@ def reuse_paths_and_clients() -> None:
         return client
 
     def reused_client(region: str, service: str, state_credentials: Any = None):
-        if state_credentials is not None:  # credentials of the state: a client of its own
-            return create_client_without_host_prefix(region, service, state_credentials)
+        # moto's boto_client_for signs with the same fixed keys whatever a state's credentials
+        # say, so one client per region and service serves every task (boto3's clients are
+        # thread-safe); a new one per task call cost as much as the call itself.
         key = (region, service, moto_server_port(), botocore_stubber.enabled)
         with _clients_lock:
             if key not in clients:

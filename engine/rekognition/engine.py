@@ -7,16 +7,21 @@ dlib's 68-point landmark model, whose training data allows no commercial use, is
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import os
 import threading
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from contract import environment
+
+from .cache import BoundedCache
 
 # Large images are scaled down first: detection time grows with the pixel count, and faces in
 # ID and selfie photos stay well above the detector's 80x80 minimum at this size.
@@ -29,6 +34,22 @@ EYES_MODEL_VARIABLE = environment.FACES_68_LANDMARKS
 # The HOG detector's margin: real faces score about 0.4 and more; a face-like pattern (the mission
 # patch in scikit-image's astronaut photo) scores 0.12.
 MIN_DETECTION_SCORE = 0.3
+# Analysed images kept by default, in bytes (mostly their pixels: at most 3 MB each).
+DEFAULT_CACHE_MEGABYTES = 256
+CACHE_VARIABLE = environment.FACES_CACHE_MB
+
+
+def default_cache_bytes() -> int:
+    """From the environment: megabytes, 0 for no cache."""
+    value = os.environ.get(CACHE_VARIABLE, "").strip()
+    try:
+        megabytes = float(value) if value else DEFAULT_CACHE_MEGABYTES
+    except ValueError:
+        raise ValueError(f"{CACHE_VARIABLE} must be a number of megabytes, not {value!r}") \
+            from None
+    if megabytes < 0:
+        raise ValueError(f"{CACHE_VARIABLE} must be 0 or more megabytes, not {value!r}")
+    return int(megabytes * 1024 * 1024)
 
 
 class ImageError(ValueError):
@@ -76,15 +97,49 @@ def decode(data: bytes) -> np.ndarray:
     return np.asarray(image)
 
 
-class FaceEngine:
-    """Loads the models once (on first use) and analyses images; safe to share across threads."""
+@dataclass(frozen=True)
+class Analysis:
+    """An image's upright pixels and the faces found in them, largest first. Shared between
+    requests, so nothing in it may change: the arrays are read-only."""
 
-    def __init__(self, eyes_model: bool | None = None) -> None:
-        self._lock = threading.Lock()
-        self._analysing = threading.Lock()  # dlib's models are not documented as thread-safe
-        self._models: tuple | None = None
+    pixels: np.ndarray
+    faces: tuple[FoundFace, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes held, roughly: the pixels and each face's arrays."""
+        return self.pixels.nbytes + sum(
+            face.encoding.nbytes + face.landmarks.nbytes + 200 for face in self.faces)
+
+
+def _frozen(array: np.ndarray | None) -> np.ndarray | None:
+    if array is not None:
+        array.setflags(write=False)
+    return array
+
+
+class FaceEngine:
+    """Loads the models on first use and analyses images; safe to share across threads.
+
+    dlib documents no thread safety for its detector, shape predictors and face encoder, so one
+    analysis runs at a time. A second set of models would not make two run at once: dlib keeps
+    the GIL through each call (a pure-Python thread beside it stalls for the call's length).
+    ``analyse`` keeps what it found for each image content, in a cache bounded at
+    ``cache_bytes`` (0: no cache), so an image sent again is not analysed again; a request for
+    an image being analysed waits for that analysis instead of repeating it.
+    """
+
+    def __init__(self, eyes_model: bool | None = None, *, cache_bytes: int | None = None) -> None:
         self.eyes_model = (os.environ.get(EYES_MODEL_VARIABLE) == "1" if eyes_model is None
                            else eyes_model)
+        self._lock = threading.Lock()
+        self._analysing = threading.Lock()
+        self._models: tuple | None = None
+        if cache_bytes is None:
+            cache_bytes = default_cache_bytes()
+        self.cache: BoundedCache[Analysis] | None = (
+            BoundedCache(cache_bytes, lambda analysis: analysis.size) if cache_bytes else None)
+        self._watchers: list[Counter] = []
 
     def _load(self) -> tuple:
         with self._lock:
@@ -102,10 +157,42 @@ class FaceEngine:
             return self._models
 
     def find_faces(self, pixels: np.ndarray) -> list[FoundFace]:
-        """Every face in ``pixels``, largest first."""
-        detector, landmarker, encoder, eyes = self._load()
+        """Every face in ``pixels``, largest first (no cache)."""
+        models = self._load()
         with self._analysing:
-            return self._find_faces(pixels, detector, landmarker, encoder, eyes)
+            return self._find_faces(pixels, *models)
+
+    def analyse(self, data: bytes) -> Analysis:
+        """Decode a JPEG or PNG and find its faces, once per distinct content while the
+        cache keeps it. Raises ``ImageError`` for bytes that are no image we can read."""
+        if self.cache is None:
+            return self._analyse(data, hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256(data).digest()
+        return self.cache.get_or_compute(digest, lambda: self._analyse(data, digest.hex()))
+
+    def _analyse(self, data: bytes, digest: str) -> Analysis:
+        pixels = _frozen(decode(data))
+        faces = tuple(self.find_faces(pixels))
+        for face in faces:
+            for array in (face.landmarks, face.encoding, face.eye_contours):
+                _frozen(array)
+        with self._lock:
+            for seen in self._watchers:
+                seen[digest] += 1
+        return Analysis(pixels, faces)
+
+    @contextlib.contextmanager
+    def watch(self):
+        """A Counter of how often each image (by sha256 hex digest) is analysed while the
+        block runs; images answered from the cache are not counted."""
+        seen: Counter = Counter()
+        with self._lock:
+            self._watchers.append(seen)
+        try:
+            yield seen
+        finally:
+            with self._lock:
+                self._watchers.remove(seen)
 
     @staticmethod
     def _find_faces(pixels: np.ndarray, detector, landmarker, encoder,

@@ -10,12 +10,11 @@ import base64
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import faces as details
-from .engine import FaceEngine, FoundFace, ImageError, decode
+from .engine import Analysis, FaceEngine, ImageError
 from .similarity import distances, similarity
 from .store import FaceStore, StoredFace
 
@@ -41,12 +40,6 @@ class RekognitionError(Exception):
 
 def invalid(message: str) -> RekognitionError:
     return RekognitionError("InvalidParameterException", message)
-
-
-@dataclass(frozen=True)
-class Analysed:
-    pixels: np.ndarray
-    faces: list[FoundFace]  # largest first
 
 
 class FaceService:
@@ -83,13 +76,13 @@ class FaceService:
                                    f"{name} is {len(data)} bytes; the limit is {MAX_S3_OBJECT}")
         return data
 
-    def _analyse(self, image: dict | None, name: str = "Image") -> Analysed:
+    def _analyse(self, image: dict | None, name: str = "Image") -> Analysis:
+        data = self._image_bytes(image, name)
         try:
-            pixels = decode(self._image_bytes(image, name))
+            return self.engine.analyse(data)
         except ImageError as error:
             raise RekognitionError("InvalidImageFormatException",
                                    f"Request has invalid image format: {error}") from error
-        return Analysed(pixels, self.engine.find_faces(pixels))
 
     @staticmethod
     def _quality_floor(request: dict, default: str) -> float:

@@ -30,6 +30,12 @@ DELAY_VARIABLE = environment.FACES_DELAY_MS
 IMAGE_ACTIONS = {"detect_faces", "search_faces_by_image", "compare_faces", "index_faces"}
 
 
+def face_engine() -> FaceEngine:
+    """The engine that analyses the face service's images (``install`` makes it)."""
+    with _lock:
+        return _state["engine"]
+
+
 def read_from_moto_s3(account: str):
     def read(bucket: str, key: str, version: str | None) -> bytes:
         from moto.s3.exceptions import MissingBucket, MissingKey
