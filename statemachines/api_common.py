@@ -115,10 +115,12 @@ class Answers:
                           next=INVALID_IMAGE),
                 asl.catch("States.ALL", next=DESCRIBE_ERROR)]
 
-    def add_failure_tail(self, workflow: asl.Workflow) -> None:
-        """Describe caught errors, then fail with the refusal's name and its JSON body."""
+    def add_failure_tail(self, workflow: asl.Workflow, *, images: bool = True) -> None:
+        """Describe caught errors, then fail with the refusal's name and its JSON body.
+        ``images``: whether the workflow reads the caller's images (and may find one unusable)."""
         caught = "States.Format('{}: {}', $.error.Error, $.error.Cause)"
-        workflow.add(INVALID_IMAGE, self.refuse("InvalidImage", reason_format=caught))
+        if images:
+            workflow.add(INVALID_IMAGE, self.refuse("InvalidImage", reason_format=caught))
         workflow.add(DESCRIBE_ERROR, self.refuse("ServiceError", reason_format=caught))
         workflow.add(ANSWER_FAILURE, asl.pass_state(
             parameters={"error.$": "$.failure.status",
