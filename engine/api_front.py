@@ -86,7 +86,7 @@ class LocalApi:
     def url(self) -> str:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
-    def handle(self, route: str, raw_body: bytes, length: int | None = None,
+    def handle(self, route: str, raw_body: bytes, length: int | None = None, *,
                method: str = "POST") -> tuple[int, str]:
         """``length``: the declared body size, when the body was too large to be read. A
         method the route does not have is answered as a route that does not exist: API
@@ -121,10 +121,10 @@ class LocalApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 route = "/" + self.path.split("?")[0].strip("/").split("/")[-1]
                 if length > api.API_GATEWAY_MAX_BODY_BYTES:
-                    status, body = front.handle(route, b"", length, method)
+                    status, body = front.handle(route, b"", length, method=method)
                     self.close_connection = True  # the unread body stays on the socket
                 else:
-                    status, body = front.handle(route, self.rfile.read(length), method)
+                    status, body = front.handle(route, self.rfile.read(length), method=method)
                 payload = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
