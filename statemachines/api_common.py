@@ -44,7 +44,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "InvalidRequest": (400, "the body does not match the route's request model"),
     "InvalidImage": (400, "Rekognition cannot use an image (format, size, S3 object)"),
     "UserAccessDenied": (403, "the selfie is not the registered user's face"),
-    "UserNotFound": (404, "no face is registered for the user id"),
+    "UserNotFound": (404, "no face is registered for the user id (DELETE /user: nothing is "
+                          "kept of it)"),
     "AlreadyRegistered": (409, "the user id already has a registered face"),
     "DuplicateFace": (409, "the face is registered under another user id"),
     "UpdateConflict": (409, "the user's face changed while the update ran"),
