@@ -1,7 +1,7 @@
 """``DELETE /user``: erase everything the stack keeps of a user.
 
 The user's registered face goes from the collection, the user's pictures from the bucket (the
-ID document and the selfie under every name the starter accepts, and the thumbnail), and then
+ID document and the selfie, their extension in lower or upper case, and the thumbnail), then
 the item, last: a run that fails half-way leaves the item, so the same request finds what is
 left and erases it. A second request finds nothing and answers ``UserNotFound`` (404).
 
@@ -57,7 +57,8 @@ RETRY_S3 = asl.retry_on("States.TaskFailed", max_attempts=S3_RETRIES)
 
 def user_keys() -> list[str]:
     """The format of each key a picture of the user may have: the uploads' (``<prefix><userid>
-    .<ext>``, the extension in either case, as the starter accepts it) and the thumbnail's."""
+    .<ext>``, the extension in lower or upper case; the starter also takes a mixed one such as
+    ``.Jpg``, which is not named here) and the thumbnail's."""
     extensions = [case(ext) for ext in IMAGE_EXTENSIONS for case in (str.lower, str.upper)]
     uploads = [f"{prefix}{{}}.{ext}" for prefix in (ID_DOCUMENT_PREFIX, SELFIE_PREFIX)
                for ext in extensions]
