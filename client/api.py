@@ -36,16 +36,16 @@ class ApiClient:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
         return {"S3Object": {"Bucket": self.bucket, "Name": key}}
 
-    def post(self, route: str, body: dict) -> tuple[int, dict]:
+    def post(self, route: str, body: dict, method: str = "POST") -> tuple[int, dict]:
         payload = json.dumps(body).encode()
-        request = AWSRequest(method="POST", url=self.url + route, data=payload,
+        request = AWSRequest(method=method, url=self.url + route, data=payload,
                              headers={"Content-Type": "application/json"})
         credentials = self.session.get_credentials()
         if credentials is not None:
             SigV4Auth(credentials, "execute-api", self.session.region_name or "us-east-1") \
                 .add_auth(request)
-        response = requests.post(self.url + route, data=payload, headers=dict(request.headers),
-                                 timeout=self.timeout)
+        response = requests.request(method, self.url + route, data=payload,
+                                    headers=dict(request.headers), timeout=self.timeout)
         try:
             return response.status_code, response.json()
         except ValueError:
@@ -55,12 +55,13 @@ class ApiClient:
              **options) -> tuple[int, dict]:
         """A request to any route, the body as its workflow's ``REQUEST`` declares it: the
         user id (where the route takes one), the images in order, the options given."""
-        request = registry.for_route(route).request
+        workflow = registry.for_route(route)
+        request = workflow.request
         body: dict = {PARTITION_KEY: userid} if request.userid else {}
         body |= {name: self.image(data) for name, data in zip(request.images, images,
                                                                strict=True)}
         body |= {name: value for name, value in options.items() if value is not None}
-        return self.post(route, body)
+        return self.post(route, body, workflow.method)
 
     def register(self, userid: str, selfie: bytes) -> tuple[int, dict]:
         return self.call("/register", userid, [selfie])
@@ -73,6 +74,9 @@ class ApiClient:
 
     def update(self, userid: str, selfie: bytes) -> tuple[int, dict]:
         return self.call("/update", userid, [selfie])
+
+    def forget(self, userid: str) -> tuple[int, dict]:
+        return self.call("/user", userid, [])
 
     def compare(self, selfie: bytes, idcard: bytes, *, threshold: float | None = None,
                 quality_filter: str | None = None) -> tuple[int, dict]:

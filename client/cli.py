@@ -66,7 +66,7 @@ COMMANDS = {
 
 def api_commands() -> dict[str, registry.Workflow]:
     """One command per API route, named after it: register, register-idcard, auth, ..."""
-    return {workflow.route.lstrip("/"): workflow for workflow in registry.api_workflows()}
+    return {workflow.command: workflow for workflow in registry.api_workflows()}
 
 
 def summary(workflow: registry.Workflow) -> str:
@@ -126,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         request = workflow.request
         example = " ".join(["ekyc", name] + ["alice"] * request.userid +
                            [f"{image}.jpg" for image in request.images])
-        made = command(name, f"POST {workflow.route}: {summary(workflow)}", example)
+        made = command(name, f"{workflow.method} {workflow.route}: {summary(workflow)}",
+                       example)
         if request.userid:
             made.add_argument("user", **user)
         for image in request.images:

@@ -24,6 +24,7 @@ TABLE_NAME = "TableName"
 COLLECTION_ID = "CollectionId"
 NOTIFICATION_TOPIC_ARN = "NotificationTopicArn"
 THUMBNAIL_FUNCTION_ARN = "ThumbnailFunctionArn"
+BUCKET_NAME = "BucketName"  # the upload bucket
 
 
 def placeholder(name: str) -> str:

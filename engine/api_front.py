@@ -31,11 +31,12 @@ import boto3
 from botocore.config import Config
 from jsonschema import Draft4Validator
 
-from statemachines import api_common
+from statemachines import api_common, registry
 from templates import api
 
 HOST = "127.0.0.1"
 VALIDATORS = {route: Draft4Validator(schema) for route, (_, schema) in api.models().items()}
+METHODS = {workflow.route: workflow.method for workflow in registry.api_workflows()}
 
 
 def refusal(status: str, reason: str) -> str:
@@ -85,9 +86,12 @@ class LocalApi:
     def url(self) -> str:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
-    def handle(self, route: str, raw_body: bytes, length: int | None = None) -> tuple[int, str]:
-        """``length``: the declared body size, when the body was too large to be read."""
-        if route not in self.state_machines:
+    def handle(self, route: str, raw_body: bytes, length: int | None = None, *,
+               method: str = "POST") -> tuple[int, str]:
+        """``length``: the declared body size, when the body was too large to be read. A
+        method the route does not have is answered as a route that does not exist: API
+        Gateway's MISSING_AUTHENTICATION_TOKEN response."""
+        if route not in self.state_machines or METHODS.get(route) != method:
             return 403, refusal("AccessDenied", "Missing Authentication Token")
         if (length or len(raw_body)) > api.API_GATEWAY_MAX_BODY_BYTES:
             return api.gateway_responses()["REQUEST_TOO_LARGE"]
@@ -108,13 +112,19 @@ class LocalApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (the http.server name)
+                self.serve("POST")
+
+            def do_DELETE(self):  # noqa: N802 (the http.server name)
+                self.serve("DELETE")
+
+            def serve(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 route = "/" + self.path.split("?")[0].strip("/").split("/")[-1]
                 if length > api.API_GATEWAY_MAX_BODY_BYTES:
-                    status, body = front.handle(route, b"", length)
+                    status, body = front.handle(route, b"", length, method=method)
                     self.close_connection = True  # the unread body stays on the socket
                 else:
-                    status, body = front.handle(route, self.rfile.read(length))
+                    status, body = front.handle(route, self.rfile.read(length), method=method)
                 payload = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

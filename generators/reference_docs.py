@@ -224,7 +224,7 @@ def api_routes(src: SimpleNamespace, here: Path) -> str:
         summary = " ".join(module.__doc__.split("\n\n", 1)[0].split()).split(": ", 1)[-1]
         summary = summary[:1].upper() + summary[1:]
         (definition,) = [d for d in src.definitions if d.workflow == module.NAME]
-        rows.append((code(f"POST {route}"), summary, body(src.api_models[route][1]),
+        rows.append((code(f"{workflow.method} {route}"), summary, body(src.api_models[route][1]),
                      link(definition.path, here),
                      link(definition.path.with_suffix("").with_suffix(".svg"), here, "svg")))
     return table(("route", "what it does", "body", "workflow", "diagram"), rows)

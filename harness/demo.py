@@ -41,6 +41,7 @@ from harness.pictures import images
 from harness.story import (
     dead_letter_keys,
     dead_letters,
+    leftovers,
     mark_refused,
     play,
     play_api,
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                                 session=session) as front:
             answers = play_api(ApiClient(session, front.url, client.outputs["BucketName"]),
                                images())
+        left = leftovers(session, client.outputs)
         if verbose:
             print_details(outcomes, notifications, dead)
 
@@ -124,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
              *demo_report.id_fields(outcomes, width),
              *demo_report.aftermath(notifications, sorted(dead_letter_keys(dead)), width)],
             ["the synchronous API (the local front, as API Gateway would serve it):",
-             *demo_report.api_table(answers, width)]):
+             *demo_report.api_table(answers, width), *demo_report.erasures(left, width)]):
         print("\n" + "\n".join(block))
-    lines, status = demo_report.verdict(outcomes, answers)
+    lines, status = demo_report.verdict(outcomes, answers, left)
     print(f"\nplayed in {time.monotonic() - started:.0f} s", *lines, sep="\n")
     return status
 

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Sequence
 
 from contract.item import ID_DOCUMENT, ID_FIELD_PREFIX, SELFIE, SIMILARITY
-from harness.story import UPLOADS, ApiStep, Outcome, differences
+from harness.story import UPLOADS, ApiStep, Leftovers, Outcome, differences
 from statemachines.id_fields import FIELDS
 
 GAP = "  "
@@ -88,13 +88,20 @@ def aftermath(notifications: list[dict], dead_keys: list[str], width: int) -> li
             *textwrap.wrap(f"selfie dead-letter queue, kept intact: {kept}", width)]
 
 
-def verdict(outcomes: list[Outcome],
-            answers: list[tuple[ApiStep, int, dict]]) -> tuple[list[str], int]:
+def erasures(left: list[Leftovers], width: int) -> list[str]:
+    """What is left of each erased user: the item, faces and pictures looked for."""
+    return [line for kept in left for line in textwrap.wrap(
+        f"left of {kept.user} after DELETE /user (item, faces, pictures): {kept.status}",
+        width)]
+
+
+def verdict(outcomes: list[Outcome], answers: list[tuple[ApiStep, int, dict]],
+            left: list[Leftovers]) -> tuple[list[str], int]:
     """The last lines and the exit status: 0 and ``N of N outcomes as expected`` when every
     upload and API call ended as declared beside its step; else 1, a line for each that
     differs (expected, got) and a last line that names them."""
-    found = differences(outcomes, answers)
-    total = len(outcomes) + len(answers)
+    found = differences(outcomes, answers, left)
+    total = len(outcomes) + len(answers) + len(left)
     if not found:
         return [f"{total} of {total} outcomes as expected"], 0
     return [*(f"differs: {difference}" for difference in found),

@@ -24,7 +24,7 @@ from contract import settings
 from contract.item import PARTITION_KEY
 from statemachines import asl, registry
 from statemachines.registry import Machine
-from statemachines.scenarios import Scenario
+from statemachines.scenarios import BUCKET, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMACHINES = ROOT / "statemachines"
@@ -95,7 +95,8 @@ class Deployment:
         substitutions = {names.TABLE_NAME: self.table, names.COLLECTION_ID: f"{self.prefix}-faces",
                          names.NOTIFICATION_TOPIC_ARN: self.topic, **settings.defaults(),
                          # Mocked in every scenario that reaches it.
-                         names.THUMBNAIL_FUNCTION_ARN: THUMBNAIL_FUNCTION_ARN}
+                         names.THUMBNAIL_FUNCTION_ARN: THUMBNAIL_FUNCTION_ARN,
+                         names.BUCKET_NAME: BUCKET}
         by_name = {machine.name: machine for machine in self.machines}
         for machine in self.machines:
             values = {**substitutions, **self.arns, **machine.substitutions}

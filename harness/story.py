@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus
 
-from contract.item import ID_DOCUMENT, SELFIE
+from contract.item import ID_DOCUMENT, PARTITION_KEY, SELFIE
+from contract.keys import THUMBNAIL_PREFIX
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,50 @@ API_STORY = [
             "similarity "),
     ApiStep("/compare", None, ("hopper", "id_card"), "Grace + Alice's card", 200,
             "NoMatch", "similarity "),
+    # Alice verified through the uploads: her face, her item and her pictures are erased.
+    ApiStep("/user", "alice", (), "erase her", 200, "Erased"),
+    ApiStep("/user", "alice", (), "erase her again", 404, "UserNotFound", "nothing is kept"),
 ]
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """What the stack still keeps of an erased user, which the story declares to be nothing:
+    the item, faces indexed under the user id, pictures under the user's keys."""
+
+    user: str
+    found: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        return ", ".join(self.found) or NOTHING_LEFT
+
+
+NOTHING_LEFT = "nothing left"
+ERASED = ["alice"]  # checked after the API story: each keeps nothing
+
+
+def what_is_left(session, outputs: dict[str, str], user: str) -> Leftovers:
+    """The user's item, faces and pictures (``<prefix><user>.<extension>``), as found."""
+    found = []
+    item = session.client("dynamodb").get_item(
+        TableName=outputs["TableName"], Key={PARTITION_KEY: {"S": user}}, ConsistentRead=True)
+    if "Item" in item:
+        found.append("the item")
+    pages = session.client("rekognition").get_paginator("list_faces").paginate(
+        CollectionId=outputs["CollectionId"])
+    found += [f"face {face['FaceId']}" for page in pages for face in page["Faces"]
+              if face.get("ExternalImageId") == user]
+    s3 = session.client("s3")
+    for prefix in (ID_DOCUMENT.prefix, SELFIE.prefix, THUMBNAIL_PREFIX):
+        listed = s3.list_objects_v2(Bucket=outputs["BucketName"], Prefix=f"{prefix}{user}.")
+        found += [entry["Key"] for entry in listed.get("Contents", [])
+                  if entry["Key"][len(prefix):].rpartition(".")[0] == user]
+    return Leftovers(user, tuple(found))
+
+
+def leftovers(session, outputs: dict[str, str]) -> list[Leftovers]:
+    return [what_is_left(session, outputs, user) for user in ERASED]
 
 
 def play_api(api, images: dict[str, bytes]) -> list[tuple[ApiStep, int, dict]]:
@@ -182,9 +226,10 @@ def told(status: str, reason: str, *, start: bool = False) -> str:
     return f"{status} ({reason}{'…' if start else ''})" if reason else status
 
 
-def differences(outcomes: list[Outcome],
-                answers: list[tuple[ApiStep, int, dict]]) -> list[Difference]:
-    """Each upload and API call whose outcome is not the one declared beside its step."""
+def differences(outcomes: list[Outcome], answers: list[tuple[ApiStep, int, dict]],
+                left: list[Leftovers]) -> list[Difference]:
+    """Each upload and API call whose outcome is not the one declared beside its step, and
+    each erased user of whom something is left."""
     found = []
     for outcome in outcomes:
         step = outcome.step
@@ -198,4 +243,6 @@ def differences(outcomes: list[Outcome],
             row = " ".join(part for part in (step.route, step.user, f"({step.story})") if part)
             found.append(Difference(row, told(f"{step.http} {step.expected}", step.reason,
                                               start=True), told(got, reason)))
+    found += [Difference(f"{kept.user} after the erasure", NOTHING_LEFT, kept.status)
+              for kept in left if kept.found]
     return found

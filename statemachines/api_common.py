@@ -44,7 +44,8 @@ ERRORS: dict[str, tuple[int, str]] = {
     "InvalidRequest": (400, "the body does not match the route's request model"),
     "InvalidImage": (400, "Rekognition cannot use an image (format, size, S3 object)"),
     "UserAccessDenied": (403, "the selfie is not the registered user's face"),
-    "UserNotFound": (404, "no face is registered for the user id"),
+    "UserNotFound": (404, "no face is registered for the user id (DELETE /user: nothing is "
+                          "kept of it)"),
     "AlreadyRegistered": (409, "the user id already has a registered face"),
     "DuplicateFace": (409, "the face is registered under another user id"),
     "UpdateConflict": (409, "the user's face changed while the update ran"),
@@ -115,10 +116,12 @@ class Answers:
                           next=INVALID_IMAGE),
                 asl.catch("States.ALL", next=DESCRIBE_ERROR)]
 
-    def add_failure_tail(self, workflow: asl.Workflow) -> None:
-        """Describe caught errors, then fail with the refusal's name and its JSON body."""
+    def add_failure_tail(self, workflow: asl.Workflow, *, images: bool = True) -> None:
+        """Describe caught errors, then fail with the refusal's name and its JSON body.
+        ``images``: whether the workflow reads the caller's images (and may find one unusable)."""
         caught = "States.Format('{}: {}', $.error.Error, $.error.Cause)"
-        workflow.add(INVALID_IMAGE, self.refuse("InvalidImage", reason_format=caught))
+        if images:
+            workflow.add(INVALID_IMAGE, self.refuse("InvalidImage", reason_format=caught))
         workflow.add(DESCRIBE_ERROR, self.refuse("ServiceError", reason_format=caught))
         workflow.add(ANSWER_FAILURE, asl.pass_state(
             parameters={"error.$": "$.failure.status",

@@ -59,6 +59,13 @@ def verdict(status: str, *, reason: str | None = None, reason_format: str | None
     return asl.pass_state(parameters=parameters, result_path="$.verdict", next=next)
 
 
+# The item exists from the upload on (the starter makes it), unless the user was erased since:
+# then nothing is written, lest the write make the item anew ("UpdateItem edits an existing
+# item's attributes, or adds a new item to the table if it does not already exist", DynamoDB
+# API Reference). The verdict still goes back; the parent's record fails the same way.
+USER_EXISTS = f"attribute_exists({item.PARTITION_KEY})"
+
+
 def record_verdict(*, scored: bool, on_error: list) -> asl.State:
     assignments = {item.COMPARE_STATUS: asl.ddb_string(f"$.verdict.{item.COMPARE_STATUS}"),
                    item.COMPARE_REASON: asl.ddb_string("$.verdict.reason")}
@@ -66,7 +73,10 @@ def record_verdict(*, scored: bool, on_error: list) -> asl.State:
         assignments[item.SIMILARITY] = asl.ddb_number("$.verdict.similarity")
     return update_user(assignments, remove=() if scored else (item.SIMILARITY,),
                        execution_attribute=item.COMPARE_EXECUTION, next=RETURN_VERDICT,
-                       catch=on_error)
+                       condition=USER_EXISTS,
+                       catch=[asl.catch("DynamoDB.ConditionalCheckFailedException",
+                                        next=RETURN_VERDICT, result_path="$.not_recorded"),
+                              *on_error])
 
 
 def build() -> dict:

@@ -11,7 +11,9 @@ the way to a pass, in two rounds (the workshop makes four, one after another):
    open, head pose within limits) to what IndexFaces saw. A selfie the gate turns down has its
    face removed again, so only faces that passed every check stay in the collection.
 
-The pass is recorded on condition that no newer photo (``uploaded_at``) is recorded already.
+The pass is recorded on condition that the user's item still exists (the starter made it; an
+erasure, ``DELETE /user``, deletes it) and records no newer photo (``uploaded_at``);
+otherwise the run takes its own face out of the collection again.
 
 ``build(express=True)`` gives the variant for Express workflows, which cannot wait on a child
 with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads its status itself.
@@ -77,9 +79,9 @@ SUNGLASSES, EYES_CLOSED, POSE = gate.SUNGLASSES, gate.EYES_CLOSED, gate.POSE
 REMOVE_REJECTED = "Remove the rejected face"
 RECORD_PASSED = "Record verification passed"
 UNDO_INDEX = "Remove the indexed face"
-REMOVE_SUPERSEDED = "Remove the face of the older photo"
-SUPERSEDED = "A newer photo is already recorded"
-SUPERSEDED_FACE_LEFT = "Older photo's face left in the collection"
+REMOVE_SUPERSEDED = "Remove the face no record keeps"
+SUPERSEDED = "Newer photo recorded or user erased"
+SUPERSEDED_FACE_LEFT = "Unrecorded face left in the collection"
 DESCRIBE_ERROR = "Describe the error"
 RECORD_FAILURE = "Record verification failure"
 NOTIFY_FAILURE = "Notify verification failure"
@@ -260,8 +262,12 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         },
         remove=(item.SELFIE.reason,),
         # A photo's own value is :<attribute> (update_user names each value after its attribute).
-        condition=f"attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
-                  f"{item.PHOTO_UPLOADED_AT} <= :{item.PHOTO_UPLOADED_AT}",
+        # Without attribute_exists on the key, an update would create the item of a user
+        # erased meanwhile ("UpdateItem edits an existing item's attributes, or adds a new item
+        # to the table if it does not already exist", DynamoDB API Reference).
+        condition=f"attribute_exists({item.PARTITION_KEY}) AND "
+                  f"(attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
+                  f"{item.PHOTO_UPLOADED_AT} <= :{item.PHOTO_UPLOADED_AT})",
         next=None,
         catch=[asl.catch("DynamoDB.ConditionalCheckFailedException", next=REMOVE_SUPERSEDED),
                *asl.catch_all(UNDO_INDEX)]))
@@ -270,15 +276,16 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
     workflow.add(UNDO_INDEX, delete_face(
         INDEXED_FACE_ID, next=DESCRIBE_ERROR,
         catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error")))
-    # An older photo: the item belongs to the newer one, so nothing is written to it.
+    # An older photo (the item belongs to the newer one) or an erased user (no item): nothing is
+    # written, and no face may stay that no record names.
     workflow.add(REMOVE_SUPERSEDED, delete_face(
         INDEXED_FACE_ID, next=SUPERSEDED,
         catch=asl.catch_all(SUPERSEDED_FACE_LEFT, result_path="$.undo_error")))
     workflow.add(SUPERSEDED, asl.succeed())
     workflow.add(SUPERSEDED_FACE_LEFT, asl.fail_with(
         error="VerificationError",
-        cause="a newer photo is recorded, and this older photo's face could not be removed "
-              "from the collection"))
+        cause="a newer photo is recorded or the user was erased, and this photo's face could "
+              "not be removed from the collection"))
 
 
 def build(*, express: bool = False) -> dict:

@@ -42,6 +42,11 @@ def reads(*prefixes: str) -> Need:
     return Need((s3.GetObject,), OBJECTS, prefixes)
 
 
+def deletes(*prefixes: str) -> Need:
+    """Deleting objects under ``prefixes``: the erasure workflow's need alone."""
+    return Need((s3.DeleteObject,), OBJECTS, prefixes)
+
+
 PUBLISHES = Need((sns.Publish,), TOPIC)
 INVOKES_THUMBNAIL = Need((awslambda.InvokeFunction,), THUMBNAIL)
 REGISTERS = on_collection(rekognition.SearchFacesByImage, rekognition.IndexFaces,

@@ -23,13 +23,14 @@ from types import ModuleType
 from awacs import dynamodb, rekognition
 
 from contract import item
-from contract.keys import API_PREFIX, ID_DOCUMENT_PREFIX, SELFIE_PREFIX
+from contract.keys import API_PREFIX, ID_DOCUMENT_PREFIX, SELFIE_PREFIX, THUMBNAIL_PREFIX
 from contract.placeholders import state_machine_arn
 from contract.settings import ANALYZE_ID
 
 from . import (
     authenticate,
     compare_faces,
+    forget,
     id_document,
     identity_compare,
     identity_verification,
@@ -43,6 +44,7 @@ from .needs import (
     PUBLISHES,
     REGISTERS,
     Need,
+    deletes,
     on_any,
     on_collection,
     on_table,
@@ -83,6 +85,8 @@ class Workflow:
     output: str | None = None  # describes its ARN among the stack's outputs
     cost: tuple[tuple[str | None, str], ...] = ()  # (label, scenario); label None: the route
     directory: Path = HERE  # where its ASL files are
+    # Its log holds the execution data: for a workflow whose states carry no personal data.
+    logs_execution_data: bool = False
 
     @property
     def name(self) -> str:
@@ -95,6 +99,18 @@ class Workflow:
     @property
     def route(self) -> str | None:
         return getattr(self.module, "ROUTE", None)
+
+    @property
+    def method(self) -> str:
+        """The route's HTTP method."""
+        return getattr(self.module, "METHOD", "POST")
+
+    @property
+    def command(self) -> str | None:
+        """The client's command for the route: its own ``COMMAND``, else the route's name."""
+        if self.route is None:
+            return None
+        return getattr(self.module, "COMMAND", self.route.lstrip("/"))
 
     @property
     def request(self):
@@ -218,6 +234,12 @@ WORKFLOWS: list[Workflow] = [
     Workflow(compare_faces, deployed_as=EXPRESS,
              needs=(on_any(rekognition.CompareFaces), reads(API_PREFIX)),
              cost=((None, "Match"),)),
+    # The one workflow that deletes pictures; its execution log is the erasure's record.
+    Workflow(forget, deployed_as=EXPRESS, logs_execution_data=True,
+             needs=(on_table(dynamodb.GetItem, dynamodb.DeleteItem),
+                    on_collection(rekognition.DeleteFaces),
+                    deletes(ID_DOCUMENT_PREFIX, SELFIE_PREFIX, THUMBNAIL_PREFIX)),
+             cost=((None, "Erased"),)),
 ]
 
 
@@ -320,8 +342,8 @@ def cost_flows() -> Iterator[CostFlow]:
     for workflow in WORKFLOWS:
         uploads, calls = int(workflow.upload is not None), int(workflow.route is not None)
         for label, scenario in workflow.cost:
-            yield CostFlow(label or f"POST {workflow.route}", workflow.name, scenario, uploads,
-                           calls)
+            yield CostFlow(label or f"{workflow.method} {workflow.route}", workflow.name,
+                           scenario, uploads, calls)
         for variant in workflow.variants:
             nested = by_name.get(variant.nested or "")
             twin = workflow.name if nested and nested.runs_as == EXPRESS else None

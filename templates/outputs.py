@@ -29,7 +29,8 @@ def add_outputs(stack: Stack) -> None:
     }
     for workflow in registry.api_workflows():
         outputs[api.state_machine_output(workflow.route)] = (
-            Ref(stack.state_machines[workflow.name]), f"Workflow behind POST {workflow.route}")
+            Ref(stack.state_machines[workflow.name]),
+            f"Workflow behind {workflow.method} {workflow.route}")
     for name, queue in stack.queues.items():
         outputs[f"{name}QueueUrl"] = (Ref(queue), f"Queue of {name} upload events")
     for name, queue in stack.dead_letter_queues.items():

@@ -20,8 +20,8 @@ from .waivers import waive
 DEPLOYMENT_HASH_LENGTH = 12  # hex digits of the API's hash in its deployment's name
 
 
-def _method(stack: Stack, route: str, model_name: str, credentials: GetAtt, validator,
-            machine) -> apigw.Method:
+def _method(stack: Stack, route: str, http_method: str, model_name: str, credentials: GetAtt,
+            validator, machine) -> apigw.Method:
     resource = stack.t.add_resource(apigw.Resource(
         f"{model_name.removesuffix('Request')}Resource", RestApiId=Ref(stack.api),
         ParentId=GetAtt(stack.api, "RootResourceId"), PathPart=route.lstrip("/")))
@@ -29,7 +29,7 @@ def _method(stack: Stack, route: str, model_name: str, credentials: GetAtt, vali
         f"{model_name.removesuffix('Request')}Method",
         RestApiId=Ref(stack.api),
         ResourceId=Ref(resource),
-        HttpMethod="POST",
+        HttpMethod=http_method,
         AuthorizationType="AWS_IAM",
         RequestValidatorId=Ref(validator),
         RequestModels={"application/json": Ref(model_name)},
@@ -82,13 +82,14 @@ def add_api(stack: Stack) -> None:
         "ApiBodyValidator", RestApiId=Ref(stack.api), ValidateRequestBody=True,
         ValidateRequestParameters=False, Name="body"))
     models = api.models()
-    for route, machine in machines.items():
+    for workflow in registry.api_workflows():
+        route, machine = workflow.route, machines[workflow.route]
         model_name, schema = models[route]
         t.add_resource(apigw.Model(
             model_name, RestApiId=Ref(stack.api), Name=model_name,
             ContentType="application/json", Schema=schema))
-        t.add_resource(_method(stack, route, model_name, GetAtt(role, "Arn"), validator,
-                               machine))
+        t.add_resource(_method(stack, route, workflow.method, model_name, GetAtt(role, "Arn"),
+                               validator, machine))
     for response_type, (status, body) in api.gateway_responses().items():
         t.add_resource(apigw.GatewayResponse(
             "".join(word.title() for word in response_type.split("_")) + "Response",
@@ -104,7 +105,7 @@ def add_api(stack: Stack) -> None:
                                        "one stack should not change; requests are traced "
                                        "with X-Ray and every execution is logged by its "
                                        "state machine."),
-                       CKV_AWS_120="Every method is an IAM-authorised POST that starts a "
+                       CKV_AWS_120="Every method is an IAM-authorised POST or DELETE that starts a "
                                    "workflow for its caller; a cached answer would be "
                                    "wrong, and a cache cluster is billed by the hour."),
         MethodSettings=[apigw.MethodSetting(

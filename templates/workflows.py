@@ -58,6 +58,7 @@ def substitutions(stack: Stack, definition: dict) -> dict:
         **{name: Ref(parameter) for name, parameter in stack.thresholds.items()},
         stack.analyze_id.title: Ref(stack.analyze_id),
         names.THUMBNAIL_FUNCTION_ARN: GetAtt(stack.thumbnail, "Arn"),
+        names.BUCKET_NAME: Ref(stack.bucket),
         **{registry.get(workflow).arn_placeholder: Ref(machine)
            for workflow, machine in stack.state_machines.items()},
     }
@@ -108,9 +109,10 @@ def nested_policy(stack: Stack, nested: str) -> If:
 
 
 def state_machine(stack: Stack, title: str, log_suffix: str, role: Role, definition: dict,
-                  values: dict, kind=None,
-                  express_definition: dict | None = None) -> sfn.StateMachine:
-    """``express_definition``: the variant deployed instead when WorkflowType is EXPRESS."""
+                  values: dict, kind=None, express_definition: dict | None = None,
+                  logs_execution_data: bool = False) -> sfn.StateMachine:
+    """``express_definition``: the variant deployed instead when WorkflowType is EXPRESS.
+    ``logs_execution_data``: for a workflow whose states carry no personal data."""
     text = definition_string(definition)
     if express_definition is not None:
         text = If("IsExpress", definition_string(express_definition), text)
@@ -124,7 +126,7 @@ def state_machine(stack: Stack, title: str, log_suffix: str, role: Role, definit
         DefinitionSubstitutions=values,
         # Executions carry user ids and object keys: log the path, not the data.
         LoggingConfiguration=sfn.LoggingConfiguration(
-            Level="ALL", IncludeExecutionData=False,
+            Level="ALL", IncludeExecutionData=logs_execution_data,
             Destinations=[sfn.LogDestination(CloudWatchLogsLogGroup=sfn.CloudWatchLogsLogGroup(
                 LogGroupArn=GetAtt(log_group, "Arn")))]),
         TracingConfiguration=sfn.TracingConfiguration(Enabled=True),
@@ -152,7 +154,8 @@ def add_workflow(stack: Stack, workflow: Workflow) -> sfn.StateMachine:
     if express is not None and substitutions(stack, express).keys() != values.keys():
         raise ValueError("the Standard and Express variants must use the same placeholders")
     machine = state_machine(stack, f"{title}StateMachine", name, role, definition, values,
-                            kind=workflow.deployed_as, express_definition=express)
+                            kind=workflow.deployed_as, express_definition=express,
+                            logs_execution_data=workflow.logs_execution_data)
     stack.state_machines[workflow.name] = machine
     return machine
 

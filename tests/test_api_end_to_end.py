@@ -171,3 +171,40 @@ def test_the_command_line_client_calls_the_api(stack, pictures, tmp_path, capsys
     assert cli.main([*base, "auth", "nobody", str(selfie)]) == 1
     assert capsys.readouterr().out.startswith("HTTP 404")
     assert cli.main([*base, "register", "../x", str(selfie)]) == 2
+
+
+def test_forget_erases_everything_of_the_user_and_only_that(stack, pictures, capsys):
+    """Runs after ida registered with Grace Hopper's ID card: her face, and her item with the
+    card's fields. Pictures go under thumbnails/ only: a picture under an upload prefix would
+    start the upload flows (tests/test_end_to_end.py erases a user who verified that way)."""
+    client, item, s3 = stack["client"], stack["item"], stack["client"].s3
+    face = item("ida")["rek_faceid"]
+    assert ("ida", face) in stack["faces"]() and item("ida")["id_first_name"] == "GRACE"
+    others = ["thumbnails/ida.b.jpg", "thumbnails/idaho.jpg", "thumbnails/ann.jpg"]
+    for key in ["thumbnails/ida.jpg", *others]:
+        s3.put_object(Bucket=client.bucket, Key=key, Body=pictures["hopper"])
+
+    assert client.post("/user", {"userid": "ida"})[0] == 403  # DELETE only
+    assert client.post("/register", {"userid": "ida"}, "DELETE")[0] == 403
+    status, body = client.post("/user", {"userid": "../ida"}, "DELETE")
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    assert item("ida")["rek_faceid"] == face
+
+    status, body = client.forget("ida")
+    assert (status, body["status"], body["userid"], body["faces_deleted"]) == (
+        200, "Erased", "ida", 1)
+    assert item("ida") == {}
+    assert [entry for entry in stack["faces"]() if entry[0] == "ida"] == []
+    listed = {entry["Key"] for entry in s3.list_objects_v2(
+        Bucket=client.bucket, Prefix="thumbnails/").get("Contents", [])}
+    assert "thumbnails/ida.jpg" not in listed
+    assert listed >= set(others)  # another user's pictures stay, even one whose id begins so
+    assert item("ann")["rek_faceid"] in {face_id for _, face_id in stack["faces"]()}
+
+    status, body = client.forget("ida")
+    assert (status, body["status"], body["reason"]) == (404, "UserNotFound",
+                                                       "nothing is kept of the user id")
+    base = ["--stack", stack["name"], "--api-url", stack["url"]]
+    assert cli.main([*base, "forget", "ida"]) == 1
+    assert capsys.readouterr().out.startswith("HTTP 404")
+    assert cli.main([*base, "forget", "../ida"]) == 2

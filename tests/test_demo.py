@@ -16,7 +16,7 @@ import pytest
 
 from contract.item import ID_DOCUMENT, ID_FIELD_PREFIX, SELFIE, SIMILARITY
 from harness import demo, demo_report
-from harness.story import API_STORY, REFUSED_REASON, STORY, UPLOADS, Outcome
+from harness.story import API_STORY, ERASED, REFUSED_REASON, STORY, UPLOADS, Leftovers, Outcome
 from statemachines.id_fields import FIELDS
 
 from .conftest import EXTERNAL_ENGINE
@@ -35,7 +35,7 @@ def test_the_demo_is_quiet_and_ends_with_every_outcome_as_expected():
     assert run.returncode == 0, printed
     assert run.stderr == ""
     assert len(lines) <= MOST_LINES, printed
-    declared = len(STORY) + len(API_STORY)
+    declared = len(STORY) + len(API_STORY) + len(ERASED)
     assert lines[-1] == f"{declared} of {declared} outcomes as expected"
     assert not re.search(r"Warning|Traceback|site-packages|No Moto", printed), printed
     # A row's reason wraps onto the lines below it when the terminal is narrow.
@@ -57,30 +57,30 @@ def item_as_declared(step) -> dict:
     return item
 
 
-def as_declared() -> tuple[list[Outcome], list[tuple]]:
+def as_declared() -> tuple[list[Outcome], list[tuple], list[Leftovers]]:
     outcomes = [Outcome(step, refused=True) if step.key else
                 Outcome(step, item_as_declared(step), ["a state"]) for step in STORY]
     answers = [(step, step.http, {"status": step.expected, **(
         {"reason": f"{step.reason}x"} if step.reason else {})}) for step in API_STORY]
-    return outcomes, answers
+    return outcomes, answers, [Leftovers(user, ()) for user in ERASED]
 
 
 def test_a_story_that_ends_as_declared_counts_every_step():
     lines, status = demo_report.verdict(*as_declared())
-    declared = len(STORY) + len(API_STORY)
+    declared = len(STORY) + len(API_STORY) + len(ERASED)
     assert (lines, status) == ([f"{declared} of {declared} outcomes as expected"], 0)
 
 
 def test_an_altered_expectation_exits_1_and_names_the_row_with_expected_and_got():
-    outcomes, answers = as_declared()
+    outcomes, answers, left = as_declared()
     bob = next(i for i, o in enumerate(outcomes) if (o.step.user, o.step.kind) == ("bob",
                                                                                     "selfie"))
     got = outcomes[bob]
     outcomes[bob] = Outcome(dataclasses.replace(got.step, expected="pass", reason=""),
                             got.item, got.path)
-    lines, status = demo_report.verdict(outcomes, answers)
+    lines, status = demo_report.verdict(outcomes, answers, left)
     assert status == 1
-    declared = len(STORY) + len(API_STORY)
+    declared = len(STORY) + len(API_STORY) + len(ERASED)
     assert lines[-1] == (f"{declared - 1} of {declared} outcomes as expected; differ: "
                          f"bob selfie ({got.step.story})")
     assert lines[0] == (f"differs: bob selfie ({got.step.story}): expected pass, "
@@ -88,21 +88,32 @@ def test_an_altered_expectation_exits_1_and_names_the_row_with_expected_and_got(
 
 
 def test_an_api_answer_with_another_status_code_or_reason_differs():
-    outcomes, answers = as_declared()
+    outcomes, answers, left = as_declared()
     step, _, body = answers[0]
     answers[0] = (step, 500, body)
     answers[1] = (answers[1][0], answers[1][1], {**answers[1][2], "reason": "unexpected"})
-    lines, status = demo_report.verdict(outcomes, answers)
+    lines, status = demo_report.verdict(outcomes, answers, left)
     assert status == 1
     assert f"expected 200 {step.expected}, got 500 {step.expected}" in lines[0]
     assert "got 200 Verified (unexpected)" in lines[1], "no reason was declared: none is due"
 
 
+def test_anything_left_of_an_erased_user_differs():
+    outcomes, answers, left = as_declared()
+    kept = [Leftovers(ERASED[0], ("the item", f"thumbnails/{ERASED[0]}.jpg"))]
+    lines, status = demo_report.verdict(outcomes, answers, kept)
+    assert status == 1
+    assert lines[0] == (f"differs: {ERASED[0]} after the erasure: expected nothing left, got "
+                        f"the item, thumbnails/{ERASED[0]}.jpg")
+    assert demo_report.erasures(left, 200) == [
+        f"left of {ERASED[0]} after DELETE /user (item, faces, pictures): nothing left"]
+
+
 def test_a_refused_key_that_never_reached_the_dead_letter_queue_differs():
-    outcomes, answers = as_declared()
+    outcomes, answers, left = as_declared()
     (mallory,) = [o for o in outcomes if o.step.key]
     mallory.refused = False
-    lines, status = demo_report.verdict(outcomes, answers)
+    lines, status = demo_report.verdict(outcomes, answers, left)
     assert status == 1
     assert lines[0].endswith(f"expected refused ({REFUSED_REASON}…), got -")
 
@@ -125,7 +136,7 @@ def test_the_reason_wraps_onto_continuation_lines_whole(width):
 
 
 def test_each_table_explains_its_columns_beneath():
-    outcomes, answers = as_declared()
+    outcomes, answers, left = as_declared()
     for table in (demo_report.uploads_table(outcomes, 100), demo_report.api_table(answers, 100)):
         header = table[0].split()
         explained = " ".join(table[2 + len(outcomes if "upload" in header else answers):])
@@ -134,7 +145,7 @@ def test_each_table_explains_its_columns_beneath():
 
 
 def test_the_id_fields_read_are_one_row_per_reading():
-    outcomes, _ = as_declared()
+    outcomes, *_ = as_declared()
     for outcome in outcomes:
         if UPLOADS[outcome.step.kind] is ID_DOCUMENT:
             outcome.item[f"{ID_FIELD_PREFIX}{next(iter(FIELDS))}"] = outcome.step.picture

@@ -16,7 +16,17 @@ from client.uploads import ID_DOCUMENT, SELFIE, Client
 from harness.burst import with_comment
 from harness.local_stack import listen
 from harness.pictures import images
-from harness.story import STORY, dead_letters, differences, mark_refused, play, play_api
+from harness.story import (
+    ERASED,
+    NOTHING_LEFT,
+    STORY,
+    dead_letters,
+    differences,
+    leftovers,
+    mark_refused,
+    play,
+    play_api,
+)
 
 from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
@@ -60,7 +70,7 @@ def outcome(story, user: str, kind: str, picture: str):
                          ids=[f"{step.user}-{step.kind}-{step.picture}" for step in STORY])
 def test_each_upload_ends_as_declared_in_the_story(story, index):
     found = story["outcomes"][index]
-    assert differences([found], []) == []
+    assert differences([found], [], []) == []
     assert found.path or found.step.key, "the execution's path is read back"
 
 
@@ -158,8 +168,10 @@ def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_u
                             session=story["session"]) as front:
         api = ApiClient(story["session"], front.url, outputs["BucketName"])
         answers = play_api(api, images())
-    assert differences([], answers) == []
+        left = leftovers(story["session"], outputs)
+    assert differences([], answers, left) == []
+    assert [kept.status for kept in left] == [NOTHING_LEFT] * len(ERASED)
     assert all((status == 200) == (body["status"] in ("Registered", "Verified", "Updated",
-                                                      "Match", "NoMatch"))
+                                                      "Match", "NoMatch", "Erased"))
                for _, status, body in answers)
 

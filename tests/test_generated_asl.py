@@ -70,8 +70,10 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
                         else "$.settings."
                     assert all(comparison[k].startswith(source) for k in operators)
                     checked += 1
-    # Neither the ID document check nor the safety net compares a score with a threshold.
-    assert checked > 0 or filename in ("id_document.asl.json", "safety_net.asl.json")
+    # Neither the ID document check, the safety net nor the erasure compares a score with a
+    # threshold.
+    assert checked > 0 or filename in ("id_document.asl.json", "safety_net.asl.json",
+                                       "forget.asl.json")
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())
@@ -196,15 +198,16 @@ def test_happy_path_makes_three_rekognition_calls_in_two_rounds():
         "Compare selfie with ID photo"]
 
 
-def test_a_replay_cannot_overwrite_a_newer_photo():
+def test_a_replay_cannot_overwrite_a_newer_photo_nor_bring_back_an_erased_user():
     record = asl_file("identity_verification.asl.json")["States"]["Record verification passed"]
     assert record["Parameters"]["ConditionExpression"] == (
-        "attribute_not_exists(photo_uploaded_at) OR photo_uploaded_at <= :photo_uploaded_at")
+        "attribute_exists(userid) AND (attribute_not_exists(photo_uploaded_at) OR "
+        "photo_uploaded_at <= :photo_uploaded_at)")
     values = record["Parameters"]["ExpressionAttributeValues"]
     assert values[":photo_uploaded_at"] == {"S.$": "$.uploaded_at"}
     assert record["Catch"][0] == {"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
                                   "ResultPath": "$.error",
-                                  "Next": "Remove the face of the older photo"}
+                                  "Next": "Remove the face no record keeps"}
 
 
 def test_standard_variant_waits_for_the_nested_compare_and_express_uses_sync_execution():

@@ -193,25 +193,31 @@ def test_each_workflow_role_reads_only_its_prefixes():
         {"Fn::GetAtt": ["ThumbnailFunction", "Arn"]}]
 
 
+API_MACHINES = ("Register", "RegisterIdcard", "Authenticate", "UpdateFace", "CompareFaces",
+                "Forget")
+
+
 def test_api_routes_are_iam_authorised_service_integrations_without_lambda():
     methods = [r["Properties"] for r in RESOURCES.values()
                if r["Type"] == "AWS::ApiGateway::Method"]
-    assert len(methods) == 5
+    assert len(methods) == 6
     for method in methods:
-        assert (method["HttpMethod"], method["AuthorizationType"]) == ("POST", "AWS_IAM")
+        assert method["AuthorizationType"] == "AWS_IAM"
         integration = method["Integration"]
         assert integration["Type"] == "AWS"
         assert integration["Uri"]["Fn::Sub"].endswith(":states:action/StartSyncExecution")
         assert integration["PassthroughBehavior"] == "NEVER"
         assert "RequestValidatorId" in method and "application/json" in method["RequestModels"]
+    assert sorted(m["HttpMethod"] for m in methods) == ["DELETE"] + ["POST"] * 5
+    (erase,) = [m for m in methods if m["HttpMethod"] == "DELETE"]
+    assert erase["ResourceId"] == {"Ref": "ForgetResource"}
+    assert RESOURCES["ForgetResource"]["Properties"]["PathPart"] == "user"
     assert allowed("ApiRole") == {"states:StartSyncExecution": [
-        {"Ref": f"{name}StateMachine"} for name in
-        ("Register", "RegisterIdcard", "Authenticate", "UpdateFace", "CompareFaces")]}
+        {"Ref": f"{name}StateMachine"} for name in API_MACHINES]}
     api_machines = [r["Properties"] for t, r in RESOURCES.items()
                     if r["Type"] == "AWS::StepFunctions::StateMachine"
-                    and t.removesuffix("StateMachine") in
-                    ("Register", "RegisterIdcard", "Authenticate", "UpdateFace", "CompareFaces")]
-    assert [m["StateMachineType"] for m in api_machines] == ["EXPRESS"] * 5
+                    and t.removesuffix("StateMachine") in API_MACHINES]
+    assert [m["StateMachineType"] for m in api_machines] == ["EXPRESS"] * 6
     assert "Access-Control-Allow-Origin" not in json.dumps(TEMPLATE)
 
 
@@ -368,12 +374,21 @@ def test_outputs_name_everything_a_user_needs():
         "NotificationDeadLetterQueueUrl"}
 
 
-def test_no_workflow_or_function_can_delete_an_upload():
-    """Whatever fails, the uploaded pictures stay in the bucket for a retry or a review."""
+def test_only_the_erasure_workflow_can_delete_an_upload():
+    """Whatever fails, the uploaded pictures stay in the bucket for a retry or a review. The
+    one exception is deliberate: erasing a user (``DELETE /user``) deletes that user's
+    pictures, under the upload and thumbnail prefixes only; its definition calls S3's
+    DeleteObjects, which needs s3:DeleteObject on each key (S3 API Reference, DeleteObjects)."""
     for title, resource in RESOURCES.items():
         if resource["Type"] == "AWS::IAM::Role":
             actions = [a for s in role_statements(title) for a in s["Action"]]
-            assert not [a for a in actions if a.startswith("s3:Delete")], title
+            deletes = [a for a in actions if a.startswith("s3:Delete")]
+            assert deletes == (["s3:DeleteObject"] if title == "ForgetRole" else []), title
+    assert allowed("ForgetRole")["s3:DeleteObject"] == [
+        {"Fn::Sub": "${UploadBucket.Arn}/" + prefix + "*"}
+        for prefix in ("id_document/", "selfie/", "thumbnails/")]
     for definition in registry.definitions():
         resources = [s.get("Resource", "") for s in asl.all_states(definition.build()).values()]
-        assert not [r for r in resources if ":s3:delete" in r], definition.filename
+        deleting = [r for r in resources if ":s3:delete" in r]
+        expected = [asl.sdk("s3", "deleteObjects")] if definition.workflow == "forget" else []
+        assert deleting == expected, definition.filename

@@ -133,7 +133,7 @@ def test_it_is_drawn_put_in_the_guide_and_given_a_command_and_cost_rows(ping, tm
     assert drawn[tmp_path / "ping.mmd"].startswith("flowchart")
     assert "Answer unknown" in drawn[tmp_path / "ping.svg"]
     guide = workshop_guide.guide(template=json.loads(files[synth.TEMPLATE_PATH]))
-    assert "## 10. Ping (`POST /ping`)" in guide and "the existing role of the deployed " \
+    assert "## 11. Ping (`POST /ping`)" in guide and "the existing role of the deployed " \
         "stack, `PingRole`" in guide
     assert cli.api_commands()["ping"] is ping
     assert [(flow.label, flow.machine, flow.api_calls) for flow in registry.cost_flows()

@@ -48,7 +48,7 @@ def test_the_deployment_waits_for_every_method_and_gateway_response():
     (deployment,) = deployments(RESOURCES).values()
     expected = {t for t, r in RESOURCES.items() if r["Type"] in (
         "AWS::ApiGateway::Method", "AWS::ApiGateway::GatewayResponse")}
-    assert len(expected) == 5 + len(api.gateway_responses())
+    assert len(expected) == 6 + len(api.gateway_responses())
     assert set(deployment["DependsOn"]) == expected
 
 

@@ -133,8 +133,10 @@ SCENARIOS = [
         reason="duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
         mocks={wf.SEARCH: mock.DUPLICATE}),
     not_matching(
-        "IdDocumentMissing", "A selfie uploaded before any ID document.",
-        compare_mocks={}, seed_item=None, reason="no ID document",
+        "IdDocumentMissing", "A selfie uploaded before any ID document (the item holds the "
+        "starter's claim alone).",
+        compare_mocks={}, seed_item={"identity_verify_status": "processing"},
+        reason="no ID document",
         compare_path=COMPARE_START + (compare.NO_ID, compare.RECORD_UNSCORED,
                                       compare.RETURN_VERDICT)),
     not_matching(
@@ -253,6 +255,14 @@ SCENARIOS = [
         seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
         path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED), status="SUCCEEDED",
         item={**NEWER_PHOTO, "identity_verify_status": None}),
+    scenario(
+        "UserErasedMeanwhile", "The user is erased (DELETE /user) while the selfie is being "
+        "checked: the record's condition fails for want of the item, and the face this run "
+        "indexed is removed, so nothing of the user stays in the collection.",
+        mocks={**PASSED_MOCKS, wf.RECORD_PASSED: mock.ITEM_GONE,
+               wf.REMOVE_SUPERSEDED: mock.FACE_DELETED},
+        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED), status="SUCCEEDED",
+        item={"identity_verify_status": None, "rek_faceid": None}),
     scenario(
         "OlderPhotoFaceLeft", "As above, but the older photo's face cannot be removed: the "
         "run fails visibly and still leaves the newer record alone.",
