@@ -1,16 +1,19 @@
-"""Adapter fixes 9 to 11 and 29 to 31 (engine/adapter/speed.py): work moto repeated, done
+"""Adapter fixes 9 to 11 and 29 to 32 (engine/adapter/speed.py): work moto repeated, done
 once."""
 
 from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 from antlr4.ParserRuleContext import ParserRuleContext
 from antlr4.Token import CommonToken
 from antlr4.tree.Tree import TerminalNodeImpl
+from botocore.exceptions import ClientError
 from moto import backends
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.sqs.exceptions import InvalidAttributeName
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
@@ -48,7 +51,7 @@ def test_json_paths_are_compiled_once_and_clients_reused():
     assert client is boto_client.boto_client_for("us-east-1", "dynamodb", object())
 
 
-# --- 29-31. more work done once -----------------------------------------------------------------
+# --- 29-32. more work done once -----------------------------------------------------------------
 
 def test_an_intrinsic_function_is_parsed_once_but_each_execution_gets_its_own_function():
     source = "States.Format('{} {}', $.a, $.b)"
@@ -108,3 +111,28 @@ def test_queue_attributes_by_name_are_computed_once_and_answer_the_same(monkeypa
             backend.get_queue_attributes("speed-fix-31", ["VisibilityTimeout", "Nonsense"])
     finally:
         backend.delete_queue("speed-fix-31")
+
+
+def test_an_update_expression_is_parsed_once_and_each_update_works_on_its_own_copy(
+        endpoint_url):
+    expression = "SET #s = :s, hits = if_not_exists(hits, :zero) + :one"
+    assert UpdateExpressionParser.make(expression) is UpdateExpressionParser.make(expression)
+    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint_url, region_name="us-east-1")
+    dynamodb.create_table(TableName="speed-fix-32", BillingMode="PAY_PER_REQUEST",
+                          KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}])
+    try:
+        for status in ("first", "second"):
+            dynamodb.update_item(
+                TableName="speed-fix-32", Key={"k": {"S": "one"}}, UpdateExpression=expression,
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":s": {"S": status}, ":zero": {"N": "0"},
+                                           ":one": {"N": "1"}})
+        item = dynamodb.get_item(TableName="speed-fix-32", Key={"k": {"S": "one"}})["Item"]
+        assert item == {"k": {"S": "one"}, "status": {"S": "second"}, "hits": {"N": "2"}}
+        with pytest.raises(ClientError, match="ValidationException"):
+            dynamodb.update_item(TableName="speed-fix-32", Key={"k": {"S": "one"}},
+                                 UpdateExpression="SET = :s",
+                                 ExpressionAttributeValues={":s": {"S": "x"}})
+    finally:
+        dynamodb.delete_table(TableName="speed-fix-32")

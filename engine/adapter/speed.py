@@ -1,7 +1,7 @@
 """Work moto repeats that the engine does once. Neutral: speed only, no answer changes. The
 list of moto's modules (9), the syntax tree of a definition (10), compiled JSONPaths and boto3
 clients (11), the syntax tree of an intrinsic function (29), the text of a kept tree's nodes (30),
-a queue's attributes within one GetQueueAttributes (31)."""
+a queue's attributes within one GetQueueAttributes (31), a parsed UpdateExpression (32)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from antlr4.ParserRuleContext import ParserRuleContext
 from antlr4.RuleContext import RuleContext
 from moto import backends
 from moto.core.models import botocore_stubber
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.settings import moto_server_port
 from moto.sqs.exceptions import InvalidAttributeName
 from moto.sqs.models import SQSBackend
@@ -153,3 +154,16 @@ def read_queue_attributes_once_per_request() -> None:
                 if current.get(name) is not None}
 
     SQSBackend.get_queue_attributes = named_attributes_read_once
+
+
+# --- 32. update expressions -------------------------------------------------------------------
+
+def parse_each_update_expression_once() -> None:
+    make = UpdateExpressionParser.make
+
+    @functools.lru_cache(maxsize=1024)
+    def syntax_tree(expression: str):
+        return make(expression)  # raises on a bad expression: nothing kept
+
+    # moto only reads the tree (its names and values) and validates a deep copy of it.
+    UpdateExpressionParser.make = staticmethod(syntax_tree)
