@@ -258,7 +258,7 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
             item.THUMBNAIL_KEY: asl.ddb_string("$.indexed.thumbnail.key"),
             item.PHOTO_UPLOADED_AT: asl.ddb_string("$.uploaded_at"),
         },
-        remove=(item.SELFIE.reason,),
+        remove=(item.SELFIE.reason, item.EXPIRES_AT),
         # A photo's own value is :<attribute> (update_user names each value after its attribute).
         condition=f"attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
                   f"{item.PHOTO_UPLOADED_AT} <= :{item.PHOTO_UPLOADED_AT}",

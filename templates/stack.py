@@ -33,6 +33,7 @@ class Stack:
     max_receive_count: Parameter
     # retention.py
     image_retention: Parameter
+    abandoned_records: Parameter
     # operations_topic.py
     operations_email: Parameter
     operations_topic: snsr.Topic
