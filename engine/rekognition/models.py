@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import re
 import uuid
-from collections.abc import Callable
 
 import numpy as np
+
+from engine.service_protocol import ObjectReader, ServiceError, read_s3_object
 
 from . import faces as details
 from .engine import Analysis, FaceEngine, ImageError
@@ -27,15 +28,10 @@ FACE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 # Minimum detection confidence per QualityFilter level (AUTO: the service's own choice).
 QUALITY_FLOORS = {"NONE": 0.0, "LOW": 50.0, "AUTO": 80.0, "MEDIUM": 80.0, "HIGH": 95.0}
 
-ObjectReader = Callable[[str, str, str | None], bytes]
 
 
-class RekognitionError(Exception):
-    """An error as Rekognition names it, e.g. ``InvalidParameterException``."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code, self.message = code, message
+class RekognitionError(ServiceError):
+    """An error as Rekognition names it."""
 
 
 def invalid(message: str) -> RekognitionError:
@@ -61,16 +57,7 @@ class FaceService:
                 raise RekognitionError("ImageTooLargeException",
                                        f"{name} is {len(data)} bytes; the limit is {MAX_BYTES}")
             return data
-        s3_object = image["S3Object"]
-        bucket, key = s3_object.get("Bucket"), s3_object.get("Name")
-        if not bucket or not key:
-            raise invalid(f"{name}.S3Object needs Bucket and Name")
-        try:
-            data = self.read_object(bucket, key, s3_object.get("Version"))
-        except KeyError as error:
-            raise RekognitionError("InvalidS3ObjectException",
-                                   f"Unable to get object metadata from S3. Check object key, "
-                                   f"region and/or access permissions. ({error})") from error
+        data = read_s3_object(self.read_object, image["S3Object"], name, RekognitionError)
         if len(data) > MAX_S3_OBJECT:
             raise RekognitionError("ImageTooLargeException",
                                    f"{name} is {len(data)} bytes; the limit is {MAX_S3_OBJECT}")

@@ -11,16 +11,16 @@ stand-in for Rekognition's own latency (``bench/latency.py`` uses it to compare 
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from pathlib import Path
 
 from contract import environment
+from engine.service_protocol import json_action, read_from_moto_s3
 
 from .engine import FaceEngine
-from .models import FaceService, RekognitionError
+from .models import FaceService
 from .store import FaceStore
 
 _lock = threading.Lock()
@@ -36,21 +36,6 @@ def face_engine() -> FaceEngine:
         return _state["engine"]
 
 
-def read_from_moto_s3(account: str):
-    def read(bucket: str, key: str, version: str | None) -> bytes:
-        from moto.s3.exceptions import MissingBucket, MissingKey
-        from moto.s3.models import s3_backends
-
-        try:
-            found = s3_backends[account]["global"].get_object(bucket, key, version_id=version)
-        except (MissingBucket, MissingKey) as error:
-            raise KeyError(f"s3://{bucket}/{key}") from error
-        if found is None:
-            raise KeyError(f"s3://{bucket}/{key}")
-        return found.value
-    return read
-
-
 def service_for(account: str, region: str) -> FaceService:
     with _lock:
         key = (account, region)
@@ -62,23 +47,14 @@ def service_for(account: str, region: str) -> FaceService:
 
 
 def _handler(action: str):
-    def handle(self) -> str:
-        from moto.core.exceptions import JsonRESTError
-
+    def answer(handler, request: dict) -> dict:
         try:
-            request = json.loads(self.body or "{}")
-        except ValueError as error:
-            raise JsonRESTError("SerializationException", str(error)) from error
-        try:
-            answer = getattr(service_for(self.current_account, self.region), action)(request)
-        except RekognitionError as error:
-            raise JsonRESTError(error.code, error.message) from error
+            return getattr(service_for(handler.current_account, handler.region), action)(request)
         finally:
             if action in IMAGE_ACTIONS:
                 time.sleep(float(os.environ.get(DELAY_VARIABLE) or 0) / 1000)
-        return json.dumps(answer)
-    handle.__name__ = action
-    return handle
+    answer.__name__ = action
+    return json_action(answer)
 
 
 def uninstall() -> None:

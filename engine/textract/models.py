@@ -30,6 +30,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from engine.cache import BoundedCache
+from engine.service_protocol import ObjectReader, ServiceError, read_s3_object
 
 from . import dates, fields, ocr
 
@@ -41,15 +42,10 @@ CACHE_SIZE = 256  # documents; a page's answer is a few kilobytes
 JPEG, PNG = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
 OTHER_FORMATS = {b"%PDF": "PDF", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
 
-ObjectReader = Callable[[str, str, str | None], bytes]
 
 
-class TextractError(Exception):
-    """An error as Textract names it, e.g. ``BadDocumentException``."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code, self.message = code, message
+class TextractError(ServiceError):
+    """An error as Textract names it."""
 
 
 def invalid(message: str) -> TextractError:
@@ -102,17 +98,7 @@ class IdService:
             except (ValueError, TypeError) as error:
                 raise invalid(f"{name}.Bytes is not base64: {error}") from error
         else:
-            s3_object = page["S3Object"]
-            if not isinstance(s3_object, dict) or not s3_object.get("Bucket") \
-                    or not s3_object.get("Name"):
-                raise invalid(f"{name}.S3Object needs Bucket and Name")
-            try:
-                data = self.read_object(s3_object["Bucket"], s3_object["Name"],
-                                        s3_object.get("Version"))
-            except KeyError as error:
-                raise TextractError("InvalidS3ObjectException",
-                                    f"Unable to get object metadata from S3. Check object key, "
-                                    f"region and/or access permissions. ({error})") from error
+            data = read_s3_object(self.read_object, page["S3Object"], name, TextractError)
         if len(data) > MAX_BYTES:
             raise TextractError("DocumentTooLargeException",
                                 f"{name} is {len(data)} bytes; the limit is {MAX_BYTES}")

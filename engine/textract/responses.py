@@ -8,28 +8,14 @@ are answered at the engine's endpoint, with documents in S3 read from moto's own
 
 from __future__ import annotations
 
-import json
 import threading
 
-from .models import IdService, PageCache, TextractError
+from engine.service_protocol import json_action, read_from_moto_s3
+
+from .models import IdService, PageCache
 
 _lock = threading.Lock()
 _state: dict = {}
-
-
-def read_from_moto_s3(account: str):
-    def read(bucket: str, key: str, version: str | None) -> bytes:
-        from moto.s3.exceptions import MissingBucket, MissingKey, MissingVersion
-        from moto.s3.models import s3_backends
-
-        try:
-            found = s3_backends[account]["global"].get_object(bucket, key, version_id=version)
-        except (MissingBucket, MissingKey, MissingVersion) as error:
-            raise KeyError(f"s3://{bucket}/{key}") from error
-        if found is None:
-            raise KeyError(f"s3://{bucket}/{key}")
-        return found.value
-    return read
 
 
 def service_for(account: str) -> IdService:
@@ -39,18 +25,9 @@ def service_for(account: str) -> IdService:
         return _state["services"][account]
 
 
-def analyze_id(self) -> str:
-    from moto.core.exceptions import JsonRESTError
-
-    try:
-        request = json.loads(self.body or "{}")
-    except ValueError as error:
-        raise JsonRESTError("SerializationException", str(error)) from error
-    try:
-        answer = service_for(self.current_account).analyze_id(request)
-    except TextractError as error:
-        raise JsonRESTError(error.code, error.message) from error
-    return json.dumps(answer)
+@json_action
+def analyze_id(handler, request: dict) -> dict:
+    return service_for(handler.current_account).analyze_id(request)
 
 
 def install() -> PageCache:
