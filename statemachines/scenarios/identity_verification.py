@@ -14,14 +14,20 @@ import dataclasses
 from .. import identity_compare as compare
 from .. import identity_verification as wf
 from .. import registry
-from ..common import ROUND_SIMILARITY, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY
-from . import UPLOADED_AT, Scenario
+from ..common import ERASED_MEANWHILE, ROUND_SIMILARITY, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY
+from . import UPLOADED_AT, Scenario, returns
 from . import library as mock
 
 ID_ACCEPTED = {"id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg",
                "id_verify_status": "pass"}
 
 FAILURE_TAIL = (wf.RECORD_FAILURE, wf.NOTIFY_FAILURE, wf.FAILED)
+# The compare read the item before the erasure deleted it.
+ID_ACCEPTED_READ = returns("GetItemIdAccepted", {"Item": {
+    "userid": {"S": "alice"}, **{name: {"S": value} for name, value in ID_ACCEPTED.items()}}})
+# No item at all: nothing of the verification (nor of the compare) was written.
+ERASED = dict.fromkeys([*ID_ACCEPTED, "identity_verify_status", "identity_verify_reason",
+                        "compare_status", "compare_reason", "rek_faceid"])
 ERROR_TAIL = (wf.DESCRIBE_ERROR,) + FAILURE_TAIL
 # Both checks ran: the search found no duplicate... or did; the compare returned a verdict.
 CHECKED = (wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.CHECKS_RAN)
@@ -270,6 +276,26 @@ SCENARIOS = [
         seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
         path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED_FACE_LEFT),
         error="VerificationError", item={**NEWER_PHOTO, "identity_verify_status": None}),
+    scenario(
+        "RejectedUserErased", "The user is erased while the selfie is checked: the compare "
+        "finds no ID document and records nothing, the rejection is neither recorded (no item "
+        "is made anew) nor notified, and the run ends cleanly.",
+        mocks={wf.SEARCH: mock.NO_DUPLICATE}, seed_item=None,
+        compare_path=COMPARE_START + (compare.NO_ID, compare.RECORD_UNSCORED,
+                                      compare.RETURN_VERDICT),
+        path=NEW_FACE + (wf.NOT_MATCHING, wf.RECORD_FAILURE, ERASED_MEANWHILE),
+        status="SUCCEEDED", item=ERASED),
+    scenario(
+        "CompareErrorUserErased", "The compare reads the item, the user is erased, then "
+        "CompareFaces fails: neither the compare's error nor the verification's is recorded "
+        "on an item made anew, and nobody is notified.",
+        mocks={wf.SEARCH: mock.NO_DUPLICATE}, seed_item=None,
+        compare_mocks={compare.GET_USER: ID_ACCEPTED_READ, compare.COMPARE: mock.COMPARE_DENIED},
+        compare_path=COMPARE_START + (compare.COMPARE, compare.DESCRIBE_ERROR,
+                                      compare.RECORD_ERROR, compare.FAILED),
+        path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.COMPARE_DID_NOT_END,
+              wf.CHECKS_RAN, wf.COMPARE_FAILED, wf.RECORD_FAILURE, ERASED_MEANWHILE),
+        status="SUCCEEDED", item=ERASED),
 ]
 
 
