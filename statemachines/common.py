@@ -234,7 +234,8 @@ def delete_face(face_id: str, *, next: str, catch: list) -> asl.State:
 # erasure (``DELETE /user``) deleted it since. A later write is conditional on it, lest the write
 # make the item anew with the erased user's data: "UpdateItem edits an existing item's
 # attributes, or adds a new item to the table if it does not already exist" (UpdateItem, Amazon
-# DynamoDB API Reference). The failed condition is DynamoDB.ConditionalCheckFailedException.
+# DynamoDB API Reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/
+# API_UpdateItem.html). The failed condition is DynamoDB.ConditionalCheckFailedException.
 USER_EXISTS = f"attribute_exists({item.PARTITION_KEY})"
 USER_ERASED = "DynamoDB.ConditionalCheckFailedException"
 
