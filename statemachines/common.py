@@ -67,6 +67,11 @@ RETRY_LAMBDA = asl.retry_on(
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 )
+# S3's model names no transient error (its 500 InternalError and 503 SlowDown are not in it,
+# so no Retry can name them), and a delete of the same keys may be repeated at no harm: any
+# failed attempt is retried, a few times.
+S3_RETRIES = 2
+RETRY_S3 = asl.retry_on("States.TaskFailed", max_attempts=S3_RETRIES)
 # states:startExecution: "Start workflow executions from a task state in Step Functions"
 # retries StepFunctions.ExecutionLimitExceeded (the optimized integration adds no suffix).
 RETRY_START_EXECUTION = asl.retry_on("StepFunctions.ExecutionLimitExceeded")

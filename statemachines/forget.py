@@ -27,7 +27,14 @@ from contract.placeholders import BUCKET_NAME, placeholder
 from . import asl
 from .api_common import DESCRIBE_ERROR, Answers
 from .api_requests import Request
-from .common import COLLECTION, RETRY_DYNAMODB, RETRY_REKOGNITION, TABLE, userid_key
+from .common import (
+    COLLECTION,
+    RETRY_DYNAMODB,
+    RETRY_REKOGNITION,
+    RETRY_S3,
+    TABLE,
+    userid_key,
+)
 
 NAME = "forget"
 TITLE = "Forget"
@@ -55,11 +62,6 @@ ANSWER = "Answer erased"
 FACE = f"$.user.Item.{item.FACE_ID}.S"
 PREVIOUS_FACE = f"$.user.Item.{item.PREVIOUS_FACE_ID}.S"
 FACE_IDS = "$.face_ids"
-# S3's model names no transient error (its 500 InternalError and 503 SlowDown are not in it,
-# so no Retry can name them), and a DeleteObjects of the same keys may be repeated at no harm:
-# any failed attempt is retried, a few times.
-S3_RETRIES = 2
-RETRY_S3 = asl.retry_on("States.TaskFailed", max_attempts=S3_RETRIES)
 
 
 def user_keys() -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import api_common as api
 from .. import forget as wf
+from ..common import S3_RETRIES
 from . import BUCKET, returns, throws
 from . import library as mock
 from .api import FAILURE_TAIL, api_scenario
@@ -30,7 +31,7 @@ FACE_ALREADY_GONE = returns("DeleteFacesNoneDeleted", {"DeletedFaces": [],
                                                        "UnsuccessfulFaceDeletions": []})
 NO_BUCKET = throws("DeleteObjectsNoSuchBucket", "S3.NoSuchBucketException",
                    "The specified bucket does not exist (Service: S3, Status Code: 404)",
-                   times=1 + wf.S3_RETRIES)
+                   times=1 + S3_RETRIES)
 
 
 def erased(name: str, description: str, *, seed: dict, mocks: dict, path: tuple,
