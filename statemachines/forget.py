@@ -2,8 +2,8 @@
 
 The user's registered face, and a face an update left behind (``previous_faceid``, kept when
 ``POST /update`` could not delete the old face), go from the collection; the user's pictures
-from the bucket (the ID document and the selfie, their extension in lower or upper case, and
-the thumbnail); then the item, last: a run that fails half-way leaves the item, so the same
+from the bucket (the ID document and the selfie, their extension in any case, and the
+thumbnail); then the item, last: a run that fails half-way leaves the item, so the same
 request finds what is left and erases it. A second request finds nothing and answers
 ``UserNotFound`` (404).
 
@@ -19,6 +19,8 @@ log says what was erased, never the data.
 """
 
 from __future__ import annotations
+
+from itertools import product
 
 from contract import item
 from contract.keys import ID_DOCUMENT_PREFIX, IMAGE_EXTENSIONS, SELFIE_PREFIX, THUMBNAIL_PREFIX
@@ -64,11 +66,16 @@ PREVIOUS_FACE = f"$.user.Item.{item.PREVIOUS_FACE_ID}.S"
 FACE_IDS = "$.face_ids"
 
 
+def every_case(extension: str) -> list[str]:
+    """``extension`` in every mix of lower and upper case letters (``jpg``, ``jpG``, ...
+    ``JPG``): the starter takes an upload's extension whatever its case."""
+    return ["".join(letters) for letters in product(*((c.lower(), c.upper()) for c in extension))]
+
+
 def user_keys() -> list[str]:
     """The format of each key a picture of the user may have: the uploads' (``<prefix><userid>
-    .<ext>``, the extension in lower or upper case; the starter also takes a mixed one such as
-    ``.Jpg``, which is not named here) and the thumbnail's."""
-    extensions = [case(ext) for ext in IMAGE_EXTENSIONS for case in (str.lower, str.upper)]
+    .<ext>``, the extension in every case the starter takes) and the thumbnail's."""
+    extensions = [case for ext in IMAGE_EXTENSIONS for case in every_case(ext)]
     uploads = [f"{prefix}{{}}.{ext}" for prefix in (ID_DOCUMENT_PREFIX, SELFIE_PREFIX)
                for ext in extensions]
     return [*uploads, f"{THUMBNAIL_PREFIX}{{}}.jpg"]
@@ -107,8 +114,9 @@ def build() -> dict:
     workflow.add(NO_FACE, asl.pass_state(parameters={"count": 0}, result_path="$.faces",
                                          next=DELETE_OBJECTS))
     # DeleteObjects answers a key that names no object as deleted (S3 API Reference), so every
-    # key the user's pictures may have is named; Quiet: the answer lists the failures only,
-    # under Errors, which is absent when there are none.
+    # key the user's pictures may have is named (one request takes up to 1,000 keys, which
+    # tests/test_forget_keys.py checks); Quiet: the answer lists the failures only, under
+    # Errors, which is absent when there are none.
     keys = user_keys()
     workflow.add(DELETE_OBJECTS, asl.task(
         asl.sdk("s3", "deleteObjects"),
