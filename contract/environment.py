@@ -22,6 +22,7 @@ MOCK_CONFIG = "SFN_MOCK_CONFIG"
 # The starter Lambda's, one more per upload (contract.item.Upload.state_machine_variable).
 TABLE_NAME = "TABLE_NAME"
 COLLECTION_ID = "COLLECTION_ID"
+ABANDONED_RECORD_DAYS = "ABANDONED_RECORD_DAYS"
 
 MEANINGS = {
     FACES_DELAY_MS: "milliseconds the local face service waits before each call that "
@@ -43,6 +44,8 @@ MEANINGS = {
                  "<state machine ARN>#<test case> executions",
     TABLE_NAME: "the starter's users table",
     COLLECTION_ID: "the starter's Rekognition collection, where it deletes a replaced face",
+    ABANDONED_RECORD_DAYS: "days after its last upload the starter lets DynamoDB delete the "
+                           "item of a user without a registered face (0 or unset: never)",
     **{upload.state_machine_variable: f"the starter's ARN of the workflow for {upload.prefix} "
                                       "uploads" for upload in UPLOADS},
 }

@@ -70,6 +70,11 @@ SELFIE = Upload(SELFIE_PREFIX, "selfie", "identity_verify",
                 "IDENTITY_VERIFICATION_STATE_MACHINE_ARN")
 UPLOADS = (ID_DOCUMENT, SELFIE)
 
+# When DynamoDB's time to live may delete an item that never completed (epoch seconds, a
+# number): set by the starter while the user has no registered face, removed by the write that
+# registers one; absent unless the stack's AbandonedRecordDays is above 0.
+EXPIRES_AT = "expires_at"
+
 # Who wrote the item last, and when.
 LAST_EXECUTION = "last_execution"
 UPDATED_AT = "updated_at"

@@ -9,6 +9,8 @@ SELFIE_PREFIX = "selfie/"
 THUMBNAIL_PREFIX = "thumbnails/"
 # Images the synchronous API reads as S3 objects (too large to send inline).
 API_PREFIX = "api/"
+# Every prefix that holds a user's pictures: what the image retention parameter expires.
+IMAGE_PREFIXES = (ID_DOCUMENT_PREFIX, SELFIE_PREFIX, API_PREFIX, THUMBNAIL_PREFIX)
 
 # What an uploaded picture's name may end with (the starter refuses anything else).
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png")

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
+from generators import operations_blocks
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "templates" / "ekyc.template.json"
 MAKEFILE_PATH = ROOT / "Makefile"
@@ -193,8 +195,10 @@ def parameters(src: SimpleNamespace, here: Path) -> str:
             values = parameter["AllowedValues"]
             allowed = ", ".join(code(value) for value in values) if len(values) <= 3 else \
                 f"{code(values[0])} to {code(values[-1])}, as CloudWatch Logs takes them"
-        elif "MinValue" in parameter:
+        elif "MaxValue" in parameter:
             allowed = f"{parameter['MinValue']} to {parameter['MaxValue']}"
+        elif "MinValue" in parameter:
+            allowed = f"at least {parameter['MinValue']}"
         else:
             allowed = ""
         default = parameter.get("Default")
@@ -259,6 +263,16 @@ def diagrams(src: SimpleNamespace, here: Path) -> str:
     return table(("workflow", "definition", "diagram", "source"), rows)
 
 
+def operations_alarms(src: SimpleNamespace, here: Path) -> str:
+    return table(("alarm (runbook)", "metric (statistic)", "fires at", "alarms"),
+                 operations_blocks.alarm_rows(template()))
+
+
+def retention_rules(src: SimpleNamespace, here: Path) -> str:
+    return table(("prefix", "expires after (days)", "default", "lifecycle rule"),
+                 operations_blocks.retention_rows(template()))
+
+
 def face_actions(src: SimpleNamespace, here: Path) -> str:
     names = ["".join(word.title() for word in action.split("_"))
              for action in src.face_models.FaceService.ACTIONS]
@@ -304,6 +318,8 @@ BLOCKS: dict[str, Callable[[SimpleNamespace, Path], str]] = {
     "api-errors": api_errors,
     "api-limits": api_limits,
     "diagrams": diagrams,
+    "operations-alarms": operations_alarms,
+    "retention-rules": retention_rules,
     "face-actions": face_actions,
     "face-limits": face_limits,
     "similarity-anchors": similarity_anchors,

@@ -54,9 +54,10 @@ SETTINGS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
 WIDTH = 110  # when the output is not a terminal
 # moto's CloudFormation skips the resource types it does not model, saying so twice for each:
 # on its "moto" logger and as a UserWarning. These are the template's (the local API front
-# stands in for API Gateway's; the bucket policy is not applied locally, docs/local-engine.md),
-# as in pyproject.toml's pytest filters; any other type still shows.
-SKIPPED_TYPES = r"AWS::(S3::BucketPolicy|ApiGateway::\w+)"
+# stands in for API Gateway's; the bucket policy, the alarms and the operations topic's policy
+# are not applied locally, docs/local-engine.md), as in pyproject.toml's pytest filters; any
+# other type still shows.
+SKIPPED_TYPES = r"AWS::(S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm|ApiGateway::\w+)"
 
 
 class SkippedResourceNotes(logging.Filter):

@@ -15,13 +15,15 @@ import hashlib
 import json
 import os
 import re
+import time
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 import boto3
 
-from contract.environment import COLLECTION_ID, TABLE_NAME
+from contract.environment import ABANDONED_RECORD_DAYS, COLLECTION_ID, TABLE_NAME
 from contract.item import (
+    EXPIRES_AT,
     FACE_ID,
     ID_DOCUMENT,
     PARTITION_KEY,
@@ -125,18 +127,34 @@ def claim(prefix, userid, bucket, key, name, message_id):
                                                FaceIds=[item[FACE_ID]["S"]])
     values = {":b": bucket, ":k": key, ":e": name, ":m": message_id, ":s": PROCESSING,
               ":t": datetime.now(UTC).isoformat()}
+    assign = (f"SET {short}_bucket = :b, {short}_object = :k, {event} = :e, {holder} = :m, "
+              f"{status}_status = :s, updated_at = :t")
+    values = {label: {"S": value} for label, value in values.items()}
+    expires = expiry(prefix, item)
+    if expires is not None:
+        assign += f", {EXPIRES_AT} = :x"
+        values[":x"] = {"N": str(expires)}
     try:
         ddb.update_item(
-            UpdateExpression=f"SET {short}_bucket = :b, {short}_object = :k, {event} = :e, "
-                             f"{holder} = :m, {status}_status = :s, updated_at = :t "
-                             f"REMOVE {remove}",
+            UpdateExpression=f"{assign} REMOVE {remove}",
             ConditionExpression=f"attribute_not_exists({event}) OR {event} <> :e "
                                 f"OR {holder} = :m",
-            ExpressionAttributeValues={label: {"S": value} for label, value in values.items()},
-            **item_key)
+            ExpressionAttributeValues=values, **item_key)
     except ddb.exceptions.ConditionalCheckFailedException:
         return False
     return True
+
+
+# DynamoDB's time to live deletes an item once the epoch second in its attribute has passed,
+# typically within two days ("UpdateTimeToLive", DynamoDB API Reference): an attempt nobody
+# finished (an ID document without a selfie, a rejected selfie) goes after the stack's
+# AbandonedRecordDays; the write that registers a face removes the attribute.
+def expiry(prefix, item):
+    """When the item may go: None if that is never or the user keeps a registered face."""
+    days = int(os.environ.get(ABANDONED_RECORD_DAYS) or 0)
+    if days <= 0 or (FACE_ID in item and prefix != SELFIE.folder):
+        return None  # a new selfie takes the registered face away: the item may go then
+    return int(time.time()) + days * 24 * 3600
 
 
 def release(prefix, userid, message_id):

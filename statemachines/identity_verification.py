@@ -270,7 +270,7 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
             item.THUMBNAIL_KEY: asl.ddb_string("$.indexed.thumbnail.key"),
             item.PHOTO_UPLOADED_AT: asl.ddb_string("$.uploaded_at"),
         },
-        remove=(item.SELFIE.reason,),
+        remove=(item.SELFIE.reason, item.EXPIRES_AT),
         # A photo's own value is :<attribute> (update_user names each value after its attribute).
         # Without attribute_exists on the key, an update would create the item of a user
         # erased meanwhile ("UpdateItem edits an existing item's attributes, or adds a new item

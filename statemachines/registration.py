@@ -99,7 +99,7 @@ def record_registration(route: str, *, extra: dict[str, dict] | None = None,
     return update_user(
         {**face_record(extra), item.REGISTERED_VIA: {"S": route},
          item.REGISTERED_AT: asl.ddb_string("$$.State.EnteredTime")},
-        remove=(item.SELFIE.reason,),
+        remove=(item.SELFIE.reason, item.EXPIRES_AT),
         condition=f"attribute_not_exists({item.FACE_ID})",
         next=next, catch=asl.catch_all(UNDO_INDEX))
 

@@ -42,7 +42,7 @@ def build() -> dict:
     workflow.add(RECORD, update_user(
         {**reg.face_record({item.PREVIOUS_FACE_ID: asl.ddb_string(OLD_FACE)}),
          item.UPDATED_VIA: {"S": ROUTE}},
-        remove=(item.SELFIE.reason,),
+        remove=(item.SELFIE.reason, item.EXPIRES_AT),
         condition=f"{item.FACE_ID} = :registered_face",
         condition_values={":registered_face": asl.ddb_string(OLD_FACE)},
         next=DELETE_OLD, catch=asl.catch_all(reg.UNDO_INDEX)))

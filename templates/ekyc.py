@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from troposphere import Template
 
+from .alarms import add_alarms
 from .functions import add_starter, add_thumbnail
+from .operations_topic import add_operations_topic
 from .outputs import add_outputs
 from .parameters import add_parameters
 from .rest_api import add_api
+from .retention import add_retention_parameter
 from .safety_net import add_safety_net_rule
 from .stack import Stack
 from .storage import add_storage
@@ -31,6 +34,7 @@ def build() -> Template:
     template.set_version("2010-09-09")
     stack = Stack(template)
     add_parameters(stack)
+    add_retention_parameter(stack)
     add_storage(stack)
     add_queues(stack)
     add_bucket(stack)
@@ -40,5 +44,7 @@ def build() -> Template:
     add_starter(stack)
     add_workflows(stack, api=True)
     add_api(stack)
+    add_operations_topic(stack)
+    add_alarms(stack)
     add_outputs(stack)
     return template

@@ -104,6 +104,7 @@ def add_starter(stack: Stack) -> None:
         Environment=awslambda.Environment(Variables={
             environment.TABLE_NAME: Ref(stack.table),
             environment.COLLECTION_ID: Ref(stack.collection),
+            environment.ABANDONED_RECORD_DAYS: Ref(stack.abandoned_records),
             **{workflow.upload.state_machine_variable: Ref(stack.state_machines[workflow.name])
                for workflow in uploads},
         }),

@@ -19,6 +19,8 @@ def add_outputs(stack: Stack) -> None:
         "TableName": (Ref(stack.table), "DynamoDB table with one item per user"),
         "CollectionId": (Ref(stack.collection), "Rekognition collection of registered faces"),
         "NotificationTopicArn": (stack.topic_arn, "SNS topic for failure notifications"),
+        "OperationsTopicArn": (Ref(stack.operations_topic), "SNS topic for the operations "
+                               "alarms (docs/operations.md)"),
         **{workflow.arn_placeholder: (Ref(stack.state_machines[workflow.name]), workflow.output)
            for workflow in registry.WORKFLOWS if workflow.output},
         "StarterFunctionName": (Ref(stack.starter), "Starter Lambda"),

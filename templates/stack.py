@@ -31,6 +31,12 @@ class Stack:
     notification_email: Parameter
     log_retention: Parameter
     max_receive_count: Parameter
+    # retention.py
+    image_retention: Parameter
+    abandoned_records: Parameter
+    # operations_topic.py
+    operations_email: Parameter
+    operations_topic: snsr.Topic
     # storage.py
     table: ddb.Table
     collection: rek.Collection

@@ -13,6 +13,7 @@ from troposphere import sqs as sqsr
 from contract.item import PARTITION_KEY
 
 from .policies import service_may_send_to_queues
+from .retention import time_to_live
 from .stack import Stack
 from .waivers import waive
 
@@ -47,6 +48,7 @@ def add_storage(stack: Stack) -> None:
                                    "need."),
         PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
             PointInTimeRecoveryEnabled=True),
+        TimeToLiveSpecification=time_to_live(),
         DeletionPolicy="Delete",
         UpdateReplacePolicy="Retain",
     ))

@@ -13,6 +13,7 @@ from contract.item import UPLOADS, Upload
 
 from .functions import STARTER_TIMEOUT_SECONDS
 from .policies import deny_insecure_transport, service_may_send_to_queues
+from .retention import lifecycle_configuration
 from .stack import Stack
 from .storage import DEAD_LETTER_RETENTION_SECONDS, queue
 from .waivers import waive
@@ -85,6 +86,7 @@ def add_bucket(stack: Stack) -> None:
         PublicAccessBlockConfiguration=s3r.PublicAccessBlockConfiguration(
             BlockPublicAcls=True, BlockPublicPolicy=True,
             IgnorePublicAcls=True, RestrictPublicBuckets=True),
+        LifecycleConfiguration=lifecycle_configuration(stack),
         OwnershipControls=s3r.OwnershipControls(
             Rules=[s3r.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]),
         NotificationConfiguration=s3r.NotificationConfiguration(QueueConfigurations=[

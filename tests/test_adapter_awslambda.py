@@ -20,6 +20,19 @@ pytestmark = [pytest.mark.skipif(EXTERNAL_ENGINE, reason="tests the embedded eng
 
 # --- 16. SQS event sources run the function's own code --------------------------------------------
 
+def test_a_functions_variables_reach_its_handler_as_strings_as_lambda_holds_them():
+    """moto resolves a Number parameter's Ref to an int; CloudFormation and Lambda give the
+    handler a string."""
+    from types import SimpleNamespace
+
+    from engine.adapter.awslambda import local_function
+    moto_function = SimpleNamespace(
+        function_name="f", function_arn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        handler="index.handler", code_bytes=b"", timeout=3,
+        environment_vars={"DAYS": 2, "NAME": "users"})
+    assert local_function(moto_function).environment == {"DAYS": "2", "NAME": "users"}
+
+
 HANDLER = """
 import json
 def handler(event, context):

@@ -34,7 +34,7 @@ def test_every_ekyc_variable_in_the_code_is_listed_with_its_meaning():
 def test_the_starter_gets_each_of_its_variables_from_the_template():
     function = TEMPLATE["Resources"]["StarterFunction"]["Properties"]
     assert set(function["Environment"]["Variables"]) == {
-        environment.TABLE_NAME, environment.COLLECTION_ID,
+        environment.TABLE_NAME, environment.COLLECTION_ID, environment.ABANDONED_RECORD_DAYS,
         *(upload.state_machine_variable for upload in item.UPLOADS)}
     assert set(function["Environment"]["Variables"]) <= set(environment.MEANINGS)
 

@@ -157,6 +157,8 @@ def test_the_id_fields_read_are_one_row_per_reading():
 @pytest.mark.parametrize("message,shown", [
     ("No Moto CloudFormation support for AWS::ApiGateway::Model", False),
     ("No Moto CloudFormation support for AWS::S3::BucketPolicy", False),
+    ("No Moto CloudFormation support for AWS::CloudWatch::Alarm", False),
+    ("No Moto CloudFormation support for AWS::SNS::TopicPolicy", False),
     ("No Moto CloudFormation support for AWS::SQS::NewThing", True),
     ("another warning of moto's", True),
 ])

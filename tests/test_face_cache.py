@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from engine.rekognition.cache import BoundedCache
+from engine.cache import BoundedCache
 from engine.rekognition.engine import FaceEngine, default_cache_bytes
 from engine.rekognition.models import FaceService, RekognitionError
 from engine.rekognition.store import FaceStore

@@ -289,7 +289,11 @@ def test_everything_that_holds_data_is_encrypted():
             assert properties["PointInTimeRecoverySpecification"][
                 "PointInTimeRecoveryEnabled"] is True
         if resource["Type"] == "AWS::SNS::Topic":
-            assert properties["KmsMasterKeyId"] == "alias/aws/sns"
+            # The operations topic has a key of its own, which CloudWatch may use
+            # (tests/test_template_alarms.py); the others the AWS-managed key.
+            expected = ({"Ref": "OperationsTopicKey"} if title == "OperationsTopic"
+                        else "alias/aws/sns")
+            assert properties["KmsMasterKeyId"] == expected, title
 
 
 def test_log_groups_are_encrypted_by_cloudwatch_and_say_why_not_with_a_key_of_ours():

@@ -4,7 +4,7 @@ Every change to moto's behaviour lives in this package, one function per defect,
 of the part of moto it changes, as moto splits its services: ``stepfunctions_executions``
 (starting executions: 1, 4, 12, 25), ``stepfunctions_tasks`` (service integrations: 2, 3, 7,
 19, 20), ``stepfunctions_language`` (paths, retries, errors: 5, 6, 8, 18), ``speed`` (work done
-once: 9-11), ``cloudformation`` (change sets and resource models: 13-15, 17, 27),
+once: 9-11, 29-32), ``cloudformation`` (change sets and resource models: 13-15, 17, 27),
 ``cloudformation_failures`` (28), ``awslambda`` (the Lambda runtime hooks: 16, 21), ``core``
 (22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26). Each fix
 has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or stops being
@@ -211,6 +211,28 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     rollback (listed above among the leniencies).
     Direction: toward AWS: a failed resource fails its stack, with the service's reason.
 
+29. Every execution parsed each intrinsic function of its definition (``States.Format``,
+    ``States.StringToJson``, ...) anew with ANTLR, as fix 10 found for the definition itself.
+    The syntax tree of each function's text is kept (it is only read afterwards); each
+    execution still builds its own function components from it.
+    Direction: neutral (speed only).
+30. Building an execution's components asks the kept syntax trees (fixes 10 and 29) for the
+    text of their nodes again and again, and ANTLR joins it anew from every token below each
+    time. A kept tree is only read, so the text of each of its nodes is remembered once
+    joined; trees being parsed are left alone.
+    Direction: neutral (speed only).
+31. ``GetQueueAttributes`` with named attributes computed all of the queue's attributes,
+    counting every message three times, three times for each name asked; moto's
+    ``ReceiveMessage`` asks for the retention period once for every message it hands out, so a
+    receive from a queue holding hundreds of messages cost thousands of counts. The attributes
+    are computed once per request; the answer is the same.
+    Direction: neutral (speed only).
+32. Every ``UpdateItem`` parsed its ``UpdateExpression`` twice (once to check the names and
+    values it uses, once to apply it), token by token. The parsed tree of each expression text
+    is kept: moto only reads it and validates and applies a deep copy of it, so every request
+    still works on its own copy.
+    Direction: neutral (speed only).
+
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
 
@@ -275,4 +297,8 @@ def install() -> None:
         dynamodb.write_conditionally_as_one_step()
         cloudformation.create_api_gateway_stages()
         cloudformation_failures.fail_stacks_whose_resources_fail()
+        speed.parse_each_intrinsic_function_once()
+        speed.remember_the_text_of_kept_trees()
+        speed.read_queue_attributes_once_per_request()
+        speed.parse_each_update_expression_once()
         _installed = True

@@ -18,10 +18,18 @@ from engine import lambda_runtime
 # --- 16. SQS event sources ------------------------------------------------------------------------
 
 def local_function(function):
-    """What ``engine/lambda_runtime.py`` needs of one of moto's Lambda functions."""
+    """What ``engine/lambda_runtime.py`` needs of one of moto's Lambda functions.
+
+    Its variables as strings, as Lambda holds them: moto's CloudFormation resolves a Number
+    parameter to an int, where CloudFormation hands it on as a string ("when you use the
+    parameter elsewhere in your template (for example, by using the Ref intrinsic function),
+    the parameter value becomes a string", CloudFormation User Guide, Parameters syntax, type
+    Number)."""
     return lambda_runtime.Function(
         name=function.function_name, arn=function.function_arn, handler=function.handler,
-        code_zip=function.code_bytes, environment=dict(function.environment_vars or {}),
+        code_zip=function.code_bytes,
+        environment={name: str(value)
+                     for name, value in (function.environment_vars or {}).items()},
         timeout=int(function.timeout or 3))
 
 

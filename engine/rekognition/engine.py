@@ -20,8 +20,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from contract import environment
-
-from .cache import BoundedCache
+from engine.cache import BoundedCache
 
 # Large images are scaled down first: detection time grows with the pixel count, and faces in
 # ID and selfie photos stay well above the detector's 80x80 minimum at this size.

@@ -23,13 +23,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from engine.cache import BoundedCache
 
 from . import dates, fields, ocr
 
@@ -57,24 +57,20 @@ def invalid(message: str) -> TextractError:
 
 
 class PageCache:
-    """Each page's analysis by the SHA-256 of its bytes, the most recent ``size`` kept."""
+    """Each page's analysis by the SHA-256 of its bytes, the most recent ``size`` kept. A page
+    being read when another request brings the same bytes is read once; other pages do not
+    wait for it."""
 
     def __init__(self, size: int = CACHE_SIZE):
-        self.size, self._pages, self._lock = size, OrderedDict(), threading.Lock()
-        self.analysed = 0  # pages read by OCR, not from the cache
+        self._pages: BoundedCache[dict] = BoundedCache(size, lambda _: 1)
+
+    @property
+    def analysed(self) -> int:
+        """Pages read by OCR, not from the cache."""
+        return self._pages.misses
 
     def get(self, data: bytes, analyse: Callable[[bytes], dict]) -> dict:
-        key = hashlib.sha256(data).hexdigest()
-        with self._lock:  # one analysis per image, however many ask for it at once
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-            page = analyse(data)
-            self.analysed += 1
-            self._pages[key] = page
-            if len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-            return page
+        return self._pages.get_or_compute(hashlib.sha256(data).digest(), lambda: analyse(data))
 
 
 class IdService:
