@@ -67,6 +67,11 @@ RETRY_LAMBDA = asl.retry_on(
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
 )
+# S3's model names no transient error (its 500 InternalError and 503 SlowDown are not in it,
+# so no Retry can name them), and a delete of the same keys may be repeated at no harm: any
+# failed attempt is retried, a few times.
+S3_RETRIES = 2
+RETRY_S3 = asl.retry_on("States.TaskFailed", max_attempts=S3_RETRIES)
 # states:startExecution: "Start workflow executions from a task state in Step Functions"
 # retries StepFunctions.ExecutionLimitExceeded (the optimized integration adds no suffix).
 RETRY_START_EXECUTION = asl.retry_on("StepFunctions.ExecutionLimitExceeded")
@@ -230,13 +235,25 @@ def delete_face(face_id: str, *, next: str, catch: list) -> asl.State:
     )
 
 
+# An upload flow's item exists from the upload on (the starter's claim makes it), unless an
+# erasure (``DELETE /user``) deleted it since. A later write is conditional on it, lest the write
+# make the item anew with the erased user's data: "UpdateItem edits an existing item's
+# attributes, or adds a new item to the table if it does not already exist" (UpdateItem, Amazon
+# DynamoDB API Reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/
+# API_UpdateItem.html). The failed condition is DynamoDB.ConditionalCheckFailedException.
+USER_EXISTS = f"attribute_exists({item.PARTITION_KEY})"
+USER_ERASED = "DynamoDB.ConditionalCheckFailedException"
+
+
 def record_failure(status_attribute: str, reason_attribute: str, *,
                    execution_attribute: str = item.LAST_EXECUTION, next: str,
                    catch: list) -> asl.State:
-    """Write ``$.failure``'s status and reason onto the user's item."""
+    """Write ``$.failure``'s status and reason onto the user's item, if it still exists
+    (``USER_EXISTS``; otherwise the write fails with ``USER_ERASED``)."""
     return update_user({status_attribute: asl.ddb_string("$.failure.status"),
                         reason_attribute: asl.ddb_string("$.failure.reason")},
-                       execution_attribute=execution_attribute, next=next, catch=catch)
+                       execution_attribute=execution_attribute, condition=USER_EXISTS,
+                       next=next, catch=catch)
 
 
 # A similarity as a reason quotes it ("similarity 57.6 < 80"): rounded to one decimal. The
@@ -293,16 +310,24 @@ def describe_error(*, error: str, next: str) -> asl.State:
     )
 
 
+ERASED_MEANWHILE = "User erased meanwhile: nothing to record"
+
+
 def add_failure_tail(workflow: asl.Workflow, *, status_attribute: str, reason_attribute: str,
                      flow: str, record: str, notify: str, end: str) -> None:
     """Record ``$.failure`` on the user's item, publish one notification, then fail.
 
     If recording fails the notification still goes out; if notifying fails the execution still
-    fails with the original error. Nothing on this path is swallowed.
+    fails with the original error. Nothing on this path is swallowed. The one exception: a user
+    erased meanwhile (no item) is no failure to report, and nothing of theirs may be written or
+    sent any more, so the run ends at ``ERASED_MEANWHILE`` (a Succeed state; the workflow may
+    go there from other writes too).
     """
     workflow.add(record, record_failure(
-        status_attribute, reason_attribute,
-        next=notify, catch=asl.catch_all(notify, result_path="$.record_error")))
+        status_attribute, reason_attribute, next=notify,
+        catch=[asl.catch(USER_ERASED, next=ERASED_MEANWHILE),
+               *asl.catch_all(notify, result_path="$.record_error")]))
+    workflow.add(ERASED_MEANWHILE, asl.succeed())
     workflow.add(notify, asl.task(
         asl.optimized("sns:publish"),
         parameters={

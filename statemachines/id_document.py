@@ -4,6 +4,10 @@ Started by the starter Lambda for ``id_document/<userid>.<ext>``. A picture with
 rejection with a reason, not a runtime error. With ``AnalyzeIdDocuments`` on, Textract reads
 the document's fields (name, date of birth, number, expiry) onto the item. The item keeps
 where the picture is, so the identity compare workflow can find it later.
+
+The starter's claim made the item; every write here is conditional on it still existing, so a
+run that ends after an erasure (``DELETE /user``) writes nothing, neither the fields nor a
+failure, and ends without notifying.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from contract.item import ID_DOCUMENT, ID_FACE_COUNT, PASS
 from . import asl
 from . import id_fields as fields
 from .common import (
+    ERASED_MEANWHILE,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
+    USER_ERASED,
+    USER_EXISTS,
     add_failure_tail,
     describe_error,
     detect_faces,
@@ -62,7 +69,8 @@ def build() -> dict:
             ID_FACE_COUNT: asl.ddb_number("$.detection.count"),
             **fields.attributes(),
         },
-        remove=(ID_DOCUMENT.reason,), next=None, catch=on_error))
+        remove=(ID_DOCUMENT.reason,), condition=USER_EXISTS, next=None,
+        catch=[asl.catch(USER_ERASED, next=ERASED_MEANWHILE), *on_error]))
     workflow.add(NO_FACE, reject("no face", error="IdDocumentRejected", next=RECORD_FAILURE))
     workflow.add(NOT_AN_IMAGE, reject(reason_format=UNUSABLE_IMAGE_REASON,
                                       error="IdDocumentRejected", next=RECORD_FAILURE))

@@ -15,6 +15,8 @@ from .common import (
     RETRY_REKOGNITION,
     SHOW_SIMILARITY,
     SHOWN_SIMILARITY,
+    USER_ERASED,
+    USER_EXISTS,
     add_shown_similarity,
     describe_error,
     get_user,
@@ -59,11 +61,9 @@ def verdict(status: str, *, reason: str | None = None, reason_format: str | None
     return asl.pass_state(parameters=parameters, result_path="$.verdict", next=next)
 
 
-# The item exists from the upload on (the starter makes it), unless the user was erased since:
-# then nothing is written, lest the write make the item anew ("UpdateItem edits an existing
-# item's attributes, or adds a new item to the table if it does not already exist", DynamoDB
-# API Reference). The verdict still goes back; the parent's record fails the same way.
-USER_EXISTS = f"attribute_exists({item.PARTITION_KEY})"
+# A user erased since the upload: nothing is written (common.USER_EXISTS). The verdict still
+# goes back; the parent's record fails the same way. An error is not recorded either, and the
+# run fails with it all the same.
 
 
 def record_verdict(*, scored: bool, on_error: list) -> asl.State:
@@ -74,7 +74,7 @@ def record_verdict(*, scored: bool, on_error: list) -> asl.State:
     return update_user(assignments, remove=() if scored else (item.SIMILARITY,),
                        execution_attribute=item.COMPARE_EXECUTION, next=RETURN_VERDICT,
                        condition=USER_EXISTS,
-                       catch=[asl.catch("DynamoDB.ConditionalCheckFailedException",
+                       catch=[asl.catch(USER_ERASED,
                                         next=RETURN_VERDICT, result_path="$.not_recorded"),
                               *on_error])
 

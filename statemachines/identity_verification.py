@@ -13,7 +13,8 @@ the way to a pass, in two rounds (the workshop makes four, one after another):
 
 The pass is recorded on condition that the user's item still exists (the starter made it; an
 erasure, ``DELETE /user``, deletes it) and records no newer photo (``uploaded_at``);
-otherwise the run takes its own face out of the collection again.
+otherwise the run takes its own face out of the collection again, and, when the item is gone,
+the thumbnail it made, which the erasure may have deleted before it was written.
 
 ``build(express=True)`` gives the variant for Express workflows, which cannot wait on a child
 with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads its status itself.
@@ -22,15 +23,19 @@ with ``.sync``: it calls ``StartSyncExecution`` on an Express child and reads it
 from __future__ import annotations
 
 from contract import item
-from contract.placeholders import placeholder, state_machine_arn
+from contract.keys import THUMBNAIL_PREFIX
+from contract.placeholders import BUCKET_NAME, placeholder, state_machine_arn
 
 from . import asl, identity_compare
 from . import quality_gate as gate
 from .common import (
     INDEXED_FACE_ID,
+    RETRY_DYNAMODB,
     RETRY_LAMBDA,
+    RETRY_S3,
     RETRY_START_EXECUTION,
     RETRY_START_SYNC_EXECUTION,
+    TABLE,
     THUMBNAIL_FUNCTION,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
@@ -43,6 +48,7 @@ from .common import (
     search_faces,
     settings_state,
     update_user,
+    userid_key,
 )
 
 NAME = "identity_verification"
@@ -80,6 +86,10 @@ REMOVE_REJECTED = "Remove the rejected face"
 RECORD_PASSED = "Record verification passed"
 UNDO_INDEX = "Remove the indexed face"
 REMOVE_SUPERSEDED = "Remove the face no record keeps"
+LOOK_FOR_USER = "Look for the user's record"
+ERASED = "Was the user erased meanwhile?"
+DELETE_THUMBNAIL = "Delete the erased user's thumbnail"
+THUMBNAIL_LEFT = "Erased user's thumbnail may be left"
 SUPERSEDED = "Newer photo recorded or user erased"
 SUPERSEDED_FACE_LEFT = "Unrecorded face left in the collection"
 DESCRIBE_ERROR = "Describe the error"
@@ -279,13 +289,42 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
     # An older photo (the item belongs to the newer one) or an erased user (no item): nothing is
     # written, and no face may stay that no record names.
     workflow.add(REMOVE_SUPERSEDED, delete_face(
-        INDEXED_FACE_ID, next=SUPERSEDED,
+        INDEXED_FACE_ID, next=LOOK_FOR_USER,
         catch=asl.catch_all(SUPERSEDED_FACE_LEFT, result_path="$.undo_error")))
+    _add_erased_thumbnail_removal(workflow)
     workflow.add(SUPERSEDED, asl.succeed())
     workflow.add(SUPERSEDED_FACE_LEFT, asl.fail_with(
         error="VerificationError",
         cause="a newer photo is recorded or the user was erased, and this photo's face could "
               "not be removed from the collection"))
+
+
+THUMBNAIL_OF_USER = f"States.Format('{THUMBNAIL_PREFIX}{{}}.jpg', $.userid)"
+
+
+def _add_erased_thumbnail_removal(workflow: asl.Workflow) -> None:
+    """Which of the two the failed record met: an erased user (no item) or a newer photo. An
+    erasure may have run before this run's thumbnail was written, so an erased user's
+    thumbnail goes too; a newer photo's run owns the thumbnail key, so it stays. DeleteObject
+    of a key that names no object succeeds (DeleteObject, Amazon S3 API Reference), so the
+    thumbnail is named whether or not this run made one."""
+    workflow.add(LOOK_FOR_USER, asl.task(
+        asl.optimized("dynamodb:getItem"),
+        parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True,
+                    "ProjectionExpression": item.PARTITION_KEY},
+        result_path="$.kept", retry=RETRY_DYNAMODB,
+        catch=asl.catch_all(THUMBNAIL_LEFT, result_path="$.undo_error"), next=ERASED))
+    workflow.add(ERASED, asl.choice([(asl.is_present("$.kept.Item"), SUPERSEDED)],
+                                    default=DELETE_THUMBNAIL))
+    workflow.add(DELETE_THUMBNAIL, asl.task(
+        asl.sdk("s3", "deleteObject"),
+        parameters={"Bucket": placeholder(BUCKET_NAME), "Key.$": THUMBNAIL_OF_USER},
+        result_path=None, retry=RETRY_S3,
+        catch=asl.catch_all(THUMBNAIL_LEFT, result_path="$.undo_error"), next=SUPERSEDED))
+    workflow.add(THUMBNAIL_LEFT, asl.fail_with(
+        error="VerificationError",
+        cause="the user was erased meanwhile or a newer photo is recorded; this photo's face "
+              "was removed, but the erased user's thumbnail may be left in the bucket"))
 
 
 def build(*, express: bool = False) -> dict:

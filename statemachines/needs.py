@@ -43,7 +43,8 @@ def reads(*prefixes: str) -> Need:
 
 
 def deletes(*prefixes: str) -> Need:
-    """Deleting objects under ``prefixes``: the erasure workflow's need alone."""
+    """Deleting objects under ``prefixes``: the erasure workflow's need (and the selfie
+    verification's, for the thumbnail of a user erased meanwhile)."""
     return Need((s3.DeleteObject,), OBJECTS, prefixes)
 
 

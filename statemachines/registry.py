@@ -197,7 +197,9 @@ WORKFLOWS: list[Workflow] = [
     Workflow(identity_verification, upload=item.SELFIE, starts=identity_compare.NAME,
              output="Identity verification (selfie) workflow",
              needs=(REGISTERS, reads(SELFIE_PREFIX), INVOKES_THUMBNAIL,
-                    on_table(dynamodb.UpdateItem), PUBLISHES),
+                    on_table(dynamodb.GetItem, dynamodb.UpdateItem), PUBLISHES,
+                    # the thumbnail of a user erased while the run made it: derived, no upload
+                    deletes(THUMBNAIL_PREFIX)),
              variants=(IDENTITY_VERIFICATION_EXPRESS,),
              cost=tuple(("selfie, Standard", name) for name in (
                  "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses"))),

@@ -378,21 +378,30 @@ def test_outputs_name_everything_a_user_needs():
         "NotificationDeadLetterQueueUrl"}
 
 
+# Who may delete what: erasing a user deletes that user's pictures; a verification that finds
+# its user erased deletes the thumbnail it made (derived from a selfie, not an upload).
+DELETERS = {"ForgetRole": ("id_document/", "selfie/", "thumbnails/"),
+            "IdentityVerificationRole": ("thumbnails/",)}
+DELETE_CALLS = {"forget": [asl.sdk("s3", "deleteObjects")],
+                "identity_verification": [asl.sdk("s3", "deleteObject")]}
+
+
 def test_only_the_erasure_workflow_can_delete_an_upload():
     """Whatever fails, the uploaded pictures stay in the bucket for a retry or a review. The
     one exception is deliberate: erasing a user (``DELETE /user``) deletes that user's
     pictures, under the upload and thumbnail prefixes only; its definition calls S3's
-    DeleteObjects, which needs s3:DeleteObject on each key (S3 API Reference, DeleteObjects)."""
+    DeleteObjects, which needs s3:DeleteObject on each key (S3 API Reference, DeleteObjects).
+    Besides, the selfie verification may delete under ``thumbnails/`` only (DeleteObject): the
+    thumbnail it made for a user erased meanwhile, never an upload."""
     for title, resource in RESOURCES.items():
         if resource["Type"] == "AWS::IAM::Role":
             actions = [a for s in role_statements(title) for a in s["Action"]]
             deletes = [a for a in actions if a.startswith("s3:Delete")]
-            assert deletes == (["s3:DeleteObject"] if title == "ForgetRole" else []), title
-    assert allowed("ForgetRole")["s3:DeleteObject"] == [
-        {"Fn::Sub": "${UploadBucket.Arn}/" + prefix + "*"}
-        for prefix in ("id_document/", "selfie/", "thumbnails/")]
+            assert deletes == (["s3:DeleteObject"] if title in DELETERS else []), title
+    for title, prefixes in DELETERS.items():
+        assert allowed(title)["s3:DeleteObject"] == [
+            {"Fn::Sub": "${UploadBucket.Arn}/" + prefix + "*"} for prefix in prefixes], title
     for definition in registry.definitions():
         resources = [s.get("Resource", "") for s in asl.all_states(definition.build()).values()]
         deleting = [r for r in resources if ":s3:delete" in r]
-        expected = [asl.sdk("s3", "deleteObjects")] if definition.workflow == "forget" else []
-        assert deleting == expected, definition.filename
+        assert deleting == DELETE_CALLS.get(definition.workflow, []), definition.filename

@@ -14,14 +14,26 @@ import dataclasses
 from .. import identity_compare as compare
 from .. import identity_verification as wf
 from .. import registry
-from ..common import ROUND_SIMILARITY, SHOW_SIMILARITY, SHOW_TINY_SIMILARITY
-from . import UPLOADED_AT, Scenario
+from ..common import (
+    ERASED_MEANWHILE,
+    ROUND_SIMILARITY,
+    S3_RETRIES,
+    SHOW_SIMILARITY,
+    SHOW_TINY_SIMILARITY,
+)
+from . import UPLOADED_AT, Scenario, returns, throws
 from . import library as mock
 
 ID_ACCEPTED = {"id_bucket": "ekyc-test-uploads", "id_object": "id_document/alice.jpg",
                "id_verify_status": "pass"}
 
 FAILURE_TAIL = (wf.RECORD_FAILURE, wf.NOTIFY_FAILURE, wf.FAILED)
+# The compare read the item before the erasure deleted it.
+ID_ACCEPTED_READ = returns("GetItemIdAccepted", {"Item": {
+    "userid": {"S": "alice"}, **{name: {"S": value} for name, value in ID_ACCEPTED.items()}}})
+# No item at all: nothing of the verification (nor of the compare) was written.
+ERASED_ITEM = dict.fromkeys([*ID_ACCEPTED, "identity_verify_status", "identity_verify_reason",
+                        "compare_status", "compare_reason", "rek_faceid"])
 ERROR_TAIL = (wf.DESCRIBE_ERROR,) + FAILURE_TAIL
 # Both checks ran: the search found no duplicate... or did; the compare returned a verdict.
 CHECKED = (wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.CHECKS_RAN)
@@ -46,6 +58,15 @@ PASSED_ITEM = {"identity_verify_status": "pass", "identity_verify_reason": None,
                "thumbnail_key": mock.THUMBNAIL_KEY, "photo_uploaded_at": UPLOADED_AT,
                "selfie_bucket": "ekyc-test-uploads", "selfie_object": "selfie/alice.jpg"}
 ERROR_NOTIFICATION = {"userid": "alice", "flow": wf.NAME, "status": "error"}
+# Erased after the compare read the item, before the pass was recorded.
+READ_BEFORE_ERASURE = {compare.GET_USER: ID_ACCEPTED_READ, compare.COMPARE: mock.SIMILAR}
+ERASED_MOCKS = {**PASSED_MOCKS, wf.REMOVE_SUPERSEDED: mock.FACE_DELETED,
+                wf.DELETE_THUMBNAIL: returns("DeleteObjectThumbnail", {})}
+THUMBNAIL_DELETE_DENIED = throws("DeleteObjectThumbnailDenied", "S3.AccessDeniedException",
+                                 "Access Denied (Service: S3, Status Code: 403)",
+                                 times=1 + S3_RETRIES)
+ERASED_PATH = PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.LOOK_FOR_USER, wf.ERASED,
+                             wf.DELETE_THUMBNAIL)
 
 
 def scenario(name: str, description: str, *, path: tuple, mocks: dict | None = None,
@@ -253,16 +274,21 @@ SCENARIOS = [
         "newer one, so it is left alone and this run's face is removed.",
         mocks={**PASSED_MOCKS, wf.REMOVE_SUPERSEDED: mock.FACE_DELETED},
         seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
-        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED), status="SUCCEEDED",
-        item={**NEWER_PHOTO, "identity_verify_status": None}),
+        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.LOOK_FOR_USER, wf.ERASED, wf.SUPERSEDED),
+        status="SUCCEEDED", item={**NEWER_PHOTO, "identity_verify_status": None}),
     scenario(
         "UserErasedMeanwhile", "The user is erased (DELETE /user) while the selfie is being "
         "checked: the record's condition fails for want of the item, and the face this run "
-        "indexed is removed, so nothing of the user stays in the collection.",
-        mocks={**PASSED_MOCKS, wf.RECORD_PASSED: mock.ITEM_GONE,
-               wf.REMOVE_SUPERSEDED: mock.FACE_DELETED},
-        path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED), status="SUCCEEDED",
-        item={"identity_verify_status": None, "rek_faceid": None}),
+        "indexed is removed, and so is the thumbnail it made (the erasure may have run before "
+        "it was written): nothing of the user stays in the collection or the bucket.",
+        mocks=ERASED_MOCKS, seed_item=None, compare_mocks=READ_BEFORE_ERASURE,
+        path=ERASED_PATH + (wf.SUPERSEDED,), status="SUCCEEDED", item=ERASED_ITEM),
+    scenario(
+        "ErasedThumbnailLeft", "As above, but S3 refuses to delete the thumbnail: the face is "
+        "gone, and the run fails visibly, saying a thumbnail may be left.",
+        mocks={**ERASED_MOCKS, wf.DELETE_THUMBNAIL: THUMBNAIL_DELETE_DENIED}, seed_item=None,
+        compare_mocks=READ_BEFORE_ERASURE, path=ERASED_PATH + (wf.THUMBNAIL_LEFT,),
+        error="VerificationError", item=ERASED_ITEM),
     scenario(
         "OlderPhotoFaceLeft", "As above, but the older photo's face cannot be removed: the "
         "run fails visibly and still leaves the newer record alone.",
@@ -270,6 +296,26 @@ SCENARIOS = [
         seed_item={**ID_ACCEPTED, **NEWER_PHOTO},
         path=PASSED_PATH + (wf.REMOVE_SUPERSEDED, wf.SUPERSEDED_FACE_LEFT),
         error="VerificationError", item={**NEWER_PHOTO, "identity_verify_status": None}),
+    scenario(
+        "RejectedUserErased", "The user is erased while the selfie is checked: the compare "
+        "finds no ID document and records nothing, the rejection is neither recorded (no item "
+        "is made anew) nor notified, and the run ends cleanly.",
+        mocks={wf.SEARCH: mock.NO_DUPLICATE}, seed_item=None,
+        compare_path=COMPARE_START + (compare.NO_ID, compare.RECORD_UNSCORED,
+                                      compare.RETURN_VERDICT),
+        path=NEW_FACE + (wf.NOT_MATCHING, wf.RECORD_FAILURE, ERASED_MEANWHILE),
+        status="SUCCEEDED", item=ERASED_ITEM),
+    scenario(
+        "CompareErrorUserErased", "The compare reads the item, the user is erased, then "
+        "CompareFaces fails: neither the compare's error nor the verification's is recorded "
+        "on an item made anew, and nobody is notified.",
+        mocks={wf.SEARCH: mock.NO_DUPLICATE}, seed_item=None,
+        compare_mocks={compare.GET_USER: ID_ACCEPTED_READ, compare.COMPARE: mock.COMPARE_DENIED},
+        compare_path=COMPARE_START + (compare.COMPARE, compare.DESCRIBE_ERROR,
+                                      compare.RECORD_ERROR, compare.FAILED),
+        path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.COMPARE_DID_NOT_END,
+              wf.CHECKS_RAN, wf.COMPARE_FAILED, wf.RECORD_FAILURE, ERASED_MEANWHILE),
+        status="SUCCEEDED", item=ERASED_ITEM),
 ]
 
 

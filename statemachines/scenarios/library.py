@@ -53,9 +53,6 @@ FACE_DELETED = returns("DeleteFacesDeleted", {"DeletedFaces": [INDEXED_FACE_ID],
                                               "UnsuccessfulFaceDeletions": []})
 TABLE_MISSING = ("DynamoDB.ResourceNotFoundException", "Requested resource not found")
 RECORD_REFUSED = throws("UpdateItemTableMissing", *TABLE_MISSING)
-# The verification's record when the user's item was deleted by an erasure meanwhile.
-ITEM_GONE = throws("UpdateItemUserErased", "DynamoDB.ConditionalCheckFailedException",
-                   "The conditional request failed")
 CONDITION_FAILED = throws("UpdateItemConditionFailed", "DynamoDB.ConditionalCheckFailedException",
                           "The conditional request failed")
 BAD_IMAGE_FORMAT = ("Rekognition.InvalidImageFormatException",

@@ -95,6 +95,16 @@ SCENARIOS = [
         item={"id_verify_status": "processing", "id_event": "id-alice-0d9e8f7a6b5c4d3e",
               "id_verify_reason": None}),
     Scenario(
+        workflow=wf.NAME, name="UserErased",
+        description="The user was erased (DELETE /user) after the upload failed: the record's "
+        "condition fails for want of the item, so no item is made anew and nobody is "
+        "notified.",
+        userid="alice", upload="id_document", mocks={}, request=ID_RUNTIME_FAILURE,
+        seed_item=None,
+        path=START + (wf.STATE_FOR[id_document.NAME], wf.NAMED, wf.DESCRIBE_ERROR, wf.RECORD,
+                      wf.MOVED_ON),
+        item=dict.fromkeys(id_item())),
+    Scenario(
         workflow=wf.NAME, name="NotAnUploadExecution",
         description="An event about a state machine that is no upload workflow of this stack "
         "(a rule changed by hand): a clear error, nothing written.",
