@@ -39,6 +39,7 @@ from .common import (
     THUMBNAIL_FUNCTION,
     UNUSABLE_IMAGE_ERRORS,
     UNUSABLE_IMAGE_REASON,
+    USER_EXISTS,
     add_failure_tail,
     delete_face,
     describe_error,
@@ -275,8 +276,7 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         # Without attribute_exists on the key, an update would create the item of a user
         # erased meanwhile ("UpdateItem edits an existing item's attributes, or adds a new item
         # to the table if it does not already exist", DynamoDB API Reference).
-        condition=f"attribute_exists({item.PARTITION_KEY}) AND "
-                  f"(attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
+        condition=f"{USER_EXISTS} AND (attribute_not_exists({item.PHOTO_UPLOADED_AT}) OR "
                   f"{item.PHOTO_UPLOADED_AT} <= :{item.PHOTO_UPLOADED_AT})",
         next=None,
         catch=[asl.catch("DynamoDB.ConditionalCheckFailedException", next=REMOVE_SUPERSEDED),
