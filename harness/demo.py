@@ -36,7 +36,7 @@ from engine.api_front import LocalApi
 from engine.lambda_runtime import LOGS
 from engine.server import LocalEngine
 from harness import demo_report
-from harness.local_stack import deploy_locally, listen
+from harness.local_stack import SKIPPED_TYPES, deploy_locally, listen
 from harness.pictures import images
 from harness.story import (
     dead_letter_keys,
@@ -52,12 +52,6 @@ SETTINGS = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
             "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
             environment.VISIBILITY_TIME_SCALE: "0.01"}
 WIDTH = 110  # when the output is not a terminal
-# moto's CloudFormation skips the resource types it does not model, saying so twice for each:
-# on its "moto" logger and as a UserWarning. These are the template's (the local API front
-# stands in for API Gateway's; the bucket policy, the alarms and the operations topic's policy
-# are not applied locally, docs/local-engine.md), as in pyproject.toml's pytest filters; any
-# other type still shows.
-SKIPPED_TYPES = r"AWS::(S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm|ApiGateway::\w+)"
 
 
 class SkippedResourceNotes(logging.Filter):

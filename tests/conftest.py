@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from contract import environment
-from harness.local_stack import deploy_locally
+from harness.local_stack import SKIPPED_TYPES, deploy_locally
 from harness.path_coverage import Coverage, coverages
 from harness.scenario_runner import MOCK_CONFIG_PATH, Deployment
 from statemachines import registry
@@ -83,6 +83,14 @@ def record_path():
     def record(definition: str, path: list[str]) -> None:
         COVERAGE[definition].add(path)
     return record
+
+
+def pytest_configure(config):
+    # moto warns of each resource type it skips: the expected ones are hidden (the filter
+    # syntax separates its fields with colons, so "::" is matched as "..").
+    expected = SKIPPED_TYPES.replace(":", ".")
+    config.addinivalue_line("filterwarnings",
+                            f"ignore:Tried to parse {expected} but it's not supported:UserWarning")
 
 
 def pytest_collection_modifyitems(config, items):
