@@ -8,6 +8,7 @@ there is one (it includes the ID document's), the ID document's before that.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from contract.exit_codes import ExitCode
 from contract.item import ERROR, FAIL, ID_DOCUMENT, PASS, PROCESSING, SELFIE, SIMILARITY
@@ -30,6 +31,12 @@ class Verdict:
                 "similarity": self.similarity, "exit_code": int(self.code)}
 
 
+def shown_similarity(value: float | Decimal) -> str:
+    """A similarity to one decimal, half up, as the workflows' reasons show it
+    (``statemachines.asl.rounded_to_tenths``), so a table and a reason never disagree."""
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def verdict(userid: str, item: dict) -> Verdict:
     if not item:
         return Verdict(userid, None, None, None,
@@ -43,7 +50,7 @@ def verdict(userid: str, item: dict) -> Verdict:
         what = "ID document "
     if status == PASS:
         line = f"{userid}: {what}pass" + (" (no selfie yet)" if what else
-                                          f" (similarity {similarity:.1f})"
+                                          f" (similarity {shown_similarity(similarity)})"
                                           if isinstance(similarity, int | float) else "")
     elif status == PROCESSING:
         line = f"{userid}: {what}still processing"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from client.verdict import shown_similarity
 from contract.item import ID_DOCUMENT, ID_FIELD_PREFIX, SELFIE, SIMILARITY
 from harness.story import UPLOADS, ApiStep, Leftovers, Outcome, differences
 from statemachines.id_fields import FIELDS
@@ -49,7 +50,7 @@ def legend(text: str, width: int) -> list[str]:
 
 
 def similarity(value) -> str:
-    return f"{float(value):.1f}" if value is not None else ""
+    return shown_similarity(value) if value is not None else ""
 
 
 def uploads_table(outcomes: list[Outcome], width: int) -> list[str]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from client.uploads import ID_DOCUMENT, SELFIE, Client, ClientError, Upload
+from client.verdict import shown_similarity
 from contract.exit_codes import ExitCode
 from deploy.problems import PROBLEMS, explain
 from deploy.stack import session_for
@@ -96,7 +97,7 @@ class Smoke:
             if item.get(expected.kind.reason):
                 found += f" ({item[expected.kind.reason]})"
             if expected.kind is SELFIE and "similarity" in item:
-                found += f", similarity {float(item['similarity']):.1f}"
+                found += f", similarity {shown_similarity(item['similarity'])}"
             reason = str(item.get(expected.kind.reason, ""))
             self.check(status == expected.status and expected.because in reason, what, found)
 

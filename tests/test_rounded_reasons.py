@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from client.verdict import shown_similarity
 from statemachines import asl
 from statemachines.common import SHOWN_SIMILARITY, add_shown_similarity
 
@@ -34,13 +35,22 @@ def reasons(sfn) -> str:
     return create(sfn, workflow.definition()["States"])
 
 
-@pytest.mark.parametrize("score,rounded", [
+ROUNDING_CASES = [
     (57.6106, 57.6), (98.25, 98.3), (58.0, 58.0), (80, 80.0), (100, 100.0),
     (99.99861907958984, 100.0), (asl.ROUNDS_TO_ZERO, 0.1), (0.0499, 0.0), (0.001, 0.0),
-])
+]
+
+
+@pytest.mark.parametrize("score,rounded", ROUNDING_CASES)
 def test_a_number_is_rounded_to_tenths(sfn, rounding, score, rounded):
     result = output(finish(sfn, rounding, {"score": score}))["rounded"]
     assert result == rounded and isinstance(result, float)
+
+
+@pytest.mark.parametrize("score,rounded", ROUNDING_CASES)
+def test_the_client_shows_a_similarity_as_the_reasons_do(score, rounded):
+    """The verdict line and the demo's tables print what the workflow's reason quotes."""
+    assert shown_similarity(score) == str(rounded)
 
 
 def test_a_number_written_with_an_exponent_breaks_the_rounding(sfn, rounding):
