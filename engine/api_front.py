@@ -31,6 +31,7 @@ import boto3
 from botocore.config import Config
 from jsonschema import Draft4Validator
 
+from engine.foreground import wait_for_interrupt
 from statemachines import api_common, registry
 from templates import api
 
@@ -171,10 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     front = LocalApi.for_stack(outputs, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
                                session=session, port=args.port)
     print(front.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+    wait_for_interrupt()
     front.stop()
     return 0
 

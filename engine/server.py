@@ -16,15 +16,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sys
-import threading
 
 import requests
 from moto.server import ThreadedMotoServer
 
 from contract import environment
 from engine import adapter, lambda_runtime
+from engine.foreground import wait_for_interrupt
 from engine.rekognition import responses as face_service
 from engine.textract import responses as id_service
 
@@ -116,12 +115,7 @@ def main() -> int:
     print("Embedded engine (moto with executing state machines); its state lives until Ctrl-C "
           "stops it.\nIn another terminal, point boto3, make deploy and ekyc at it:\n"
           f"{engine.exports()}", flush=True)
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
-        stopped.wait()
-    except KeyboardInterrupt:
-        pass
+    wait_for_interrupt()
     engine.stop()
     return 0
 

@@ -9,12 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
 
 import boto3
 import pytest
+
+from engine.foreground import wait_for_interrupt
 
 from .conftest import EXTERNAL_ENGINE
 
@@ -86,3 +89,13 @@ def test_local_engine_prints_its_url_first_and_executes_state_machines(tmp_path)
     finally:
         engine.send_signal(signal.SIGTERM)
         assert engine.wait(timeout=10) == 0
+
+
+def test_serving_in_the_foreground_ends_on_sigterm_and_restores_the_handler():
+    """`make local` and the local API front both stop cleanly when a supervisor sends SIGTERM."""
+    before = signal.getsignal(signal.SIGTERM)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    started = time.monotonic()
+    wait_for_interrupt()
+    assert time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGTERM) is before
