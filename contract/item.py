@@ -16,6 +16,11 @@ from .keys import ID_DOCUMENT_PREFIX, SELFIE_PREFIX
 PARTITION_KEY = "userid"
 # The user id becomes Rekognition's ExternalImageId, whose alphabet is [a-zA-Z0-9_.\-:].
 USERID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}"
+# A face in the collection is named (ExternalImageId) after the user it was indexed for: a
+# selfie's face by the user id alone, the face on a user's ID document (CompareMode COLLECTION)
+# by this prefix and the user id. A user id starts with a letter or digit, so no user id can
+# be mistaken for an ID document's face name.
+ID_FACE_NAME_PREFIX = "_id:"
 
 PROCESSING = "processing"
 PASS = "pass"
