@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from urllib.parse import unquote_plus
 
 import boto3
+from botocore.exceptions import ClientError
 
 from contract.environment import ABANDONED_RECORD_DAYS, COLLECTION_ID, TABLE_NAME
 from contract.item import (
@@ -91,6 +92,8 @@ def start(upload, message_id):
     version = s3_object.get("sequencer") or s3_object.get("eTag", "")
     name = execution_name(prefix, userid, bucket, key, version)
     where = {"key": key, "execution": name}
+    if not still_there(bucket, key):
+        return log("gone", **where)
     if not claim(prefix, userid, bucket, key, name, message_id):
         return log("duplicate", **where)
     sfn = client("stepfunctions")
@@ -102,6 +105,22 @@ def start(upload, message_id):
     except sfn.exceptions.ExecutionAlreadyExists:
         log("already started", **where)
     release(prefix, userid, message_id)
+
+
+# S3 and SQS deliver at least once, so an upload's event may come again after the user was
+# erased (DELETE /user deletes the pictures, then the item); claiming it would make the item
+# anew. HeadObject answers 404 for a key without a current object, a key whose current version
+# is a delete marker included, and only to a caller that may also s3:ListBucket; without that
+# permission S3 answers 403 ("HeadObject", Amazon S3 API Reference), which fails the message.
+def still_there(bucket, key):
+    """False if the uploaded object is gone: nothing is left to verify."""
+    try:
+        client("s3").head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            return False
+        raise
+    return True
 
 
 # S3 and SQS deliver at least once, and Step Functions dedupes execution names for Standard

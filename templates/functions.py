@@ -85,6 +85,11 @@ def add_starter(stack: Stack) -> None:
                sqs.ChangeMessageVisibility], queue_arns),
         allow([dynamodb.GetItem, dynamodb.UpdateItem], [stack.table_arn]),
         allow([rekognition.DeleteFaces], [stack.collection_arn]),
+        # HeadObject: is the upload still there? S3 answers a missing key with 404 only to a
+        # caller that may list the bucket, and with 403 otherwise (HeadObject, Amazon S3 API
+        # Reference); ListBucket has the bucket as its one resource.
+        allow([s3.GetObject], [stack.objects(workflow.upload.prefix) for workflow in uploads]),
+        allow([s3.ListBucket], [GetAtt(stack.bucket, "Arn")]),
         allow([states.StartExecution],
               [Ref(stack.state_machines[workflow.name]) for workflow in uploads]),
         *_logging_and_tracing(log_group),

@@ -175,3 +175,36 @@ def test_the_demos_api_story_after_the_uploads_answers_as_told(story, endpoint_u
                                                       "Match", "NoMatch", "Erased"))
                for _, status, body in answers)
 
+
+def test_an_event_delivered_again_after_an_erasure_makes_no_item(story):
+    """S3 delivers at least once: an ID document's event that comes after the user was erased
+    (the picture gone) is consumed without making the user's item again or starting a run."""
+    import time
+
+    outputs, session = story["client"].outputs, story["session"]
+    sqs = session.client("sqs")
+    queue = outputs["IdDocumentQueueUrl"]
+    body = json.dumps({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "eventTime": "2026-12-01T10:00:00.000Z",
+        "s3": {"bucket": {"name": outputs["BucketName"]},
+               "object": {"key": "id_document/erased-meanwhile.jpg", "size": 1024,
+                          "eTag": "0123", "sequencer": "0062E99A"}}}]})
+    sqs.send_message(QueueUrl=queue, MessageBody=body)
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=names)["Attributes"]
+        if all(counts[name] == "0" for name in names):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"the starter did not consume the event: {counts}")
+    assert "Item" not in session.client("dynamodb").get_item(
+        TableName=outputs["TableName"], Key={"userid": {"S": "erased-meanwhile"}},
+        ConsistentRead=True)
+    sfn = session.client("stepfunctions")
+    runs = sfn.list_executions(stateMachineArn=outputs["IdDocumentStateMachineArn"])
+    assert not [run for run in runs["executions"] if "erased-meanwhile" in run["name"]]
+    assert dead_letters(sqs, outputs["IdDocumentDeadLetterQueueUrl"], timeout=1) == []
+

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from contract import item
 from lambdas import inline, starter
@@ -121,7 +122,8 @@ def clients(monkeypatch):
     monkeypatch.setenv("COLLECTION_ID", "faces")
     monkeypatch.setenv("ID_DOCUMENT_STATE_MACHINE_ARN", ID_ARN)
     monkeypatch.setenv("IDENTITY_VERIFICATION_STATE_MACHINE_ARN", SELFIE_ARN)
-    fakes = {"dynamodb": FakeClient(), "rekognition": FakeClient(), "stepfunctions": FakeClient()}
+    fakes = {"dynamodb": FakeClient(), "rekognition": FakeClient(), "stepfunctions": FakeClient(),
+             "s3": FakeClient()}
     monkeypatch.setattr(starter, "_clients", fakes)
     return fakes
 
@@ -285,6 +287,30 @@ def test_a_failing_service_call_fails_the_message(clients):
     assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
         "batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert clients["stepfunctions"].calls == []
+
+
+def head_object_error(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "Not Found"}}, "HeadObject")
+
+
+def test_an_upload_gone_before_its_event_came_makes_no_item_and_starts_nothing(clients, capsys):
+    """An event delivered again after an erasure: the picture is gone, so nothing is claimed."""
+    clients["s3"].responses["head_object"] = head_object_error("404")
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": []}
+    assert clients["s3"].calls == [("head_object", {"Bucket": "uploads",
+                                                    "Key": "selfie/alice.jpg"})]
+    assert clients["dynamodb"].calls == clients["stepfunctions"].calls == []
+    assert clients["rekognition"].calls == []
+    assert json.loads(capsys.readouterr().out)["message"] == "gone"
+
+
+def test_an_upload_s3_will_not_show_fails_the_message(clients):
+    """403 is S3's answer to a caller without s3:ListBucket, present or not: not "gone"."""
+    clients["s3"].responses["head_object"] = head_object_error("403")
+    assert starter.handler(sqs_event(s3_body("selfie/alice.jpg")), None) == {
+        "batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert clients["dynamodb"].calls == []
 
 
 def test_s3_test_event_is_acknowledged_without_any_call(clients):
