@@ -181,7 +181,10 @@ def test_each_workflow_role_reads_only_its_prefixes():
     assert allowed("IdentityVerificationRole")["s3:GetObject"] == [objects("selfie/")]
     assert allowed("IdentityCompareRole")["s3:GetObject"] == [objects("selfie/"),
                                                              objects("id_document/")]
-    assert "s3:GetObject" not in allowed("StarterRole")
+    # The starter only asks whether its uploads are still there (HeadObject needs GetObject).
+    assert allowed("StarterRole")["s3:GetObject"] == [objects("id_document/"),
+                                                      objects("selfie/")]
+    assert allowed("StarterRole")["s3:ListBucket"] == [{"Fn::GetAtt": ["UploadBucket", "Arn"]}]
     for role in ("RegisterRole", "RegisterIdcardRole", "CompareFacesRole"):
         assert allowed(role)["s3:GetObject"] == [objects("api/")]
     for role in ("AuthenticateRole", "UpdateFaceRole"):
