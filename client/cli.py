@@ -225,6 +225,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = answer(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader stopped reading (`ekyc status alice --json | head -1`). Python's advice
+        # ("Note on SIGPIPE", the signal module's documentation): point stdout at devnull, so
+        # that flushing it at exit raises nothing more, and end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OUTPUT_CLOSED
+
+
+def answer(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         check_input(args)

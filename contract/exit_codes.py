@@ -11,6 +11,8 @@ class ExitCode(IntEnum):
     FAILED = 1
     BAD_INPUT = 2
     SERVICE = 3
+    # 128 + SIGPIPE's number: what a shell reports for a command whose reader went away.
+    OUTPUT_CLOSED = 141
 
 
 MEANINGS = {
@@ -23,4 +25,7 @@ MEANINGS = {
     ExitCode.SERVICE: "configuration or service error: no region, no credentials, an "
                       "endpoint that does not answer, a stack that does not exist, a workflow "
                       "that ended `error` or did not finish in time",
+    ExitCode.OUTPUT_CLOSED: "the output was closed before `ekyc` finished writing (its "
+                            "reader, `head` say, stopped reading): what a shell reports for "
+                            "such a command",
 }

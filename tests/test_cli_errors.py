@@ -168,5 +168,21 @@ def test_status_ends_with_the_verdict_and_exits_with_its_code(case, monkeypatch,
 
 def test_the_exit_codes_are_documented_where_the_docs_say():
     page = (ROOT / "docs" / "cli.md").read_text()
-    documented = dict(re.findall(r"^\| (\d) \| (.+?) \|$", page, flags=re.M))
+    documented = dict(re.findall(r"^\| (\d+) \| (.+?) \|$", page, flags=re.M))
     assert documented == {str(int(code)): meaning for code, meaning in MEANINGS.items()}
+
+
+def test_a_reader_that_stops_reading_ends_ekyc_quietly(monkeypatch):
+    """`ekyc status alice --json | head -1`: the reader closed the pipe before ekyc wrote its
+    output; ekyc ends with the code a shell gives such a command, and nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout = os.fdopen(write_end, "w")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(ekyc, "run", lambda args: print(json.dumps({"item": "x" * 200_000})))
+    try:
+        assert ekyc.main(["status", "alice", "--json"]) == ExitCode.OUTPUT_CLOSED
+        stdout.flush()  # stdout now goes to devnull: no second BrokenPipeError at exit
+    finally:
+        monkeypatch.undo()
+        stdout.close()
