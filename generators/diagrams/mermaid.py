@@ -53,6 +53,11 @@ def node_ids(names: list[str]) -> dict[str, str]:
     return ids
 
 
+def branch_label(state: dict, number: int) -> str:
+    """A Parallel's branch by its number; a Map's item processor, run once per item."""
+    return "each item" if state["Type"] == "Map" else f"branch {number}"
+
+
 def render(definition: dict) -> str:
     """A Mermaid ``flowchart TD`` of the definition.
 
@@ -78,7 +83,8 @@ def render(definition: dict) -> str:
                 if number == 1:
                     lines.append(f'{indent}subgraph g_{ids[name][2:]}["{mermaid_text(name)}"]')
                     lines.append(f"{indent}    direction TB")
-                lines.append(f'{indent}    subgraph g_{ids[name][2:]}_{number}["branch {number}"]')
+                lines.append(f'{indent}    subgraph g_{ids[name][2:]}_{number}'
+                             f'["{branch_label(state, number)}"]')
                 lines.append(f"{indent}        direction TB")
                 declare_states(branch, indent + "        ")
                 lines.append(f"{indent}    end")
@@ -93,7 +99,8 @@ def render(definition: dict) -> str:
             label = f'|"{mermaid_text(transition.label)}"|' if transition.label else ""
             lines.append(f"    {ids[name]} {arrow}{label} {ids[transition.target]}")
         for number, branch in enumerate(inner_branches(state), start=1):
-            lines.append(f'    {ids[name]} ==>|"branch {number}"| {ids[branch["StartAt"]]}')
+            lines.append(f'    {ids[name]} ==>|"{branch_label(state, number)}"| '
+                         f'{ids[branch["StartAt"]]}')
             if "Next" in state:
                 for end in terminals(branch):
                     lines.append(f"    {ids[end]} ~~~ {ids[state['Next']]}")
