@@ -1,8 +1,9 @@
 """Calls to the synchronous API, signed with SigV4 as its IAM authorisation requires.
 
 Images are sent the way the API takes them: inline (``{"Bytes": base64}``) when they fit in
-``MAX_INLINE_IMAGE_CHARS``, otherwise uploaded to the bucket under ``api/`` first and named as
-``{"S3Object": ...}``. Each call answers (HTTP status, JSON body).
+``MAX_INLINE_IMAGE_CHARS``, otherwise uploaded to the bucket first, in the user's folder
+``api/<userid>/`` (``contract.keys.api_key``; the workflows refuse an image in another user's
+folder), and named as ``{"S3Object": ...}``. Each call answers (HTTP status, JSON body).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 
 from contract.item import PARTITION_KEY
+from contract.keys import api_key
 from statemachines import registry
 from templates import api
 
@@ -28,11 +30,13 @@ class ApiClient:
         self.s3 = session.client("s3")
         self.timeout = timeout
 
-    def image(self, data: bytes, extension: str = "jpg") -> dict:
+    def image(self, data: bytes, userid: str | None, extension: str = "jpg") -> dict:
+        """``data`` as the API takes it; ``userid``: whose folder a large image goes to (None
+        for /compare, which names no user)."""
         encoded = base64.b64encode(data).decode()
         if len(encoded) <= api.MAX_INLINE_IMAGE_CHARS:
             return {"Bytes": encoded}
-        key = f"{api.API_OBJECT_PREFIX}{uuid.uuid4().hex}.{extension}"
+        key = api_key(userid, f"{uuid.uuid4().hex}.{extension}")
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=data)
         return {"S3Object": {"Bucket": self.bucket, "Name": key}}
 
@@ -58,7 +62,7 @@ class ApiClient:
         workflow = registry.for_route(route)
         request = workflow.request
         body: dict = {PARTITION_KEY: userid} if request.userid else {}
-        body |= {name: self.image(data) for name, data in zip(request.images, images,
+        body |= {name: self.image(data, userid) for name, data in zip(request.images, images,
                                                                strict=True)}
         body |= {name: value for name, value in options.items() if value is not None}
         return self.post(route, body, workflow.method)

@@ -143,6 +143,8 @@ def _calls(state: dict) -> str:
     if kind == "Parallel":
         count = len(state.get("Branches", []))
         return f"{count} branches at once"
+    if kind == "Map":
+        return f"its item processor for each item of `{state.get('ItemsPath', '$')}`"
     if kind == "Fail":
         if "Error" in state:
             return f"fails with `{state['Error']}`"
@@ -164,7 +166,9 @@ def state_table(definition: dict) -> list[str]:
         where = ""
         if name in inside:
             parallel, branch = inside[name]
-            where = f"branch {branch + 1} of `{_cell(parallel)}`"
+            where = f"branch {branch + 1} of `{_cell(parallel)}`" \
+                if all_states(definition)[parallel]["Type"] == "Parallel" \
+                else f"each item of `{_cell(parallel)}`"
         rows.append(f"| {number} | {_cell(name)} | {state['Type']} | {_cell(_calls(state))} "
                     f"| {where} |")
     return rows

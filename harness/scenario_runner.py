@@ -188,21 +188,48 @@ class Deployment:
 def entered_states(events: list[dict], definition: dict | None = None) -> list[str]:
     """The states entered, in order. Parallel branches run at the same time, so their states
     interleave in any order: each stretch of them is listed branch by branch instead, in the
-    order of the definition's branches, which makes a path comparable between runs."""
+    order of the definition's branches, which makes a path comparable between runs. A Map's
+    iterations run at the same time too, each through the same states: a stretch of them is
+    listed iteration by iteration (``iterations``)."""
     entered = [event["stateEnteredEventDetails"]["name"] for event in events
                if "stateEnteredEventDetails" in event]
     in_branch = asl.branch_of(definition) if definition else {}
+    states = asl.all_states(definition) if definition else {}
     path: list[str] = []
     stretch: list[str] = []
     for name in [*entered, None]:
         if name is not None and name in in_branch:
             stretch.append(name)
             continue
-        path += sorted(stretch, key=lambda state: in_branch[state][1])  # stable: keeps order
+        if stretch and states[in_branch[stretch[0]][0]]["Type"] == "Map":
+            path += iterations(stretch, states[in_branch[stretch[0]][0]], states)
+        else:
+            path += sorted(stretch, key=lambda state: in_branch[state][1])  # stable
         stretch = []
         if name is not None:
             path.append(name)
     return path
+
+
+def iterations(stretch: list[str], map_state: dict, states: dict) -> list[str]:
+    """A Map's ``stretch`` of entered states, iteration by iteration: each iteration begins at
+    the item processor's first state, and each other state continues the oldest iteration
+    that can go on to it. The iterations are listed in the order of their states in the
+    definition, so a path is the same however the iterations interleaved, and each keeps its
+    own transitions (which Choice branch it took)."""
+    start = map_state["ItemProcessor"]["StartAt"]
+    order = {name: position for position, name in enumerate(states)}
+    runs: list[list[str]] = []
+    for name in stretch:
+        if name == start:
+            runs.append([name])
+            continue
+        run = next((run for run in runs if name in asl.targets(states[run[-1]])), None)
+        if run is None:
+            raise ValueError(f"Map iteration state {name!r} follows no state entered before")
+        run.append(name)
+    return [name for run in sorted(runs, key=lambda run: [order[name] for name in run])
+            for name in run]
 
 
 def child_executions(events: list[dict]) -> list[str]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus
 
-from contract.item import ID_DOCUMENT, PARTITION_KEY, SELFIE
-from contract.keys import THUMBNAIL_PREFIX
+from contract.item import ID_DOCUMENT, ID_FACE_NAME_PREFIX, PARTITION_KEY, SELFIE
+from contract.keys import THUMBNAIL_PREFIX, api_folder
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,9 @@ ERASED = ["alice"]  # checked after the API story: each keeps nothing
 
 
 def what_is_left(session, outputs: dict[str, str], user: str) -> Leftovers:
-    """The user's item, faces and pictures (``<prefix><user>.<extension>``), as found."""
+    """The user's item, faces (named after the user, or after the user's ID document) and
+    pictures (``<prefix><user>.<extension>``, and anything in the user's API folder), as
+    found."""
     found = []
     item = session.client("dynamodb").get_item(
         TableName=outputs["TableName"], Key={PARTITION_KEY: {"S": user}}, ConsistentRead=True)
@@ -114,12 +116,14 @@ def what_is_left(session, outputs: dict[str, str], user: str) -> Leftovers:
     pages = session.client("rekognition").get_paginator("list_faces").paginate(
         CollectionId=outputs["CollectionId"])
     found += [f"face {face['FaceId']}" for page in pages for face in page["Faces"]
-              if face.get("ExternalImageId") == user]
+              if face.get("ExternalImageId") in (user, ID_FACE_NAME_PREFIX + user)]
     s3 = session.client("s3")
     for prefix in (ID_DOCUMENT.prefix, SELFIE.prefix, THUMBNAIL_PREFIX):
         listed = s3.list_objects_v2(Bucket=outputs["BucketName"], Prefix=f"{prefix}{user}.")
         found += [entry["Key"] for entry in listed.get("Contents", [])
                   if entry["Key"][len(prefix):].rpartition(".")[0] == user]
+    listed = s3.list_objects_v2(Bucket=outputs["BucketName"], Prefix=api_folder(user))
+    found += [entry["Key"] for entry in listed.get("Contents", [])]
     return Leftovers(user, tuple(found))
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.keys import API_PREFIX
+
 from . import asl
 from .common import RETRY_REKOGNITION, UNUSABLE_IMAGE_ERRORS, image_parameter, reason_field
 
@@ -131,6 +133,46 @@ class Answers:
         ))
         workflow.add(REFUSED, asl.fail_with(error_path="$.answer.error",
                                             cause_path="$.answer.cause"))
+
+
+# A request's image fields -> how a refusal names them.
+IMAGE_NAMES = {SELFIE: "selfie", ID_CARD: "ID document"}
+
+
+def folder_check_states(image: str) -> tuple[str, str, str, str]:
+    """The names of the states that check ``image``'s folder: is it an S3 object, read its
+    folder, is the folder the user's, and the refusal."""
+    shown = IMAGE_NAMES[image]
+    return (f"Is the {shown} an S3 object?", f"Read the {shown}'s folder",
+            f"Is the {shown} in the user's folder?", f"The {shown} is in another folder")
+
+
+def add_folder_checks(workflow: asl.Workflow, answers: Answers, images: tuple[str, ...], *,
+                      next: str) -> None:
+    """Refuse (``InvalidRequest``, 400) a request whose image is an S3 object outside the
+    user's folder, ``api/<userid>/``, then go on to ``next``; an inline image passes.
+
+    Erasing a user deletes what is under their folder, so an image elsewhere would outlive the
+    erasure. The request model has made sure the name is ``api/<folder>/<name>``; a JSON Schema
+    cannot compare the folder with the user id, so the workflow does: the folder is the second
+    item of the name split at ``/`` (States.StringSplit and States.ArrayGetItem, "Intrinsic
+    functions for JSONPath states in Step Functions", whose own example splits an ARN at ``/``
+    and picks an item the same way)."""
+    for index, image in enumerate(images):
+        is_object, read, is_users, refused = folder_check_states(image)
+        after = folder_check_states(images[index + 1])[0] if index + 1 < len(images) else next
+        folder = f"$.folders.{image.removeprefix('$.')}"
+        workflow.add(is_object, asl.choice([(asl.is_present(f"{image}.S3Object"), read)],
+                                           default=after))
+        workflow.add(read, asl.pass_state(
+            parameters={"folder.$": f"States.ArrayGetItem(States.StringSplit("
+                                    f"{image}.S3Object.Name, '/'), 1)"},
+            result_path=folder, next=is_users))
+        workflow.add(is_users, asl.choice(
+            [(asl.string_equals_path(f"{folder}.folder", "$.userid"), after)], default=refused))
+        workflow.add(refused, answers.refuse("InvalidRequest", reason_format=(
+            f"States.Format('the {IMAGE_NAMES[image]} must be an S3 object under "
+            f"{API_PREFIX}{{}}/, the folder of the user id', $.userid)")))
 
 
 def compare_selfie_with_id_card(answers: Answers, *, no_comparable_face: str, next: str,

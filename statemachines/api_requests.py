@@ -3,7 +3,9 @@ checks before the route's workflow starts (and the local API front checks the sa
 
 A workflow behind a route declares its ``REQUEST``; the template makes it the route's model,
 and the client its command's arguments. Images come in Rekognition's own ``Image`` shape,
-inline bytes (at most ``MAX_INLINE_IMAGE_CHARS`` of base64) or an S3 object under ``api/``.
+inline bytes (at most ``MAX_INLINE_IMAGE_CHARS`` of base64) or an S3 object in a folder under
+``api/`` (``api/<folder>/<name>``); whether the folder is the request's user's, the workflow
+checks (``api_common.add_folder_checks``), since a JSON Schema cannot compare two fields.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def image(description: str) -> dict:
                 "type": "object",
                 "properties": {
                     "Bucket": {"type": "string", "minLength": 3, "maxLength": 63},
-                    "Name": {"type": "string", "pattern": f"^{API_PREFIX}[^/].*$",
+                    "Name": {"type": "string", "pattern": f"^{API_PREFIX}[^/]+/[^/].*$",
                              "maxLength": 1024},
                 },
                 "required": ["Bucket", "Name"],

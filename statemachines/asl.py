@@ -72,10 +72,12 @@ def pass_state(
     next: str | None,
     input_path: str | None = None,
     parameters: dict | None = None,
+    result: Any = None,
     result_path: str | None = "$",
     output_path: str | None = None,
     comment: str | None = None,
 ) -> State:
+    """A Pass state; ``result``: a fixed result (ASL ``Result``), instead of ``parameters``."""
     state: State = {"Type": "Pass"}
     if comment:
         state["Comment"] = comment
@@ -83,6 +85,8 @@ def pass_state(
         state["InputPath"] = input_path
     if parameters is not None:
         state["Parameters"] = parameters
+    if result is not None:
+        state["Result"] = result
     if result_path != "$":
         state["ResultPath"] = result_path
     if output_path is not None:
@@ -107,6 +111,25 @@ def parallel(branches: list[dict], *, next: str | None, result_selector: dict | 
         state["Retry"] = retry
     if catch:
         state["Catch"] = catch
+    return _transition(state, next)
+
+
+def inline_map(processor: dict, *, items_path: str, item_selector: dict, next: str | None,
+               result_selector: dict | None = None, result_path: str | None = "$",
+               comment: str | None = None) -> State:
+    """An inline Map state: ``processor`` (from ``Workflow.branch()``) runs once for each item
+    of the array at ``items_path``, its input ``item_selector`` (``$$.Map.Item.Value`` is the
+    item); the result is the list of the iterations' outputs, in item order."""
+    state: State = {"Type": "Map"}
+    if comment:
+        state["Comment"] = comment
+    state["ItemsPath"] = items_path
+    state["ItemSelector"] = item_selector
+    state["ItemProcessor"] = {"ProcessorConfig": {"Mode": "INLINE"}, **processor}
+    if result_selector is not None:
+        state["ResultSelector"] = result_selector
+    if result_path != "$":
+        state["ResultPath"] = result_path
     return _transition(state, next)
 
 
@@ -307,21 +330,30 @@ def refuse_repeated_error_names(name: str, state: State) -> None:
                          "the second never fires")
 
 
+def inner_branches(state: State) -> list[dict]:
+    """The state machines a state runs inside itself: a Parallel's branches, or a Map's item
+    processor (one branch, run once per item)."""
+    return [*state.get("Branches", []),
+            *([state["ItemProcessor"]] if "ItemProcessor" in state else [])]
+
+
 def all_states(definition: dict) -> dict[str, State]:
-    """Every state of a definition by name, those inside Parallel branches included."""
+    """Every state of a definition by name, those inside Parallel branches and Map item
+    processors included."""
     found: dict[str, State] = {}
     for name, state in definition["States"].items():
         found[name] = state
-        for branch in state.get("Branches", []):
+        for branch in inner_branches(state):
             found.update(all_states(branch))
     return found
 
 
 def branch_of(definition: dict) -> dict[str, tuple[str, int]]:
-    """For each state inside a Parallel branch: (the Parallel state, the branch's index)."""
+    """For each state inside a Parallel branch or a Map's item processor: (the Parallel or
+    Map state, the branch's index, 0 for a Map)."""
     found: dict[str, tuple[str, int]] = {}
     for name, state in all_states(definition).items():
-        for index, branch in enumerate(state.get("Branches", [])):
+        for index, branch in enumerate(inner_branches(state)):
             for inner in all_states(branch):
                 found[inner] = (name, index)
     return found

@@ -13,7 +13,7 @@ from contract import item
 
 from . import asl
 from . import quality_gate as gate
-from .api_common import DESCRIBE_ERROR, SELFIE, Answers
+from .api_common import DESCRIBE_ERROR, SELFIE, Answers, add_folder_checks
 from .api_requests import Request
 from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image, search_faces
 from .common import settings_state as _settings_state
@@ -110,6 +110,7 @@ def build() -> dict:
         "eKYC API: authenticate a registered user by a selfie (stored selfie first, the "
         "collection as fallback).")
     answers = Answers()
+    add_folder_checks(workflow, answers, (SELFIE,), next=READ_THRESHOLDS)
     workflow.add(READ_THRESHOLDS, settings_state(next=GET_USER))
     add_authentication(workflow, answers, on_error=asl.catch_all(DESCRIBE_ERROR), then=ANSWER)
     workflow.add(ANSWER, answers.answer("Verified", {

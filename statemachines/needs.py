@@ -12,9 +12,10 @@ from awacs import awslambda, rekognition, s3, sns
 from awacs.aws import Action
 
 # On what: any resource (actions that name none), the users table, the faces collection, the
-# failure topic, the thumbnail function, or objects under the key prefixes given.
-ANY, TABLE, COLLECTION, TOPIC, THUMBNAIL, OBJECTS = (
-    "any", "table", "collection", "topic", "thumbnail", "objects")
+# failure topic, the thumbnail function, objects under the key prefixes given, or the bucket's
+# listing of keys under the prefixes given.
+ANY, TABLE, COLLECTION, TOPIC, THUMBNAIL, OBJECTS, LISTING = (
+    "any", "table", "collection", "topic", "thumbnail", "objects", "listing")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ def deletes(*prefixes: str) -> Need:
     """Deleting objects under ``prefixes``: the erasure workflow's need (and the selfie
     verification's, for the thumbnail of a user erased meanwhile)."""
     return Need((s3.DeleteObject,), OBJECTS, prefixes)
+
+
+def lists(*prefixes: str) -> Need:
+    """Listing the keys under ``prefixes`` (ListObjectsV2 needs s3:ListBucket on the bucket;
+    the s3:prefix condition key holds it to those prefixes): the erasure's, for API uploads."""
+    return Need((s3.ListBucket,), LISTING, prefixes)
 
 
 PUBLISHES = Need((sns.Publish,), TOPIC)

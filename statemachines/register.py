@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import asl
 from . import quality_gate as gate
 from . import registration as reg
-from .api_common import DESCRIBE_ERROR, SELFIE, Answers
+from .api_common import DESCRIBE_ERROR, SELFIE, Answers, add_folder_checks
 from .api_requests import Request
 from .common import settings_state
 
@@ -30,6 +30,7 @@ def build() -> dict:
     answers = Answers()
     on_error = asl.catch_all(DESCRIBE_ERROR)
 
+    add_folder_checks(workflow, answers, (SELFIE,), next=READ_THRESHOLDS)
     workflow.add(READ_THRESHOLDS, settings_state(*gate.SETTINGS, "duplicate_similarity",
                                                  next=reg.GET_USER))
     reg.add_registration_check(workflow, answers, on_error=on_error, next=gate.DETECT)

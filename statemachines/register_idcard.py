@@ -13,7 +13,14 @@ from . import asl
 from . import id_fields as fields
 from . import quality_gate as gate
 from . import registration as reg
-from .api_common import DESCRIBE_ERROR, ID_CARD, SELFIE, Answers, compare_selfie_with_id_card
+from .api_common import (
+    DESCRIBE_ERROR,
+    ID_CARD,
+    SELFIE,
+    Answers,
+    add_folder_checks,
+    compare_selfie_with_id_card,
+)
 from .api_requests import Request
 from .common import SHOW_SIMILARITY, SHOWN_SIMILARITY, add_shown_similarity, settings_state
 
@@ -44,6 +51,7 @@ def build() -> dict:
     on_error = asl.catch_all(DESCRIBE_ERROR)
     mismatch = answers.rejection("IdDocumentMismatch")
 
+    add_folder_checks(workflow, answers, (SELFIE, ID_CARD), next=READ_THRESHOLDS)
     workflow.add(READ_THRESHOLDS, settings_state(
         *gate.SETTINGS, "compare_similarity", "duplicate_similarity", fields.SETTING,
         next=reg.GET_USER))

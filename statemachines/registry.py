@@ -45,6 +45,7 @@ from .needs import (
     REGISTERS,
     Need,
     deletes,
+    lists,
     on_any,
     on_collection,
     on_table,
@@ -239,8 +240,9 @@ WORKFLOWS: list[Workflow] = [
     # The one workflow that deletes pictures; its execution log is the erasure's record.
     Workflow(forget, deployed_as=EXPRESS, logs_execution_data=True,
              needs=(on_table(dynamodb.GetItem, dynamodb.DeleteItem),
-                    on_collection(rekognition.DeleteFaces),
-                    deletes(ID_DOCUMENT_PREFIX, SELFIE_PREFIX, THUMBNAIL_PREFIX)),
+                    on_collection(rekognition.ListFaces, rekognition.DeleteFaces),
+                    lists(API_PREFIX),
+                    deletes(ID_DOCUMENT_PREFIX, SELFIE_PREFIX, API_PREFIX, THUMBNAIL_PREFIX)),
              cost=((None, "Erased"),)),
 ]
 

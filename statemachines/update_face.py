@@ -13,7 +13,7 @@ from contract import item
 from . import asl
 from . import authenticate as auth
 from . import registration as reg
-from .api_common import DESCRIBE_ERROR, Answers
+from .api_common import DESCRIBE_ERROR, SELFIE, Answers, add_folder_checks
 from .api_requests import Request
 from .common import delete_face, update_user
 
@@ -35,6 +35,7 @@ def build() -> dict:
         "eKYC API: authenticate a registered user by a new selfie, then register its face "
         "in place of the old one.")
     answers = Answers()
+    add_folder_checks(workflow, answers, (SELFIE,), next=auth.READ_THRESHOLDS)
     workflow.add(auth.READ_THRESHOLDS, auth.settings_state(next=auth.GET_USER))
     auth.add_authentication(workflow, answers, on_error=asl.catch_all(DESCRIBE_ERROR),
                             then=reg.INDEX)

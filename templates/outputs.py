@@ -27,7 +27,7 @@ def add_outputs(stack: Stack) -> None:
         "ApiUrl": (Sub("https://${EkycApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"
                        "${ApiStage}"), "Synchronous API (IAM-signed requests)"),
         "ApiObjectPrefix": (api.API_OBJECT_PREFIX, "Bucket prefix for images the API "
-                            "reads as S3 objects"),
+                            "reads as S3 objects, each in a folder named after its user id"),
     }
     for workflow in registry.api_workflows():
         outputs[api.state_machine_output(workflow.route)] = (

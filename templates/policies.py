@@ -17,6 +17,7 @@ from awacs.aws import (
     Principal,
     Statement,
     StringEquals,
+    StringLike,
 )
 from awacs.sts import AssumeRole
 from troposphere import AccountId, Sub, iam
@@ -44,6 +45,12 @@ UNSCOPED_ACTIONS = {
 
 def allow(actions: list, resources: list) -> Statement:
     return Statement(Effect=Allow, Action=actions, Resource=resources)
+
+
+def allow_listing(actions: list, bucket, prefixes: list[str]) -> Statement:
+    """``actions`` on ``bucket`` for requests whose prefix matches one of ``prefixes``."""
+    return Statement(Effect=Allow, Action=actions, Resource=[bucket],
+                     Condition=Condition(StringLike({"s3:prefix": prefixes})))
 
 
 def allow_unscoped(actions: list) -> Statement:

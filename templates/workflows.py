@@ -13,11 +13,12 @@ from troposphere.iam import Role
 from contract import placeholders as names
 from contract.placeholders import PLACEHOLDER
 from statemachines import registry
-from statemachines.needs import ANY, COLLECTION, OBJECTS, TABLE, THUMBNAIL, TOPIC
+from statemachines.needs import ANY, COLLECTION, LISTING, OBJECTS, TABLE, THUMBNAIL, TOPIC
 from statemachines.registry import Workflow
 
 from .policies import (
     allow,
+    allow_listing,
     allow_unscoped,
     arn,
     policy,
@@ -79,6 +80,13 @@ def statements(stack: Stack, workflow: Workflow) -> list:
         elif need.on == OBJECTS:
             found.append(allow(list(need.actions),
                                [stack.objects(prefix) for prefix in need.prefixes]))
+        elif need.on == LISTING:
+            # The s3:prefix condition key limits s3:ListBucket to keys under a prefix ("Bucket
+            # policy examples using condition keys", Amazon S3 User Guide; s3:ListBucket, the
+            # permission ListObjectsV2 needs, takes s3:prefix in "Actions, resources, and
+            # condition keys for Amazon S3", Service Authorization Reference).
+            found.append(allow_listing(list(need.actions), GetAtt(stack.bucket, "Arn"),
+                                       [f"{prefix}*" for prefix in need.prefixes]))
         else:
             found.append(allow(list(need.actions), resources[need.on]))
     return [*found, state_machine_logging_statement(), tracing_statement()]

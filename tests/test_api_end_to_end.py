@@ -7,6 +7,7 @@ deployed API, into the route's Express workflow (StartSyncExecution).
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -44,7 +45,7 @@ def stack(endpoint_url):
                 return sorted((face["ExternalImageId"], face["FaceId"]) for face in listed)
 
             yield {"client": client, "item": item, "faces": faces, "url": front.url,
-                   "name": name}
+                   "name": name, "session": session, "outputs": outputs}
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +209,98 @@ def test_forget_erases_everything_of_the_user_and_only_that(stack, pictures, cap
     assert cli.main([*base, "forget", "ida"]) == 1
     assert capsys.readouterr().out.startswith("HTTP 404")
     assert cli.main([*base, "forget", "../ida"]) == 2
+
+
+def larger_than_inline(jpeg: bytes) -> bytes:
+    """The picture as PNG: too large to send inline, so the client uploads it."""
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).convert("RGB").save(png, "PNG")
+    assert len(base64.b64encode(png.getvalue())) > api.MAX_INLINE_IMAGE_CHARS
+    return png.getvalue()
+
+
+def test_an_image_in_another_users_folder_is_refused(stack, pictures):
+    client, s3 = stack["client"], stack["client"].s3
+    s3.put_object(Bucket=client.bucket, Key="api/kimberly/selfie.jpg", Body=pictures["hopper"])
+    image = {"S3Object": {"Bucket": client.bucket, "Name": "api/kimberly/selfie.jpg"}}
+    status, body = client.post("/auth", {"userid": "ann", "selfie": image})
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    assert body["reason"] == ("the selfie must be an S3 object under api/ann/, the folder of "
+                              "the user id")
+    status, body = client.post("/register-idcard", {
+        "userid": "kimberly", "selfie": image, "idcard": {"S3Object": {
+            "Bucket": client.bucket, "Name": "api/ann/card.jpg"}}})
+    assert (status, body["status"]) == (400, "InvalidRequest")
+    assert body["reason"].startswith("the ID document must be an S3 object under api/kimberly/")
+    status, body = client.post("/auth", {"userid": "ann", "selfie": {"S3Object": {
+        "Bucket": client.bucket, "Name": "api/selfie.jpg"}}})  # in no folder: the model's 400
+    assert (status, body["status"]) == (400, "InvalidRequest")
+
+
+def test_forget_leaves_nothing_of_a_user_who_used_the_api_and_the_uploads(stack, pictures):
+    """Runs after ida was erased, so Grace Hopper's face is nobody's. kim registers through the
+    API with a picture too large to go inline (so it lands in api/kim/), then verifies through
+    the bucket; faces named for kim that no record names are planted beside them, and another
+    user's face and pictures, kimberly's, whose name begins like kim's."""
+    from client.uploads import ID_DOCUMENT, SELFIE, Client
+
+    client, outputs, session = stack["client"], stack["outputs"], stack["session"]
+    s3, rekognition = client.s3, session.client("rekognition")
+    bucket, collection = outputs["BucketName"], outputs["CollectionId"]
+    status, body = client.register("kim", larger_than_inline(pictures["hopper"]))
+    assert (status, body["status"]) == (200, "Registered"), body
+    assert stack["item"]("kim")["selfie_object"].startswith("api/kim/")
+
+    uploads = Client(session, stack["name"], out=lambda _: None)
+    s3.put_object(Bucket=bucket, Key="id_document/kim.jpg", Body=pictures["hopper_id_card"])
+    uploads.wait(ID_DOCUMENT, "kim")
+    s3.put_object(Bucket=bucket, Key="selfie/kim.jpg", Body=pictures["hopper"])
+    uploads.wait(SELFIE, "kim")
+
+    def index(picture: str, name: str) -> str:
+        indexed = rekognition.index_faces(CollectionId=collection, ExternalImageId=name,
+                                          Image={"Bytes": pictures[picture]}, MaxFaces=1)
+        return indexed["FaceRecords"][0]["Face"]["FaceId"]
+
+    index("hopper", "kim")  # a face no record names
+    index("hopper_id_card", "_id:kim")  # the face on kim's ID document
+    kept_faces = {index("astronaut", "kimberly"), index("id_card", "_id:kimberly")}
+    kept_keys = {"api/kimberly/selfie.jpg", "api/kimberly/x.jpg", "selfie/kimberly.jpg",
+                 "thumbnails/kimberly.jpg"}
+    for key in kept_keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"kimberly's")
+    s3.put_object(Bucket=bucket, Key="api/kim/extra.jpg", Body=b"kim's")
+
+    def kims_faces() -> list[str]:
+        pages = rekognition.get_paginator("list_faces").paginate(CollectionId=collection)
+        return [face["FaceId"] for page in pages for face in page["Faces"]
+                if face.get("ExternalImageId") in ("kim", "_id:kim")]
+
+    def all_keys() -> set[str]:
+        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        return {entry["Key"] for page in pages for entry in page.get("Contents", [])}
+
+    def names_kim(key: str) -> bool:
+        folder, _, name = key.rpartition("/")
+        return "kim" in folder.split("/") or name.rpartition(".")[0] == "kim"
+
+    faces_before = kims_faces()
+    assert len(faces_before) >= 3 and any(names_kim(key) for key in all_keys())
+    api_uploads = [key for key in all_keys() if key.startswith("api/kim/")]
+    assert len(api_uploads) == 2
+
+    status, body = client.forget("kim")
+    assert (status, body["status"]) == (200, "Erased"), body
+    assert (body["faces_deleted"], body["api_uploads_deleted"]) == (len(faces_before), 2)
+    assert stack["item"]("kim") == {}
+    assert kims_faces() == []
+    assert [key for key in all_keys() if names_kim(key)] == []
+    assert kept_keys <= all_keys()
+    listed = {face["FaceId"] for page in rekognition.get_paginator("list_faces").paginate(
+        CollectionId=collection) for face in page["Faces"]}
+    assert kept_faces <= listed
+    assert client.forget("kim")[0] == 404

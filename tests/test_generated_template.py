@@ -383,9 +383,10 @@ def test_outputs_name_everything_a_user_needs():
 
 # Who may delete what: erasing a user deletes that user's pictures; a verification that finds
 # its user erased deletes the thumbnail it made (derived from a selfie, not an upload).
-DELETERS = {"ForgetRole": ("id_document/", "selfie/", "thumbnails/"),
+DELETERS = {"ForgetRole": ("id_document/", "selfie/", "api/", "thumbnails/"),
             "IdentityVerificationRole": ("thumbnails/",)}
-DELETE_CALLS = {"forget": [asl.sdk("s3", "deleteObjects")],
+# forget: the user's API uploads, a page at a time, then the upload and thumbnail keys.
+DELETE_CALLS = {"forget": [asl.sdk("s3", "deleteObjects")] * 2,
                 "identity_verification": [asl.sdk("s3", "deleteObject")]}
 
 
@@ -408,3 +409,20 @@ def test_only_the_erasure_workflow_can_delete_an_upload():
         resources = [s.get("Resource", "") for s in asl.all_states(definition.build()).values()]
         deleting = [r for r in resources if ":s3:delete" in r]
         assert deleting == DELETE_CALLS.get(definition.workflow, []), definition.filename
+
+
+def test_only_the_erasure_workflow_lists_keys_and_only_in_the_api_folders():
+    """ListObjectsV2 needs s3:ListBucket on the bucket; the s3:prefix condition key holds it to
+    requests whose Prefix matches ("Bucket policy examples using condition keys", Amazon S3
+    User Guide): the erasure lists ``api/<userid>/`` and may list nothing outside ``api/``."""
+    listing = {title: [s for s in role_statements(title) if "s3:ListBucket" in s["Action"]]
+               for title, resource in RESOURCES.items() if resource["Type"] == "AWS::IAM::Role"}
+    assert {title for title, found in listing.items() if found} == {"ForgetRole"}
+    (statement,) = listing["ForgetRole"]
+    assert statement["Action"] == ["s3:ListBucket"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["UploadBucket", "Arn"]}]
+    assert statement["Condition"] == {"StringLike": {"s3:prefix": ["api/*"]}}
+    (lister,) = [state for state in asl.all_states(registry.get("forget").build()).values()
+                 if state.get("Resource") == asl.sdk("s3", "listObjectsV2")
+                 and "ContinuationToken.$" not in state["Parameters"]]
+    assert lister["Parameters"]["Prefix.$"] == "States.Format('api/{}/', $.userid)"

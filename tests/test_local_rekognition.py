@@ -167,6 +167,15 @@ def test_search_faces_by_id_leaves_out_the_face_itself(rek, collection):
         second["FaceRecords"][0]["Face"]["FaceId"]]
 
 
+def test_list_faces_refuses_a_page_size_or_token_rekognition_refuses(rek, collection):
+    """ListFaces, Amazon Rekognition API Reference: MaxResults is at most 4096, and a
+    NextToken that is not one of the answers' is InvalidPaginationTokenException."""
+    assert error_code(rek.list_faces, CollectionId=collection, MaxResults=4097) == \
+        "InvalidParameterException"
+    assert error_code(rek.list_faces, CollectionId=collection, NextToken="not-a-token") == \
+        "InvalidPaginationTokenException"
+
+
 def test_delete_and_list_faces(rek, collection):
     ids = [rek.index_faces(CollectionId=collection, Image=image(name))
            ["FaceRecords"][0]["Face"]["FaceId"] for name in ("astronaut", "mirrored", "blurred")]
@@ -174,6 +183,9 @@ def test_delete_and_list_faces(rek, collection):
     assert [face["FaceId"] for face in page["Faces"]] == ids[:2]
     rest = rek.list_faces(CollectionId=collection, MaxResults=2, NextToken=page["NextToken"])
     assert [face["FaceId"] for face in rest["Faces"]] == ids[2:] and "NextToken" not in rest
+    everything = rek.list_faces(CollectionId=collection, MaxResults=4096)
+    assert [face["FaceId"] for face in everything["Faces"]] == ids
+    assert "NextToken" not in everything
     missing = str(uuid.uuid4())
     deleted = rek.delete_faces(CollectionId=collection, FaceIds=[ids[0], missing])
     assert deleted["DeletedFaces"] == [ids[0]]

@@ -72,3 +72,24 @@ def test_a_racing_state_may_be_entered_once_or_not_at_all():
     assert scenario.takes_path(["Start", "Parallel", "A", "End"])
     assert not scenario.takes_path(["Start", "Parallel", "A", "B", "B", "End"])
     assert not scenario.takes_path(["Start", "Parallel", "B", "End"])
+
+
+def test_map_iterations_are_listed_one_by_one_however_they_interleaved():
+    from harness.scenario_runner import entered_states
+
+    processor = {"StartAt": "Whose?", "States": {
+        "Whose?": {"Type": "Choice", "Choices": [
+            {"Variable": "$.x", "IsPresent": True, "Next": "Mine"}], "Default": "Other"},
+        "Mine": {"Type": "Pass", "End": True}, "Other": {"Type": "Pass", "End": True}}}
+    definition = {"StartAt": "Map", "States": {
+        "Map": {"Type": "Map", "ItemProcessor": processor, "Next": "After"},
+        "After": {"Type": "Succeed"}}}
+
+    def events(*names):
+        return [{"stateEnteredEventDetails": {"name": name}} for name in names]
+
+    expected = ["Map", "Whose?", "Mine", "Whose?", "Other", "After"]
+    assert entered_states(events("Map", "Whose?", "Whose?", "Other", "Mine", "After"),
+                          definition) == expected
+    assert entered_states(events("Map", "Whose?", "Other", "Whose?", "Mine", "After"),
+                          definition) == expected

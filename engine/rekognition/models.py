@@ -258,8 +258,14 @@ class FaceService:
     def list_faces(self, request: dict) -> dict:
         collection_id = self._collection(request)
         limit = self._number(request, "MaxResults", 1000, 1, 4096)
-        after = int(request.get("NextToken") or 0)
-        page = self.store.faces(collection_id, after=after, limit=limit + 1)
+        token = request.get("NextToken") or "0"
+        # A token is the position of the last face listed; any other text is no token of
+        # ours, which Rekognition answers with InvalidPaginationTokenException (ListFaces,
+        # Amazon Rekognition API Reference: "Pagination token in the request is not valid").
+        if not isinstance(token, str) or not token.isdigit():
+            raise RekognitionError("InvalidPaginationTokenException",
+                                   "Pagination token in the request is not valid.")
+        page = self.store.faces(collection_id, after=int(token), limit=limit + 1)
         response = {"Faces": [self._face(face) for _, face in page[:limit]],
                     "FaceModelVersion": FACE_MODEL_VERSION}
         if len(page) > limit:

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from statemachines.asl import all_states
+from statemachines.asl import all_states, inner_branches
 
 LABEL_LIMIT = 40  # characters of an edge label, Mermaid and SVG alike
 
@@ -150,12 +150,12 @@ def drawn_edges(definition: dict) -> list[Transition]:
     joins the Parallel's successor (drawn instead of the Parallel's own Next)."""
     edges = []
     for name, state in all_states(definition).items():
-        joins = [(end, state["Next"]) for branch in state.get("Branches", [])
+        joins = [(end, state["Next"]) for branch in inner_branches(state)
                  for end in terminals(branch)] if "Next" in state else []
         for transition in transitions(name, state):
             if not (transition.kind == "next" and joins):
                 edges.append(transition)
-        for branch in state.get("Branches", []):
+        for branch in inner_branches(state):
             edges.append(Transition(name, branch["StartAt"], "fork"))
         edges += [Transition(end, target, "join") for end, target in joins]
     return edges

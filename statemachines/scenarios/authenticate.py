@@ -7,7 +7,14 @@ from .. import authenticate as wf
 from .. import quality_gate as gate
 from . import BUCKET
 from . import library as mock
-from .api import FAILURE_TAIL, INLINE_SELFIE, api_scenario, gate_refusals
+from .api import (
+    FAILURE_TAIL,
+    INLINE_SELFIE,
+    api_scenario,
+    gate_refusals,
+    in_another_folder,
+    s3_image,
+)
 
 USER = "dave"
 REQUEST = {"userid": USER, "selfie": INLINE_SELFIE}
@@ -22,9 +29,9 @@ GOOD = {gate.DETECT: mock.ONE_GOOD_FACE}
 
 
 def verified(name: str, description: str, *, seed: dict, mocks: dict, path: tuple,
-             method: str, similarity: float):
+             method: str, similarity: float, request: dict = REQUEST):
     return api_scenario(
-        wf.NAME, name, description, request=REQUEST, mocks={**GOOD, **mocks},
+        wf.NAME, name, description, request=request, mocks={**GOOD, **mocks},
         path=GATE_PASSED + path + (wf.ANSWER,), seed_item=seed, item=seed,
         answer={"status": "Verified", "userid": USER, "method": method,
                 "similarity": similarity, "face_id": mock.REGISTERED_FACE_ID})
@@ -44,7 +51,9 @@ SCENARIOS = [
              mocks={wf.COMPARE_STORED: mock.SIMILAR}, path=BY_COMPARE,
              method="stored selfie", similarity=98.25),
     verified("VerifiedByCollection", "No stored selfie (registered inline): the best match "
-             "in the collection is the user's face.", seed=INLINE,
+             "in the collection is the user's face. The selfie comes as an S3 object in the "
+             "user's folder.", seed=INLINE,
+             request={"userid": USER, "selfie": s3_image("api/dave/selfie.jpg")},
              mocks={wf.SEARCH_USER: mock.USERS_FACE_FOUND},
              path=SEARCHED + (wf.VERIFIED_BY_SEARCH,), method="collection search",
              similarity=99.1),
@@ -82,4 +91,7 @@ SCENARIOS = [
         error="ServiceError", answer={"status": "ServiceError",
                                       "reason": ": ".join(mock.THROTTLED)}),
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, seed_item=INLINE),
+    in_another_folder(wf.NAME, "SelfieInAnotherFolder", {
+        "userid": USER, "selfie": s3_image("api/ann/selfie.jpg")}, "selfie",
+        "The selfie is an S3 object in another user's folder: a 400, nothing read."),
 ]

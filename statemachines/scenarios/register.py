@@ -7,7 +7,7 @@ from .. import quality_gate as gate
 from .. import register as wf
 from .. import registration as reg
 from . import library as mock
-from .api import FAILURE_TAIL, INLINE_SELFIE, api_scenario, s3_image
+from .api import FAILURE_TAIL, INLINE_SELFIE, api_scenario, in_another_folder, s3_image
 
 USER = "carol"
 REQUEST = {"userid": USER, "selfie": INLINE_SELFIE}
@@ -44,11 +44,11 @@ SCENARIOS = [
     api_scenario(
         wf.NAME, "RegisteredFromS3", "A good selfie given as an S3 object: its place is "
         "recorded for /auth to compare with.",
-        request={"userid": USER, "selfie": s3_image("api/carol-selfie.jpg")}, mocks=PASSED_MOCKS,
+        request={"userid": USER, "selfie": s3_image("api/carol/selfie.jpg")}, mocks=PASSED_MOCKS,
         path=GATE_PASSED + (reg.STORED_IN_S3, wf.RECORD, wf.ANSWER),
         answer={"status": "Registered", "userid": USER, "face_id": mock.INDEXED_FACE_ID},
         item={"rek_faceid": mock.INDEXED_FACE_ID, "selfie_bucket": "ekyc-test-uploads",
-              "selfie_object": "api/carol-selfie.jpg"}),
+              "selfie_object": "api/carol/selfie.jpg"}),
     refused("AlreadyRegistered", "The user id already has a face: refused before any "
             "Rekognition call.", "AlreadyRegistered",
             "the user id already has a registered face; use /update", mocks={},
@@ -96,4 +96,8 @@ SCENARIOS = [
                    reg.UNDO_INDEX: mock.FACE_DELETED},
             path=GATE_PASSED + (reg.SENT_INLINE, wf.RECORD, reg.UNDO_INDEX,
                                 reg.WHY_NOT_RECORDED, api.DESCRIBE_ERROR)),
+    in_another_folder(wf.NAME, "SelfieInAnotherFolder", {
+        "userid": USER, "selfie": s3_image("api/mallory/selfie.jpg")}, "selfie",
+        "The selfie is an S3 object in another user's folder, where erasing this user would "
+        "not find it: a 400, nothing read."),
 ]

@@ -17,6 +17,7 @@ from .api import (
     LARGEST_USERID,
     api_scenario,
     gate_refusals,
+    in_another_folder,
     largest_inline_image,
     s3_image,
 )
@@ -61,10 +62,11 @@ SCENARIOS = [
                     "expiry": "01 JAN 2031"}}),
     api_scenario(
         WITHOUT_TEXTRACT, "RegisteredWithoutTextract", "AnalyzeIdDocuments=false and the "
-        "selfie in S3: no fields, the selfie's place recorded.",
-        request={**REQUEST, "selfie": s3_image("api/frank-selfie.jpg")}, mocks=PASSED,
+        "both images in S3, in the user's folder: no fields, the selfie's place recorded.",
+        request={**REQUEST, "selfie": s3_image("api/frank/selfie.jpg"),
+                 "idcard": s3_image("api/frank/id-card.jpg")}, mocks=PASSED,
         path=NEW_FACE + (fields.SKIP,) + INDEXED + (reg.STORED_IN_S3, wf.RECORD, wf.ANSWER),
-        item={"rek_faceid": mock.INDEXED_FACE_ID, "selfie_object": "api/frank-selfie.jpg",
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "selfie_object": "api/frank/selfie.jpg",
               **mock.NO_ID_FIELDS_ITEM},
         answer={"status": "Registered", "face_id": mock.INDEXED_FACE_ID}),
     refused("NotTheIdOwner", "The selfie scores 57.6106 against the ID photo: the reason "
@@ -133,4 +135,11 @@ SCENARIOS = [
         error="FaceRejected", item=NOT_REGISTERED,
         answer={"status": "FaceRejected", "reason": f"{mock.CROWD} faces",
                 "userid": LARGEST_USERID}),
+    in_another_folder(wf.NAME, "SelfieInAnotherFolder", {
+        **REQUEST, "selfie": s3_image("api/mallory/selfie.jpg")}, "selfie",
+        "The selfie is an S3 object in another user's folder: a 400, nothing read."),
+    in_another_folder(wf.NAME, "IdCardInAnotherFolder", {
+        **REQUEST, "selfie": s3_image("api/frank/selfie.jpg"),
+        "idcard": s3_image("api/mallory/id-card.jpg")}, "idcard",
+        "The selfie is in the user's folder, the ID document in another user's: a 400."),
 ]

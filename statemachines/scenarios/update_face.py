@@ -9,7 +9,14 @@ from .. import registration as reg
 from .. import update_face as wf
 from . import BUCKET
 from . import library as mock
-from .api import FAILURE_TAIL, INLINE_SELFIE, api_scenario, gate_refusals, s3_image
+from .api import (
+    FAILURE_TAIL,
+    INLINE_SELFIE,
+    api_scenario,
+    gate_refusals,
+    in_another_folder,
+    s3_image,
+)
 from .authenticate import BEFORE_GATE, GATE_PASSED, INLINE, SEARCHED, STORED
 
 USER = "dave"
@@ -43,12 +50,12 @@ SCENARIOS = [
                 "previous_face_id": mock.REGISTERED_FACE_ID, "similarity": 99.1}),
     api_scenario(
         wf.NAME, "UpdatedFromS3", "A new selfie in S3 matches the stored one; its place is "
-        "recorded.", request={"userid": USER, "selfie": s3_image("api/dave-new.jpg")},
+        "recorded.", request={"userid": USER, "selfie": s3_image("api/dave/new.jpg")},
         mocks={**PASSED, auth.COMPARE_STORED: mock.SIMILAR,
                wf.DELETE_OLD: mock.OLD_FACE_DELETED}, seed_item=STORED,
         path=GATE_PASSED + (auth.COMPARE_STORED, auth.STORED_MATCHES, auth.VERIFIED_BY_COMPARE)
         + INDEXED + (reg.STORED_IN_S3, wf.RECORD, wf.DELETE_OLD, wf.ANSWER),
-        item={**NEW_FACE, "selfie_bucket": BUCKET, "selfie_object": "api/dave-new.jpg"},
+        item={**NEW_FACE, "selfie_bucket": BUCKET, "selfie_object": "api/dave/new.jpg"},
         answer={"status": "Updated", "method": "stored selfie", "similarity": 98.25}),
     refused("NotTheUser", "The new selfie is someone else's face: nothing changes.",
             "UserAccessDenied",
@@ -96,4 +103,7 @@ SCENARIOS = [
             path=BEFORE_GATE + (gate.DETECT, api.INVALID_IMAGE)),
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, seed_item=INLINE,
                    item=UNCHANGED),
+    in_another_folder(wf.NAME, "SelfieInAnotherFolder", {
+        "userid": USER, "selfie": s3_image("api/erin/new.jpg")}, "selfie",
+        "The new selfie is an S3 object in another user's folder: a 400, nothing read."),
 ]
