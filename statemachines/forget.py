@@ -12,8 +12,10 @@ Express workflow must finish within Express's five minutes ("Step Functions serv
 Then the user's pictures go from the bucket: every API upload in the user's folder
 ``api/<userid>/`` (listed a page at a time), then the ID document and the selfie (their
 extension in any case) and the thumbnail; then the item, last: a run that fails half-way
-leaves the item, so the same request finds what is left and erases it. A second request finds
-nothing and answers ``UserNotFound`` (404).
+leaves the item, so the same request finds what is left and erases it. Both sweeps run whether
+or not an item is kept, so a face or an upload that outlived its record goes too; a request
+that finds no item and nothing to sweep (a second request, or a user id never seen) answers
+``UserNotFound`` (404).
 
 The execution is the erasure's log: this workflow alone logs its execution data, and no state
 reads more than the user id, face ids and names, and object keys (the item is read through a
@@ -43,7 +45,8 @@ REQUEST = Request("ForgetRequest", "User", images=())
 
 BUCKET = placeholder(BUCKET_NAME)
 READ = "Read what is kept of the user"
-KNOWN = "Is anything kept of the user?"
+KNOWN = "Is a record kept of the user?"
+ANYTHING_ERASED = "Was anything of the user erased?"
 NOTHING_KEPT = "Nothing kept of the user"
 DELETE_OBJECTS = "Delete the user's pictures"
 ALL_DELETED = "Did S3 delete every picture?"
@@ -77,10 +80,7 @@ def build() -> dict:
         asl.optimized("dynamodb:getItem"),
         parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True,
                     "ProjectionExpression": item.PARTITION_KEY},
-        result_path="$.user", retry=RETRY_DYNAMODB, catch=on_error, next=KNOWN))
-    workflow.add(KNOWN, asl.choice([(asl.is_present("$.user.Item"), sweeps.NAME_FACES)],
-                                   default=NOTHING_KEPT))
-    workflow.add(NOTHING_KEPT, answers.refuse("UserNotFound", "nothing is kept of the user id"))
+        result_path="$.user", retry=RETRY_DYNAMODB, catch=on_error, next=sweeps.NAME_FACES))
     sweeps.add_face_sweep(workflow, on_error=on_error, next=sweeps.LIST_UPLOADS)
     sweeps.add_upload_sweep(workflow, on_error=on_error, left=OBJECTS_LEFT, next=DELETE_OBJECTS)
     # DeleteObjects answers a key that names no object as deleted (S3 API Reference), so every
@@ -95,7 +95,16 @@ def build() -> dict:
             "Quiet": True}},
         result_path=sweeps.S3_ANSWER, retry=RETRY_S3, catch=on_error, next=ALL_DELETED))
     workflow.add(ALL_DELETED, asl.choice(
-        [(asl.is_present(f"{sweeps.S3_ANSWER}.Errors[0]"), OBJECTS_LEFT)], default=DELETE_ITEM))
+        [(asl.is_present(f"{sweeps.S3_ANSWER}.Errors[0]"), OBJECTS_LEFT)], default=KNOWN))
+    workflow.add(KNOWN, asl.choice([(asl.is_present("$.user.Item"), DELETE_ITEM)],
+                                   default=ANYTHING_ERASED))
+    # DeleteObjects says nothing of keys that named no object, so only the sweeps' counts tell
+    # whether a user without a record had anything left.
+    workflow.add(ANYTHING_ERASED, asl.choice(
+        [(asl.any_of(asl.numeric(sweeps.FACES_DELETED, "GreaterThan", 0),
+                     asl.numeric(sweeps.UPLOADS_DELETED_COUNT, "GreaterThan", 0)), ANSWER)],
+        default=NOTHING_KEPT))
+    workflow.add(NOTHING_KEPT, answers.refuse("UserNotFound", "nothing is kept of the user id"))
     workflow.add(OBJECTS_LEFT, answers.refuse(
         "ServiceError", reason_format="States.Format('S3 could not delete {} pictures of the "
         "user; the record is kept, so the request can be repeated', "

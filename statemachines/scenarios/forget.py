@@ -80,7 +80,7 @@ NO_BUCKET = throws("DeleteObjectsNoSuchBucket", "S3.NoSuchBucketException",
                    "The specified bucket does not exist (Service: S3, Status Code: 404)",
                    times=1 + S3_RETRIES)
 
-FOUND = (wf.READ, wf.KNOWN, sweep.NAME_FACES, sweep.LIST_FACES, sweep.PICK_FACES)
+FOUND = (wf.READ, sweep.NAME_FACES, sweep.LIST_FACES, sweep.PICK_FACES)
 # Each iteration of the Map decides whose face it is; the path lists the iterations in the
 # order of their states in the definition (harness.scenario_runner.iterations).
 MIXED_PICKED = (sweep.WHOSE_FACE, sweep.USERS_FACE) * 2 + (
@@ -101,7 +101,8 @@ def erased(name: str, description: str, *, seed: dict, mocks: dict, path: tuple,
     return api_scenario(
         wf.NAME, name, description, request=REQUEST,
         mocks={**mocks, wf.DELETE_OBJECTS: PICTURES_DELETED}, seed_item=seed,
-        path=path + (wf.DELETE_OBJECTS, wf.ALL_DELETED, wf.DELETE_ITEM, wf.ANSWER),
+        path=path + (wf.DELETE_OBJECTS, wf.ALL_DELETED, wf.KNOWN)
+        + ((wf.DELETE_ITEM,) if seed else (wf.ANYTHING_ERASED,)) + (wf.ANSWER,),
         item=GONE, answer={"status": "Erased", "userid": USER, "faces_deleted": faces,
                            "api_uploads_deleted": uploads, "picture_keys_cleared": KEYS})
 
@@ -141,10 +142,27 @@ SCENARIOS = [
            seed={"identity_verify_status": "fail", "id_face_count": 1}, faces=0, uploads=0,
            mocks={sweep.LIST_FACES: EMPTY_COLLECTION, sweep.LIST_UPLOADS: NO_UPLOADS},
            path=FOUND + NO_FACE_OF_THE_USER + NO_UPLOAD),
+    erased("FacesOutlivedTheRecord", "No record is kept of the user, but a face named after "
+           "the user is (indexed by a verification whose clean-up failed): it is erased.",
+           seed=None, faces=1, uploads=0,
+           mocks={sweep.LIST_FACES: STRAY_PAGE, sweep.DELETE_FACES: STRAY_DELETED,
+                  sweep.LIST_UPLOADS: NO_UPLOADS},
+           path=FOUND + (sweep.WHOSE_FACE, sweep.USERS_FACE) + FACES_DELETED + NO_UPLOAD),
+    erased("UploadsOutlivedTheRecord", "No record is kept of the user, but API uploads are "
+           "(a registration refused before anything was recorded): they are erased.",
+           seed=None, faces=0, uploads=2,
+           mocks={sweep.LIST_FACES: EMPTY_COLLECTION, sweep.LIST_UPLOADS: TWO_UPLOADS,
+                  sweep.DELETE_UPLOADS: PICTURES_DELETED},
+           path=FOUND + NO_FACE_OF_THE_USER + TWO_UPLOADS_DELETED),
     api_scenario(
         wf.NAME, "NothingKept", "Nothing is kept of the user id (never seen, or erased "
-        "already): 404, and nothing is touched.", request=REQUEST, mocks={}, seed_item=None,
-        path=(wf.READ, wf.KNOWN, wf.NOTHING_KEPT) + FAILURE_TAIL, error="UserNotFound",
+        "already): both sweeps find nothing, and the answer is 404.", request=REQUEST,
+        mocks={sweep.LIST_FACES: faces_page("ListFacesOthersOnly", face(BOBS_FACE_ID, "bob")),
+               sweep.LIST_UPLOADS: NO_UPLOADS, wf.DELETE_OBJECTS: PICTURES_DELETED},
+        seed_item=None,
+        path=FOUND + (sweep.WHOSE_FACE, sweep.OTHER_FACE) + NO_FACE_OF_THE_USER + NO_UPLOAD
+        + (wf.DELETE_OBJECTS, wf.ALL_DELETED, wf.KNOWN, wf.ANYTHING_ERASED, wf.NOTHING_KEPT)
+        + FAILURE_TAIL, error="UserNotFound",
         item=GONE, answer={"status": "UserNotFound", "userid": USER,
                            "reason": "nothing is kept of the user id"}),
     refused("PictureLeft", "S3 refuses to delete one picture: the record stays, so that the "
@@ -162,7 +180,7 @@ SCENARIOS = [
                    "request can be repeated"),
     refused("FaceServiceFault", "Rekognition refuses ListFaces: nothing is deleted, and the "
             "answer says why.", mocks={sweep.LIST_FACES: LIST_DENIED},
-            path=(wf.READ, wf.KNOWN, sweep.NAME_FACES, sweep.LIST_FACES, api.DESCRIBE_ERROR)),
+            path=(wf.READ, sweep.NAME_FACES, sweep.LIST_FACES, api.DESCRIBE_ERROR)),
     refused("StorageFault", "S3 fails the whole request (the bucket is gone): the record "
             "stays.", mocks={**MIXED, wf.DELETE_OBJECTS: NO_BUCKET},
             path=SWEPT + (wf.DELETE_OBJECTS, api.DESCRIBE_ERROR)),
