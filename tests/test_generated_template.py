@@ -411,13 +411,18 @@ def test_only_the_erasure_workflow_can_delete_an_upload():
         assert deleting == DELETE_CALLS.get(definition.workflow, []), definition.filename
 
 
-def test_only_the_erasure_workflow_lists_keys_and_only_in_the_api_folders():
+def test_only_the_erasure_workflow_lists_keys_and_only_in_the_api_folders_the_starter_none():
     """ListObjectsV2 needs s3:ListBucket on the bucket; the s3:prefix condition key holds it to
     requests whose Prefix matches ("Bucket policy examples using condition keys", Amazon S3
     User Guide): the erasure lists ``api/<userid>/`` and may list nothing outside ``api/``."""
     listing = {title: [s for s in role_statements(title) if "s3:ListBucket" in s["Action"]]
                for title, resource in RESOURCES.items() if resource["Type"] == "AWS::IAM::Role"}
-    assert {title for title, found in listing.items() if found} == {"ForgetRole"}
+    # The starter's HeadObject needs ListBucket to be told 404 for a picture erased meanwhile
+    # (HeadObject, Amazon S3 API Reference); a HeadObject request carries no s3:prefix, so
+    # that grant cannot be held to a prefix. The starter lists nothing.
+    assert {title for title, found in listing.items() if found} == {"ForgetRole", "StarterRole"}
+    assert "s3:ListObjectsV2" not in (ROOT / "lambdas" / "starter.py").read_text()
+    assert "list_objects" not in (ROOT / "lambdas" / "starter.py").read_text()
     (statement,) = listing["ForgetRole"]
     assert statement["Action"] == ["s3:ListBucket"]
     assert statement["Resource"] == [{"Fn::GetAtt": ["UploadBucket", "Arn"]}]
