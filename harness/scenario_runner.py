@@ -188,10 +188,11 @@ class Deployment:
 def entered_states(events: list[dict], definition: dict | None = None) -> list[str]:
     """The states entered, in order. Parallel branches run at the same time, so their states
     interleave in any order: each stretch of them is listed branch by branch instead, in the
-    order of the definition's branches, which makes a path comparable between runs."""
+    order of the definition's branches, which makes a path comparable between runs. (A Map
+    of these workflows runs its items one by one, MaxConcurrency 1: its states keep their order.)"""
     entered = [event["stateEnteredEventDetails"]["name"] for event in events
                if "stateEnteredEventDetails" in event]
-    in_branch = asl.branch_of(definition) if definition else {}
+    in_branch = asl.branch_of(definition, outermost=True) if definition else {}
     path: list[str] = []
     stretch: list[str] = []
     for name in [*entered, None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generators.diagrams.edges import terminals, transitions
-from statemachines.asl import all_states
+from statemachines.asl import all_states, nested
 
 _MERMAID_ESCAPES = [("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
                     ("|", "#124;"), ("`", "#96;"), ("&", "#amp;")]
@@ -53,6 +53,11 @@ def node_ids(names: list[str]) -> dict[str, str]:
     return ids
 
 
+def _branch_label(state: dict, number: int) -> str:
+    """A Parallel's branch by its number; a Map's one processor runs for each item."""
+    return "for each item" if state["Type"] == "Map" else f"branch {number}"
+
+
 def render(definition: dict) -> str:
     """A Mermaid ``flowchart TD`` of the definition.
 
@@ -74,15 +79,16 @@ def render(definition: dict) -> str:
     def declare_states(container: dict, indent: str) -> None:
         for name, state in container["States"].items():
             declare(name, indent)
-            for number, branch in enumerate(state.get("Branches", []), start=1):
+            for number, branch in enumerate(nested(state), start=1):
                 if number == 1:
                     lines.append(f'{indent}subgraph g_{ids[name][2:]}["{mermaid_text(name)}"]')
                     lines.append(f"{indent}    direction TB")
-                lines.append(f'{indent}    subgraph g_{ids[name][2:]}_{number}["branch {number}"]')
+                lines.append(f'{indent}    subgraph g_{ids[name][2:]}_{number}'
+                             f'["{_branch_label(state, number)}"]')
                 lines.append(f"{indent}        direction TB")
                 declare_states(branch, indent + "        ")
                 lines.append(f"{indent}    end")
-            if state.get("Branches"):
+            if nested(state):
                 lines.append(f"{indent}end")
 
     declare_states(definition, "    ")
@@ -92,8 +98,9 @@ def render(definition: dict) -> str:
             arrow = "-.->" if transition.kind == "catch" else "-->"
             label = f'|"{mermaid_text(transition.label)}"|' if transition.label else ""
             lines.append(f"    {ids[name]} {arrow}{label} {ids[transition.target]}")
-        for number, branch in enumerate(state.get("Branches", []), start=1):
-            lines.append(f'    {ids[name]} ==>|"branch {number}"| {ids[branch["StartAt"]]}')
+        for number, branch in enumerate(nested(state), start=1):
+            lines.append(f'    {ids[name]} ==>|"{_branch_label(state, number)}"| '
+                         f'{ids[branch["StartAt"]]}')
             if "Next" in state:
                 for end in terminals(branch):
                     lines.append(f"    {ids[end]} ~~~ {ids[state['Next']]}")
