@@ -46,11 +46,11 @@ from .common import (
     index_face,
     reject,
     s3_image,
-    search_faces,
     settings_state,
     update_user,
     userid_key,
 )
+from .registered_faces import add_registered_face_search
 
 NAME = "identity_verification"
 TITLE = "Identity verification"
@@ -106,12 +106,12 @@ REJECTED = "VerificationRejected"
 
 def _search_branch() -> dict:
     branch = asl.Workflow("Search the collection for the selfie's face")
-    branch.add(SEARCH, search_faces(
-        s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
+    add_registered_face_search(
+        branch, SEARCH, s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
         # Rekognition answers InvalidParameterException when the image holds no face.
         catch=[asl.catch("Rekognition.InvalidParameterException", next=NOTHING_TO_SEARCH),
                asl.catch(*UNUSABLE_IMAGE_ERRORS, next=UNUSABLE)],
-        next=None))
+        next=None)
     branch.add(NOTHING_TO_SEARCH, asl.pass_state(
         parameters={"matches": [], "no_face": True}, next=None))
     branch.add(UNUSABLE, asl.pass_state(

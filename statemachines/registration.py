@@ -16,9 +16,9 @@ from .common import (
     delete_face,
     get_user,
     index_face,
-    search_faces,
     update_user,
 )
+from .registered_faces import add_registered_face_search
 
 GET_USER = "Get user record"
 USER_KNOWN = "Is the user already registered?"
@@ -52,9 +52,10 @@ def add_registration_check(workflow: asl.Workflow, answers: Answers, *, on_error
 
 
 def add_duplicate_search(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:
-    workflow.add(SEARCH, search_faces(
-        SELFIE, threshold="$.settings.duplicate_similarity", result_path="$.duplicates",
-        catch=answers.catch_image_errors(), next=FACE_KNOWN))
+    """Refuse a face registered under another user id; a face on an ID document is none."""
+    add_registered_face_search(
+        workflow, SEARCH, SELFIE, threshold="$.settings.duplicate_similarity",
+        result_path="$.duplicates", catch=answers.catch_image_errors(), next=FACE_KNOWN)
     workflow.add(FACE_KNOWN, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
