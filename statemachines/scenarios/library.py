@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contract.item import ID_FACE_NAME_PREFIX
 
+from ..common import SEARCH_MAX_FACES
 from ..registered_faces import (
     IS_ID_FACE,
     KEEP_REGISTERED_FACE,
@@ -53,6 +54,14 @@ ONLY_AN_ID_FACE = returns("SearchFacesOnlyAnIdFace", rk.search_faces_by_image(
 ID_FACE_THEN_DUPLICATE = returns("SearchFacesIdFaceThenDuplicate", rk.search_faces_by_image(
     (99.6, ID_FACE_ID, f"{ID_FACE_NAME_PREFIX}bob"),
     (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
+
+
+# As many matches as a search asks for, each the face on the ID document of another user with
+# a user id of the longest kind (100 characters): the most a search adds to the state, and
+# still no duplicate.
+ID_FACES_ONLY = returns("SearchFacesIdFacesOnly", rk.search_faces_by_image(
+    *((99.6 - index / 10, f"7c2e9f14-3b6a-4d8e-a1f5-2e9d7c4b6a{index:02d}",
+       f"{ID_FACE_NAME_PREFIX}{'x' * 98}{index:02d}") for index in range(SEARCH_MAX_FACES))))
 
 
 def searched(search: str, answer: Mock) -> tuple[str, ...]:

@@ -129,11 +129,15 @@ SCENARIOS = [
             path=BEFORE_GATE + (gate.DETECT, api.INVALID_IMAGE)),
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, item=NOT_REGISTERED),
     api_scenario(
-        wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, and an ID image with 30 "
-        "faces, all scored by CompareFaces: registered, every state within the 256 KiB quota.",
+        wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, an ID image with 30 "
+        "faces, all scored by CompareFaces, and a search answering as many faces on other users' "
+        "ID documents as it asks for: registered, every state within the 256 KiB quota.",
         request=LARGEST_REQUEST,
-        mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD},
-        path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, wf.ANSWER),
+        mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD,
+               reg.SEARCH: mock.ID_FACES_ONLY},
+        path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_ONLY)
+        + (reg.FACE_KNOWN, fields.WANTED) + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD,
+                                                              wf.ANSWER),
         item={"rek_faceid": mock.INDEXED_FACE_ID, "similarity": 98.25},
         answer={"status": "Registered", "userid": LARGEST_USERID, "similarity": 98.25}),
     api_scenario(
