@@ -180,8 +180,10 @@ def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
 # for enough faces to see past them. Each user id has at most one ID face and one registration:
 # a person searching with their own face meets their own ID face and registration, and the ID
 # faces of any other user ids someone opened with the same face. Ten faces see past nine ID faces
-# ranked above the best registration. SearchFacesByImage is billed per image whatever MaxFaces
-# is; each face returned adds some 400 bytes to the state and one short Map iteration.
+# ranked above the best registration; a duplicate check that sees ID faces alone, as many as it
+# asked for, refuses (registered_faces.registration_may_be_hidden). SearchFacesByImage is billed
+# per image whatever MaxFaces is; each face returned adds some 400 bytes to the state and one
+# short Map iteration.
 SEARCH_MAX_FACES = 10
 
 

@@ -50,7 +50,12 @@ from .common import (
     update_user,
     userid_key,
 )
-from .registered_faces import add_registered_face_search
+from .registered_faces import (
+    HIDDEN_DUPLICATE,
+    HIDDEN_DUPLICATE_REASON,
+    add_registered_face_search,
+    registration_may_be_hidden,
+)
 
 NAME = "identity_verification"
 TITLE = "Identity verification"
@@ -195,12 +200,15 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
     workflow.add(ALREADY_REGISTERED, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
-                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+                                 path="$.settings.duplicate_similarity")), DUPLICATE),
+         (registration_may_be_hidden(SEARCHED), HIDDEN_DUPLICATE)],
         default=MATCHES_ID,
     ))
     workflow.add(DUPLICATE, reject(
         reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
         error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(HIDDEN_DUPLICATE, reject(HIDDEN_DUPLICATE_REASON, error=REJECTED,
+                                          next=RECORD_FAILURE))
     workflow.add(MATCHES_ID, asl.choice(
         [(asl.string_equals(f"{VERDICT}.{item.COMPARE_STATUS}", item.PASS),
           INDEX_AND_THUMBNAIL)],

@@ -18,7 +18,12 @@ from .common import (
     index_face,
     update_user,
 )
-from .registered_faces import add_registered_face_search
+from .registered_faces import (
+    HIDDEN_DUPLICATE,
+    HIDDEN_DUPLICATE_REASON,
+    add_registered_face_search,
+    registration_may_be_hidden,
+)
 
 GET_USER = "Get user record"
 USER_KNOWN = "Is the user already registered?"
@@ -59,13 +64,15 @@ def add_duplicate_search(workflow: asl.Workflow, answers: Answers, *, next: str)
     workflow.add(FACE_KNOWN, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
-                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+                                 path="$.settings.duplicate_similarity")), DUPLICATE),
+         (registration_may_be_hidden("$.duplicates"), HIDDEN_DUPLICATE)],
         default=next,
     ))
     workflow.add(DUPLICATE, answers.refuse(
         "DuplicateFace",
         reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
         similarity=f"{BEST_DUPLICATE}.Similarity"))
+    workflow.add(HIDDEN_DUPLICATE, answers.refuse("DuplicateFace", HIDDEN_DUPLICATE_REASON))
 
 
 def add_indexing(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:

@@ -9,13 +9,18 @@ The ID faces are indexed here directly with boto3, as the ID document workflow w
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image, ImageFilter
 
 from client.api import ApiClient
 from client.items import plain
 from contract.item import ID_FACE_NAME_PREFIX
 from engine.api_front import LocalApi
-from harness.pictures import images
+from harness.pictures import encode, images
+from statemachines.common import SEARCH_MAX_FACES
+from statemachines.registered_faces import HIDDEN_DUPLICATE_REASON
 
 from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
@@ -114,3 +119,27 @@ def test_register_with_id_card_is_no_duplicate_of_an_id_face(stack, pictures):
     stack["index_id_face"]("eve", pictures["id_card"])
     status, body = client.register_idcard("fay", pictures["astronaut"], pictures["id_card"])
     assert (status, body["status"]) == (200, "Registered"), body
+
+
+def test_a_registration_behind_as_many_id_faces_as_a_search_sees_is_not_registered_again(
+        stack, pictures):
+    """Gil registered a blurred photo of Grace Hopper; then the sharp photo was uploaded as an
+    ID document under as many user ids as a search returns faces. Registering the sharp photo
+    under yet another user id finds those ID faces alone, Gil's registration ranked below
+    them: refused, as a duplicate that cannot be ruled out."""
+    client = stack["client"]
+    blurred = encode(Image.open(io.BytesIO(pictures["hopper"])).filter(
+        ImageFilter.GaussianBlur(2)))
+    assert client.forget("cat")[1]["status"] == "Erased"  # Grace registered once, below
+    status, body = client.register("gil", blurred)
+    assert (status, body["status"]) == (200, "Registered"), body
+    registered = body["face_id"]
+    id_faces = [stack["index_id_face"](f"owner{number}", pictures["hopper"])
+                for number in range(SEARCH_MAX_FACES)]
+    assert min(stack["similarity_to"](face, pictures["hopper"]) for face in id_faces) > \
+        stack["similarity_to"](registered, pictures["hopper"])
+
+    status, body = client.register("hal", pictures["hopper"])
+    assert (status, body["status"]) == (409, "DuplicateFace"), body
+    assert body["reason"] == HIDDEN_DUPLICATE_REASON
+    assert stack["item"]("hal") == {}

@@ -172,6 +172,8 @@ def test_every_search_keeps_the_registered_faces_alone():
             keep, result_path = states[KEEP_REGISTERED_FACES], state.get("ResultPath", "$")
             assert (keep["Type"], keep["ItemsPath"], keep.get("ResultPath", "$")) == (
                 "Map", f"{result_path}.matches", result_path)
+            assert keep["ResultSelector"] == {"matches.$": "$[*][*]",
+                                              "searched.$": "States.ArrayLength($)"}
             (rule,) = keep["ItemProcessor"]["States"][IS_ID_FACE]["Choices"]
             assert {"Variable": "$.Face.ExternalImageId", "StringMatches": "_id:*"} in rule["And"]
     assert searching == {"identity_verification", "identity_verification.express", "register",

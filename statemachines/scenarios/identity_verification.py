@@ -21,6 +21,7 @@ from ..common import (
     SHOW_SIMILARITY,
     SHOW_TINY_SIMILARITY,
 )
+from ..registered_faces import HIDDEN_DUPLICATE, HIDDEN_DUPLICATE_REASON
 from . import UPLOADED_AT, Scenario, returns, throws
 from . import library as mock
 
@@ -168,6 +169,12 @@ SCENARIOS = [
         path=checked(mock.ID_FACE_THEN_DUPLICATE) + (wf.ALREADY_REGISTERED, wf.DUPLICATE),
         reason="duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
         mocks={wf.SEARCH: mock.ID_FACE_THEN_DUPLICATE}),
+    rejected(
+        "DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, is on "
+        "an ID document: a registration may rank below them, so the face is not registered "
+        "again.", path=checked(mock.ID_FACES_TO_THE_LIMIT) + (wf.ALREADY_REGISTERED,
+                                                               HIDDEN_DUPLICATE),
+        reason=HIDDEN_DUPLICATE_REASON, mocks={wf.SEARCH: mock.ID_FACES_TO_THE_LIMIT}),
     scenario(
         "PassedPastAnIdFace", "The only match is the face on someone's ID document: no "
         "registration, so no duplicate, as if nothing had matched.",

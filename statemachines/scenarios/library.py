@@ -56,12 +56,22 @@ ID_FACE_THEN_DUPLICATE = returns("SearchFacesIdFaceThenDuplicate", rk.search_fac
     (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
 
 
-# As many matches as a search asks for, each the face on the ID document of another user with
-# a user id of the longest kind (100 characters): the most a search adds to the state, and
-# still no duplicate.
-ID_FACES_ONLY = returns("SearchFacesIdFacesOnly", rk.search_faces_by_image(
-    *((99.6 - index / 10, f"7c2e9f14-3b6a-4d8e-a1f5-2e9d7c4b6a{index:02d}",
-       f"{ID_FACE_NAME_PREFIX}{'x' * 98}{index:02d}") for index in range(SEARCH_MAX_FACES))))
+
+
+def id_faces(count: int) -> dict:
+    """A search's answer of ``count`` faces on ID documents of users with user ids of the
+    longest kind (100 characters)."""
+    return rk.search_faces_by_image(
+        *((99.6 - index / 10, f"7c2e9f14-3b6a-4d8e-a1f5-2e9d7c4b6a{index:02d}",
+           f"{ID_FACE_NAME_PREFIX}{'x' * 98}{index:02d}") for index in range(count)))
+
+
+# One face fewer than a search asks for, all on ID documents: no duplicate, and the most a
+# search that registers adds to the state.
+ID_FACES_BELOW_THE_LIMIT = returns("SearchFacesIdFacesBelowTheLimit",
+                                   id_faces(SEARCH_MAX_FACES - 1))
+# As many as it asks for, all on ID documents: a registration may rank below them.
+ID_FACES_TO_THE_LIMIT = returns("SearchFacesIdFacesToTheLimit", id_faces(SEARCH_MAX_FACES))
 
 
 def searched(search: str, answer: Mock) -> tuple[str, ...]:

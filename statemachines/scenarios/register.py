@@ -83,6 +83,12 @@ SCENARIOS = [
             mocks={gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.ID_FACE_THEN_DUPLICATE},
             path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.ID_FACE_THEN_DUPLICATE),
                           reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, "
+            "is on an ID document: a registration may rank below them, so the face is not "
+            "registered again.", "DuplicateFace", reg.HIDDEN_DUPLICATE_REASON,
+            mocks={gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.ID_FACES_TO_THE_LIMIT},
+            path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.ID_FACES_TO_THE_LIMIT),
+                          reg.FACE_KNOWN, reg.HIDDEN_DUPLICATE)),
     refused("FaceNotIndexed", "IndexFaces indexes nothing.", "FaceRejected",
             "face could not be indexed",
             mocks={**PASSED_MOCKS, reg.INDEX: mock.NOT_INDEXED},

@@ -88,6 +88,12 @@ SCENARIOS = [
             "DuplicateFace", mocks={**PASSED, reg.SEARCH: mock.DUPLICATE},
             path=COMPARED + mock.searched(reg.SEARCH, mock.DUPLICATE)
             + (reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, "
+            "is on an ID document: a registration may rank below them.", "DuplicateFace",
+            reason=reg.HIDDEN_DUPLICATE_REASON,
+            mocks={**PASSED, reg.SEARCH: mock.ID_FACES_TO_THE_LIMIT},
+            path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_TO_THE_LIMIT)
+            + (reg.FACE_KNOWN, reg.HIDDEN_DUPLICATE)),
     api_scenario(
         wf.NAME, "RegisteredPastAnIdFace", "The only match is the face on someone's ID "
         "document: no registration, so no duplicate, as if nothing had matched.",
@@ -130,12 +136,13 @@ SCENARIOS = [
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, item=NOT_REGISTERED),
     api_scenario(
         wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, an ID image with 30 "
-        "faces, all scored by CompareFaces, and a search answering as many faces on other users' "
-        "ID documents as it asks for: registered, every state within the 256 KiB quota.",
+        "faces, all scored by CompareFaces, and a search answering one face fewer than it asks "
+        "for, all on other users' ID documents: registered, every state within the 256 KiB "
+        "quota.",
         request=LARGEST_REQUEST,
         mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD,
-               reg.SEARCH: mock.ID_FACES_ONLY},
-        path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_ONLY)
+               reg.SEARCH: mock.ID_FACES_BELOW_THE_LIMIT},
+        path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_BELOW_THE_LIMIT)
         + (reg.FACE_KNOWN, fields.WANTED) + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD,
                                                               wf.ANSWER),
         item={"rek_faceid": mock.INDEXED_FACE_ID, "similarity": 98.25},
