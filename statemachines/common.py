@@ -182,8 +182,8 @@ def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
 # faces of any other user ids someone opened with the same face. Ten faces see past nine ID faces
 # ranked above the best registration; a duplicate check that sees ID faces alone, as many as it
 # asked for, refuses (registered_faces.registration_may_be_hidden). SearchFacesByImage is billed
-# per image whatever MaxFaces is; each face returned adds some 400 bytes to the state and one
-# short Map iteration.
+# per image whatever MaxFaces is; each face returned adds a match to the state (the largest
+# /register-idcard request meets all but one: tests/test_payload_limit.py) and a Map iteration.
 SEARCH_MAX_FACES = 10
 
 
