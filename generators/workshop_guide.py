@@ -144,7 +144,7 @@ def _calls(state: dict) -> str:
         count = len(state.get("Branches", []))
         return f"{count} branches at once"
     if kind == "Map":
-        return f"its item processor for each item of `{state.get('ItemsPath', '$')}`"
+        return f"its states for each item of `{state.get('ItemsPath', '$')}`"
     if kind == "Fail":
         if "Error" in state:
             return f"fails with `{state['Error']}`"
@@ -160,15 +160,14 @@ def _calls(state: dict) -> str:
 
 def state_table(definition: dict) -> list[str]:
     """One row per state, in definition order, the states of Parallel branches included."""
-    inside = branch_of(definition)
+    inside, states = branch_of(definition), all_states(definition)
     rows = ["| # | State | Type | Calls or does | In |", "|---|---|---|---|---|"]
-    for number, (name, state) in enumerate(all_states(definition).items(), start=1):
+    for number, (name, state) in enumerate(states.items(), start=1):
         where = ""
         if name in inside:
-            parallel, branch = inside[name]
-            where = f"branch {branch + 1} of `{_cell(parallel)}`" \
-                if all_states(definition)[parallel]["Type"] == "Parallel" \
-                else f"each item of `{_cell(parallel)}`"
+            around, branch = inside[name]
+            where = (f"each item of `{_cell(around)}`" if states[around]["Type"] == "Map"
+                     else f"branch {branch + 1} of `{_cell(around)}`")
         rows.append(f"| {number} | {_cell(name)} | {state['Type']} | {_cell(_calls(state))} "
                     f"| {where} |")
     return rows

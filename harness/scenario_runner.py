@@ -190,10 +190,11 @@ def entered_states(events: list[dict], definition: dict | None = None) -> list[s
     interleave in any order: each stretch of them is listed branch by branch instead, in the
     order of the definition's branches, which makes a path comparable between runs. A Map's
     iterations run at the same time too, each through the same states: a stretch of them is
-    listed iteration by iteration (``iterations``)."""
+    listed iteration by iteration (``iterations``). A Map inside a Parallel's branch runs its
+    items one by one (MaxConcurrency 1), so its states keep their order within the branch."""
     entered = [event["stateEnteredEventDetails"]["name"] for event in events
                if "stateEnteredEventDetails" in event]
-    in_branch = asl.branch_of(definition) if definition else {}
+    in_branch = asl.branch_of(definition, outermost=True) if definition else {}
     states = asl.all_states(definition) if definition else {}
     path: list[str] = []
     stretch: list[str] = []

@@ -114,18 +114,23 @@ def parallel(branches: list[dict], *, next: str | None, result_selector: dict | 
     return _transition(state, next)
 
 
-def inline_map(processor: dict, *, items_path: str, item_selector: dict, next: str | None,
+def inline_map(processor: dict, *, items_path: str, next: str | None,
+               item_selector: dict | None = None, max_concurrency: int | None = None,
                result_selector: dict | None = None, result_path: str | None = "$",
                comment: str | None = None) -> State:
     """An inline Map state: ``processor`` (from ``Workflow.branch()``) runs once for each item
-    of the array at ``items_path``, its input ``item_selector`` (``$$.Map.Item.Value`` is the
-    item); the result is the list of the iterations' outputs, in item order."""
+    of the array at ``items_path``, its input the item or ``item_selector`` (in which
+    ``$$.Map.Item.Value`` is the item); the result is the list of the iterations' outputs, in
+    item order."""
     state: State = {"Type": "Map"}
     if comment:
         state["Comment"] = comment
     state["ItemsPath"] = items_path
-    state["ItemSelector"] = item_selector
+    if item_selector is not None:
+        state["ItemSelector"] = item_selector
     state["ItemProcessor"] = {"ProcessorConfig": {"Mode": "INLINE"}, **processor}
+    if max_concurrency is not None:
+        state["MaxConcurrency"] = max_concurrency
     if result_selector is not None:
         state["ResultSelector"] = result_selector
     if result_path != "$":
@@ -179,6 +184,22 @@ def string_equals(variable: str, value: str) -> Condition:
 
 def string_equals_path(variable: str, path: str) -> Condition:
     return {"Variable": variable, "StringEqualsPath": path}
+
+
+def string_matches(variable: str, pattern: str) -> Condition:
+    """``pattern`` may hold ``*`` wildcards; ``string_pattern_literal`` escapes fixed text."""
+    return {"Variable": variable, "StringMatches": pattern}
+
+
+def string_pattern_literal(text: str) -> str:
+    """``text`` as a StringMatches pattern that matches it literally: StringMatches reads ``*``
+    as a wildcard and a backslash-escaped ``\\*`` as an asterisk; no other character is special
+    (Choice Rules, Amazon States Language specification; "Choice workflow state", Step
+    Functions Developer Guide). A backslash in ``text`` is refused: before an asterisk it would
+    be taken for the escape."""
+    if "\\" in text:
+        raise ValueError(f"a StringMatches literal cannot hold a backslash: {text!r}")
+    return text.replace("*", "\\*")
 
 
 def boolean_equals(variable: str, value: bool) -> Condition:
@@ -330,11 +351,12 @@ def refuse_repeated_error_names(name: str, state: State) -> None:
                          "the second never fires")
 
 
-def inner_branches(state: State) -> list[dict]:
-    """The state machines a state runs inside itself: a Parallel's branches, or a Map's item
-    processor (one branch, run once per item)."""
-    return [*state.get("Branches", []),
-            *([state["ItemProcessor"]] if "ItemProcessor" in state else [])]
+def nested(state: State) -> list[dict]:
+    """The state machines inside a state: a Parallel's branches, or the one item processor a
+    Map runs for each item (drawn, listed and covered as a branch)."""
+    if "ItemProcessor" in state:
+        return [state["ItemProcessor"]]
+    return state.get("Branches", [])
 
 
 def all_states(definition: dict) -> dict[str, State]:
@@ -343,19 +365,21 @@ def all_states(definition: dict) -> dict[str, State]:
     found: dict[str, State] = {}
     for name, state in definition["States"].items():
         found[name] = state
-        for branch in inner_branches(state):
+        for branch in nested(state):
             found.update(all_states(branch))
     return found
 
 
-def branch_of(definition: dict) -> dict[str, tuple[str, int]]:
+def branch_of(definition: dict, *, outermost: bool = False) -> dict[str, tuple[str, int]]:
     """For each state inside a Parallel branch or a Map's item processor: (the Parallel or
-    Map state, the branch's index, 0 for a Map)."""
+    Map state, the branch's index), the innermost one around it, or with ``outermost`` the
+    outermost one."""
     found: dict[str, tuple[str, int]] = {}
-    for name, state in all_states(definition).items():
-        for index, branch in enumerate(inner_branches(state)):
+    for name, state in all_states(definition).items():  # outer states come before inner ones
+        for index, branch in enumerate(nested(state)):
             for inner in all_states(branch):
-                found[inner] = (name, index)
+                if not (outermost and inner in found):
+                    found[inner] = (name, index)
     return found
 
 

@@ -3,8 +3,10 @@
 After the quality gate the selfie is compared with the user's stored selfie, where one is
 known (uploaded through the bucket, or registered from an S3 object). Without one, or when the
 compare cannot decide, the collection is searched instead: the user is verified only if the
-best match in the whole collection is their own registered face, so a selfie that looks more
-like somebody else is denied. ``add_authentication`` is shared with ``/update``.
+best registered face in the whole collection is their own, so a selfie that looks more like
+somebody else is denied. The faces on ID documents are no registrations (``registered_faces``):
+a match with one, the user's own ID face included, verifies nobody. ``add_authentication`` is
+shared with ``/update``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from . import asl
 from . import quality_gate as gate
 from .api_common import DESCRIBE_ERROR, SELFIE, Answers, add_folder_checks
 from .api_requests import Request
-from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image, search_faces
+from .common import RETRY_REKOGNITION, get_user, image_parameter, s3_image
 from .common import settings_state as _settings_state
+from .registered_faces import add_registered_face_search
 
 NAME = "authenticate"
 TITLE = "Authenticate"
@@ -32,7 +35,7 @@ COMPARE_STORED = "Compare with the stored selfie"
 STORED_MATCHES = "Does the selfie match the stored selfie?"
 VERIFIED_BY_COMPARE = "Verified by the stored selfie"
 SEARCH_USER = "Search the collection for the face"
-USERS_FACE = "Is the best match the user's face?"
+USERS_FACE = "Is the best registered face the user's?"
 VERIFIED_BY_SEARCH = "Verified by the collection"
 ACCESS_DENIED = "Not the user's face"
 ANSWER = "Answer verified"
@@ -90,9 +93,9 @@ def add_authentication(workflow: asl.Workflow, answers: Answers, *, on_error: li
     workflow.add(VERIFIED_BY_COMPARE, asl.pass_state(
         parameters={"method": "stored selfie", "similarity.$": f"{COMPARED}.Similarity"},
         result_path="$.auth", next=then))
-    workflow.add(SEARCH_USER, search_faces(
-        SELFIE, threshold="$.settings.compare_similarity", result_path="$.search",
-        catch=answers.catch_image_errors(), next=USERS_FACE))
+    add_registered_face_search(
+        workflow, SEARCH_USER, SELFIE, threshold="$.settings.compare_similarity",
+        result_path="$.search", catch=answers.catch_image_errors(), next=USERS_FACE)
     workflow.add(USERS_FACE, asl.choice(
         [(asl.all_of(asl.is_present(FOUND),
                      asl.string_equals_path(f"{FOUND}.Face.FaceId", REGISTERED_FACE)),

@@ -175,17 +175,32 @@ def detect_faces(attributes: str, *, image: dict | str | None = None, next: str,
 
 # --- the face collection ------------------------------------------------------------------------
 
-def search_faces(image: dict | str, *, threshold: str, result_path: str, next: str,
+# A search wants the best registered face at or above its threshold, but the faces on users' ID
+# documents rank among its matches too (registered_faces leaves them out afterwards), so it asks
+# for enough faces to see past them. Each user id has at most one ID face and one registration:
+# a person searching with their own face meets their own ID face and registration, and the ID
+# faces of any other user ids someone opened with the same face. Ten faces see past nine ID faces
+# ranked above the best registration; a duplicate check that sees ID faces alone, as many as it
+# asked for, refuses (registered_faces.registration_may_be_hidden). SearchFacesByImage is billed
+# per image whatever MaxFaces is; each face returned adds a match to the state (the largest
+# /register-idcard request meets all but one: tests/test_payload_limit.py) and a Map iteration.
+SEARCH_MAX_FACES = 10
+
+
+def search_faces(image: dict | str, *, threshold: str, result_path: str, next: str | None,
                  catch: list) -> asl.State:
-    """SearchFacesByImage for the best match at or above ``threshold`` (a path);
-    ``<result_path>.matches`` gets the matches."""
+    """SearchFacesByImage for the ``SEARCH_MAX_FACES`` best matches at or above ``threshold``
+    (a path), best first ("ordered by similarity score with the highest similarity first",
+    SearchFacesByImage, Amazon Rekognition API Reference); ``<result_path>.matches`` gets
+    them, ID documents' faces included: ``registered_faces.add_registered_face_search`` adds
+    the state that leaves those out."""
     return asl.task(
         asl.sdk("rekognition", "searchFacesByImage"),
         parameters={
             "CollectionId": COLLECTION,
             **image_parameter("Image", image),
             "FaceMatchThreshold.$": threshold,
-            "MaxFaces": 1,
+            "MaxFaces": SEARCH_MAX_FACES,
         },
         result_selector={"matches.$": "$.FaceMatches"},
         result_path=result_path,

@@ -46,10 +46,15 @@ from .common import (
     index_face,
     reject,
     s3_image,
-    search_faces,
     settings_state,
     update_user,
     userid_key,
+)
+from .registered_faces import (
+    HIDDEN_DUPLICATE,
+    HIDDEN_DUPLICATE_REASON,
+    add_registered_face_search,
+    registration_may_be_hidden,
 )
 
 NAME = "identity_verification"
@@ -106,12 +111,12 @@ REJECTED = "VerificationRejected"
 
 def _search_branch() -> dict:
     branch = asl.Workflow("Search the collection for the selfie's face")
-    branch.add(SEARCH, search_faces(
-        s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
+    add_registered_face_search(
+        branch, SEARCH, s3_image(), threshold="$.settings.duplicate_similarity", result_path="$",
         # Rekognition answers InvalidParameterException when the image holds no face.
         catch=[asl.catch("Rekognition.InvalidParameterException", next=NOTHING_TO_SEARCH),
                asl.catch(*UNUSABLE_IMAGE_ERRORS, next=UNUSABLE)],
-        next=None))
+        next=None)
     branch.add(NOTHING_TO_SEARCH, asl.pass_state(
         parameters={"matches": [], "no_face": True}, next=None))
     branch.add(UNUSABLE, asl.pass_state(
@@ -195,12 +200,15 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
     workflow.add(ALREADY_REGISTERED, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
-                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+                                 path="$.settings.duplicate_similarity")), DUPLICATE),
+         (registration_may_be_hidden(SEARCHED), HIDDEN_DUPLICATE)],
         default=MATCHES_ID,
     ))
     workflow.add(DUPLICATE, reject(
         reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
         error=REJECTED, next=RECORD_FAILURE))
+    workflow.add(HIDDEN_DUPLICATE, reject(HIDDEN_DUPLICATE_REASON, error=REJECTED,
+                                          next=RECORD_FAILURE))
     workflow.add(MATCHES_ID, asl.choice(
         [(asl.string_equals(f"{VERDICT}.{item.COMPARE_STATUS}", item.PASS),
           INDEX_AND_THUMBNAIL)],

@@ -16,8 +16,13 @@ from .common import (
     delete_face,
     get_user,
     index_face,
-    search_faces,
     update_user,
+)
+from .registered_faces import (
+    HIDDEN_DUPLICATE,
+    HIDDEN_DUPLICATE_REASON,
+    add_registered_face_search,
+    registration_may_be_hidden,
 )
 
 GET_USER = "Get user record"
@@ -52,19 +57,22 @@ def add_registration_check(workflow: asl.Workflow, answers: Answers, *, on_error
 
 
 def add_duplicate_search(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:
-    workflow.add(SEARCH, search_faces(
-        SELFIE, threshold="$.settings.duplicate_similarity", result_path="$.duplicates",
-        catch=answers.catch_image_errors(), next=FACE_KNOWN))
+    """Refuse a face registered under another user id; a face on an ID document is none."""
+    add_registered_face_search(
+        workflow, SEARCH, SELFIE, threshold="$.settings.duplicate_similarity",
+        result_path="$.duplicates", catch=answers.catch_image_errors(), next=FACE_KNOWN)
     workflow.add(FACE_KNOWN, asl.choice(
         [(asl.all_of(asl.is_present(BEST_DUPLICATE),
                      asl.numeric(f"{BEST_DUPLICATE}.Similarity", "GreaterThanEquals",
-                                 path="$.settings.duplicate_similarity")), DUPLICATE)],
+                                 path="$.settings.duplicate_similarity")), DUPLICATE),
+         (registration_may_be_hidden("$.duplicates"), HIDDEN_DUPLICATE)],
         default=next,
     ))
     workflow.add(DUPLICATE, answers.refuse(
         "DuplicateFace",
         reason_format=f"States.Format('duplicate of face {{}}', {BEST_DUPLICATE}.Face.FaceId)",
         similarity=f"{BEST_DUPLICATE}.Similarity"))
+    workflow.add(HIDDEN_DUPLICATE, answers.refuse("DuplicateFace", HIDDEN_DUPLICATE_REASON))
 
 
 def add_indexing(workflow: asl.Workflow, answers: Answers, *, next: str) -> None:

@@ -89,3 +89,22 @@ def test_validator_reports_statelint_and_engine_problems(tmp_path):
 
 def test_validator_accepts_the_committed_definitions():
     assert validate_asl.main([]) == 0
+
+
+def test_a_string_pattern_literal_escapes_the_wildcard_and_refuses_a_backslash():
+    assert asl.string_pattern_literal("_id:") == "_id:"
+    assert asl.string_pattern_literal("a*b") == "a\\*b"
+    with pytest.raises(ValueError, match="backslash"):
+        asl.string_pattern_literal("a\\b")
+
+
+def test_a_map_runs_its_processor_inline_on_the_items():
+    processor = asl.Workflow("each")
+    processor.add("Keep it", asl.pass_state(next=None))
+    state = asl.inline_map(processor.branch(), items_path="$.items", max_concurrency=1,
+                          result_selector={"kept.$": "$[*]"}, result_path="$.kept", next="Done")
+    assert list(state) == ["Type", "ItemsPath", "ItemProcessor", "MaxConcurrency",
+                           "ResultSelector", "ResultPath", "Next"]
+    assert state["ItemProcessor"] == {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Keep it",
+                                      "States": {"Keep it": {"Type": "Pass", "End": True}}}
+    assert asl.nested(state) == [state["ItemProcessor"]]

@@ -16,7 +16,7 @@ import pytest
 
 from generators import workshop_guide
 from generators.diagrams import cli, edges, mermaid, placement, svg
-from statemachines.asl import all_states, branch_of, inner_branches, targets
+from statemachines.asl import all_states, branch_of, nested, targets
 from statemachines.registry import definitions
 
 DEFINITIONS = definitions()
@@ -134,9 +134,9 @@ def test_mermaid_puts_parallel_branches_in_subgraphs(name):
     lines = text.splitlines()
     openings = sum(1 for line in lines if line.strip().startswith("subgraph "))
     closings = sum(1 for line in lines if line.strip() == "end")
-    # A Map's item processor is drawn as a Parallel's one branch.
-    parallels = [state for state in all_states(definition).values() if inner_branches(state)]
-    assert openings == closings == sum(1 + len(inner_branches(p)) for p in parallels)
+    # A Parallel's branches, or the one item processor of a Map.
+    containers = [state for state in all_states(definition).values() if nested(state)]
+    assert openings == closings == sum(1 + len(nested(c)) for c in containers)
     for inner, (parallel, branch) in branch_of(definition).items():
         # The state's declaration sits between its branch's "subgraph" line and the next "end"
         # at that depth.
@@ -233,7 +233,7 @@ def test_parallel_frames_hold_their_branches_and_nothing_else(name):
     definition = definition_for(name)
     plan = placement.layout(definition)
     inside = branch_of(definition)
-    parallels = [n for n, s in all_states(definition).items() if inner_branches(s)]
+    parallels = [n for n, s in all_states(definition).items() if nested(s)]
     assert sorted(frame.name for frame in plan.frames) == sorted(parallels)
     for frame in plan.frames:
         area = (frame.x, frame.y, frame.w, frame.h)

@@ -12,7 +12,8 @@ import pytest
 from generators import synth
 from generators.output import drift
 from statemachines import asl, registry
-from statemachines.common import SHOW_SIMILARITY
+from statemachines.common import SEARCH_MAX_FACES, SHOW_SIMILARITY
+from statemachines.registered_faces import IS_ID_FACE, KEEP_REGISTERED_FACES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,6 +155,29 @@ def test_rejection_reasons_are_specific():
     assert compare["No ID document"]["Parameters"]["reason"] == "no ID document"
     not_similar = compare["Selfie does not match ID photo"]["Parameters"]["reason.$"]
     assert "similarity {} < {}" in not_similar
+
+
+def test_every_search_keeps_the_registered_faces_alone():
+    """Each search asks for SEARCH_MAX_FACES matches and goes straight to the Map that leaves
+    the faces on ID documents (``_id:<userid>``) out of them, in place."""
+    searching = set()
+    for filename, definition in all_definitions():
+        states = asl.all_states(definition)
+        for name, state in states.items():
+            if "rekognition:searchFaces" not in state.get("Resource", ""):
+                continue
+            searching.add(filename.removesuffix(".asl.json"))
+            assert state["Parameters"]["MaxFaces"] == SEARCH_MAX_FACES, name
+            assert state["Next"] == KEEP_REGISTERED_FACES, name
+            keep, result_path = states[KEEP_REGISTERED_FACES], state.get("ResultPath", "$")
+            assert (keep["Type"], keep["ItemsPath"], keep.get("ResultPath", "$")) == (
+                "Map", f"{result_path}.matches", result_path)
+            assert keep["ResultSelector"] == {"matches.$": "$[*][*]",
+                                              "searched.$": "States.ArrayLength($)"}
+            (rule,) = keep["ItemProcessor"]["States"][IS_ID_FACE]["Choices"]
+            assert {"Variable": "$.Face.ExternalImageId", "StringMatches": "_id:*"} in rule["And"]
+    assert searching == {"identity_verification", "identity_verification.express", "register",
+                         "register_idcard", "authenticate", "update_face"}
 
 
 def test_duplicate_is_decided_on_match_similarity_not_searched_face_confidence():

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from statemachines.asl import all_states, inner_branches
+from statemachines.asl import all_states, nested
 
 LABEL_LIMIT = 40  # characters of an edge label, Mermaid and SVG alike
 
@@ -74,8 +74,8 @@ def _leaf(condition: dict) -> str:
 def _variables(condition: dict) -> list[str]:
     """Every variable a condition reads, nested conditions included."""
     found = [condition["Variable"]] if "Variable" in condition else []
-    for nested in condition.get("And", []) + condition.get("Or", []):
-        found += _variables(nested)
+    for inner in condition.get("And", []) + condition.get("Or", []):
+        found += _variables(inner)
     if "Not" in condition:
         found += _variables(condition["Not"])
     return found
@@ -150,12 +150,12 @@ def drawn_edges(definition: dict) -> list[Transition]:
     joins the Parallel's successor (drawn instead of the Parallel's own Next)."""
     edges = []
     for name, state in all_states(definition).items():
-        joins = [(end, state["Next"]) for branch in inner_branches(state)
+        joins = [(end, state["Next"]) for branch in nested(state)
                  for end in terminals(branch)] if "Next" in state else []
         for transition in transitions(name, state):
             if not (transition.kind == "next" and joins):
                 edges.append(transition)
-        for branch in inner_branches(state):
+        for branch in nested(state):
             edges.append(Transition(name, branch["StartAt"], "fork"))
         edges += [Transition(end, target, "join") for end, target in joins]
     return edges

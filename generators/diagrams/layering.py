@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generators.diagrams.edges import Transition, drawn_edges
-from statemachines.asl import all_states, inner_branches
+from statemachines.asl import all_states, nested
 
 SWEEPS = 12  # barycenter sweeps down and up when ordering the layers
 
@@ -46,7 +46,7 @@ def enclosing(definition: dict) -> dict[str, list[tuple[str, int]]]:
     def walk(container: dict, around: list[tuple[str, int]]) -> None:
         for name, state in container["States"].items():
             found[name] = around
-            for index, branch in enumerate(inner_branches(state)):
+            for index, branch in enumerate(nested(state)):
                 walk(branch, around + [(name, index)])
 
     walk(definition, [])

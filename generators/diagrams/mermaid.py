@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generators.diagrams.edges import terminals, transitions
-from statemachines.asl import all_states, inner_branches
+from statemachines.asl import all_states, nested
 
 _MERMAID_ESCAPES = [("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
                     ("|", "#124;"), ("`", "#96;"), ("&", "#amp;")]
@@ -53,9 +53,9 @@ def node_ids(names: list[str]) -> dict[str, str]:
     return ids
 
 
-def branch_label(state: dict, number: int) -> str:
-    """A Parallel's branch by its number; a Map's item processor, run once per item."""
-    return "each item" if state["Type"] == "Map" else f"branch {number}"
+def _branch_label(state: dict, number: int) -> str:
+    """A Parallel's branch by its number; a Map's one processor runs for each item."""
+    return "for each item" if state["Type"] == "Map" else f"branch {number}"
 
 
 def render(definition: dict) -> str:
@@ -79,16 +79,16 @@ def render(definition: dict) -> str:
     def declare_states(container: dict, indent: str) -> None:
         for name, state in container["States"].items():
             declare(name, indent)
-            for number, branch in enumerate(inner_branches(state), start=1):
+            for number, branch in enumerate(nested(state), start=1):
                 if number == 1:
                     lines.append(f'{indent}subgraph g_{ids[name][2:]}["{mermaid_text(name)}"]')
                     lines.append(f"{indent}    direction TB")
                 lines.append(f'{indent}    subgraph g_{ids[name][2:]}_{number}'
-                             f'["{branch_label(state, number)}"]')
+                             f'["{_branch_label(state, number)}"]')
                 lines.append(f"{indent}        direction TB")
                 declare_states(branch, indent + "        ")
                 lines.append(f"{indent}    end")
-            if inner_branches(state):
+            if nested(state):
                 lines.append(f"{indent}end")
 
     declare_states(definition, "    ")
@@ -98,8 +98,8 @@ def render(definition: dict) -> str:
             arrow = "-.->" if transition.kind == "catch" else "-->"
             label = f'|"{mermaid_text(transition.label)}"|' if transition.label else ""
             lines.append(f"    {ids[name]} {arrow}{label} {ids[transition.target]}")
-        for number, branch in enumerate(inner_branches(state), start=1):
-            lines.append(f'    {ids[name]} ==>|"{branch_label(state, number)}"| '
+        for number, branch in enumerate(nested(state), start=1):
+            lines.append(f'    {ids[name]} ==>|"{_branch_label(state, number)}"| '
                          f'{ids[branch["StartAt"]]}')
             if "Next" in state:
                 for end in terminals(branch):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from generators.diagrams.edges import integration
 from generators.diagrams.layering import Graph, layered_graph, order_layers
-from statemachines.asl import all_states, inner_branches
+from statemachines.asl import all_states, nested
 
 CHAR_WIDTH = 7.0  # estimated width of one character at 12px sans-serif
 SMALL_CHAR_WIDTH = 5.8  # at 10px
@@ -121,10 +121,10 @@ def _subtitle(state: dict) -> str:
     if state["Type"] == "Task":
         return integration(state.get("Resource", ""))
     if state["Type"] == "Parallel":
-        count = len(inner_branches(state))
+        count = len(state.get("Branches", []))
         return f"parallel, {count} branch{'es' if count != 1 else ''}"
     if state["Type"] == "Map":
-        return "map, once per item"
+        return "for each item"
     return ""
 
 
@@ -357,7 +357,7 @@ def layout(definition: dict) -> Layout:
     graph = layered_graph(definition)
     order = order_layers(graph, definition["StartAt"])
     columns = place_across(graph, order, boxes)
-    parallels = [name for name in graph.names if inner_branches(states[name])]
+    parallels = [name for name in graph.names if nested(states[name])]
     clear_frames(columns, order, parallels)
     columns.shift = MARGIN - min(columns.x[node] - columns.width[node] / 2
                                  for node in range(graph.count))

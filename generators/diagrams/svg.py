@@ -6,6 +6,10 @@ from xml.sax.saxutils import escape
 
 from generators.diagrams import GENERATED_BY
 from generators.diagrams.placement import LINE_HEIGHT, MARGIN, Box, Layout, layout
+from statemachines.asl import all_states
+
+# What a frame holds: a Parallel's branches, or the states a Map runs for each item.
+_FRAMED = {"Parallel": "branches", "Map": "for each item"}
 
 _FILLS = {  # state type -> (fill, stroke, text)
     "Task": ("#e8f0fe", "#4a6fa5", "#1b2a41"),
@@ -173,8 +177,10 @@ def render(definition: dict, title: str) -> str:
                f'L{_number(sx)},{_number(start_box.y)}" stroke="#444444" '
                'marker-end="url(#arrow)"/></g>')
 
-    labels = [_label(f"{frame.name} (branches)", frame.x + 8, frame.y + 10, "#6a4c93",
-                     "frame-label", anchor="start", size=11) for frame in plan.frames]
+    states = all_states(definition)
+    labels = [_label(f"{frame.name} ({_FRAMED[states[frame.name]['Type']]})", frame.x + 8,
+                     frame.y + 10, "#6a4c93", "frame-label", anchor="start", size=11)
+              for frame in plan.frames]
     for route in plan.routes:
         stroke, dash, marker, _ = _EDGE_STYLES.get(route.kind, _EDGE_STYLES["next"])
         dashes = f' stroke-dasharray="{dash}"' if dash else ""

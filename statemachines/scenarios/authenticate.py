@@ -24,7 +24,13 @@ INLINE = {"rek_faceid": mock.REGISTERED_FACE_ID, "selfie_bucket": "", "selfie_ob
 BEFORE_GATE = (wf.READ_THRESHOLDS, wf.GET_USER, wf.REGISTERED)
 GATE_PASSED = BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.QUALITY, wf.STORED_SELFIE)
 BY_COMPARE = (wf.COMPARE_STORED, wf.STORED_MATCHES, wf.VERIFIED_BY_COMPARE)
-SEARCHED = (wf.SEARCH_USER, wf.USERS_FACE)
+
+
+def searched(answer) -> tuple[str, ...]:
+    """The search answered by ``answer`` (a mock), its filter, and the decision."""
+    return mock.searched(wf.SEARCH_USER, answer) + (wf.USERS_FACE,)
+
+
 GOOD = {gate.DETECT: mock.ONE_GOOD_FACE}
 
 
@@ -55,25 +61,38 @@ SCENARIOS = [
              "user's folder.", seed=INLINE,
              request={"userid": USER, "selfie": s3_image("api/dave/selfie.jpg")},
              mocks={wf.SEARCH_USER: mock.USERS_FACE_FOUND},
-             path=SEARCHED + (wf.VERIFIED_BY_SEARCH,), method="collection search",
+             path=searched(mock.USERS_FACE_FOUND) + (wf.VERIFIED_BY_SEARCH,),
+             method="collection search",
              similarity=99.1),
     verified("StoredSelfieNotSimilarEnough", "The stored selfie scores below the threshold; "
              "the collection still finds the user's face.", seed=STORED,
              mocks={wf.COMPARE_STORED: mock.NOT_SIMILAR,
                     wf.SEARCH_USER: mock.USERS_FACE_FOUND},
-             path=(wf.COMPARE_STORED, wf.STORED_MATCHES) + SEARCHED + (wf.VERIFIED_BY_SEARCH,),
+             path=(wf.COMPARE_STORED, wf.STORED_MATCHES) + searched(mock.USERS_FACE_FOUND)
+             + (wf.VERIFIED_BY_SEARCH,),
              method="collection search", similarity=99.1),
     verified("StoredSelfieGone", "The stored selfie was deleted from S3: the collection "
              "decides.", seed=STORED,
              mocks={wf.COMPARE_STORED: mock.STORED_SELFIE_GONE,
                     wf.SEARCH_USER: mock.USERS_FACE_FOUND},
-             path=(wf.COMPARE_STORED,) + SEARCHED + (wf.VERIFIED_BY_SEARCH,),
+             path=(wf.COMPARE_STORED,) + searched(mock.USERS_FACE_FOUND)
+             + (wf.VERIFIED_BY_SEARCH,),
              method="collection search", similarity=99.1),
     denied("SomeoneElse", "The selfie's best match is another user's face.", seed=INLINE,
-           mocks={wf.SEARCH_USER: mock.SOMEONE_ELSE_FOUND}, path=SEARCHED),
+           mocks={wf.SEARCH_USER: mock.SOMEONE_ELSE_FOUND},
+           path=searched(mock.SOMEONE_ELSE_FOUND)),
+    denied("OnlyTheUsersIdFace", "The only match is the face on the user's own ID document, "
+           "which is no registration: denied, as if nothing had matched.", seed=INLINE,
+           mocks={wf.SEARCH_USER: mock.ONLY_USERS_ID_FACE},
+           path=searched(mock.ONLY_USERS_ID_FACE)),
+    verified("VerifiedPastTheUsersIdFace", "The user's ID document's face scores above their "
+             "registered face: left out, the registered face decides.", seed=INLINE,
+             mocks={wf.SEARCH_USER: mock.USERS_ID_FACE_FIRST},
+             path=searched(mock.USERS_ID_FACE_FIRST) + (wf.VERIFIED_BY_SEARCH,),
+             method="collection search", similarity=99.1),
     denied("NobodyKnown", "Neither the stored selfie nor the collection match.", seed=STORED,
            mocks={wf.COMPARE_STORED: mock.NOT_SIMILAR, wf.SEARCH_USER: mock.NO_DUPLICATE},
-           path=(wf.COMPARE_STORED, wf.STORED_MATCHES) + SEARCHED),
+           path=(wf.COMPARE_STORED, wf.STORED_MATCHES) + searched(mock.NO_DUPLICATE)),
     api_scenario(
         wf.NAME, "UserNotFound", "No face is registered for the user id: a 404, no "
         "Rekognition call.", request=REQUEST, mocks={},

@@ -21,6 +21,7 @@ from ..common import (
     SHOW_SIMILARITY,
     SHOW_TINY_SIMILARITY,
 )
+from ..registered_faces import HIDDEN_DUPLICATE, HIDDEN_DUPLICATE_REASON
 from . import UPLOADED_AT, Scenario, returns, throws
 from . import library as mock
 
@@ -35,8 +36,17 @@ ID_ACCEPTED_READ = returns("GetItemIdAccepted", {"Item": {
 ERASED_ITEM = dict.fromkeys([*ID_ACCEPTED, "identity_verify_status", "identity_verify_reason",
                         "compare_status", "compare_reason", "rek_faceid"])
 ERROR_TAIL = (wf.DESCRIBE_ERROR,) + FAILURE_TAIL
-# Both checks ran: the search found no duplicate... or did; the compare returned a verdict.
-CHECKED = (wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.CHECKS_RAN)
+# The search, which found no duplicate (or the answer given), and its filter.
+SEARCHED = mock.searched(wf.SEARCH, mock.NO_DUPLICATE)
+
+
+def checked(search=mock.NO_DUPLICATE) -> tuple[str, ...]:
+    """Both checks ran: the search answered ``search``; the compare returned a verdict."""
+    return (wf.READ_THRESHOLDS, wf.CHECKS, *mock.searched(wf.SEARCH, search), wf.COMPARE,
+            wf.CHECKS_RAN)
+
+
+CHECKED = checked()
 NEW_FACE = CHECKED + (wf.ALREADY_REGISTERED, wf.MATCHES_ID)
 INDEXED = NEW_FACE + (wf.INDEX_AND_THUMBNAIL, wf.INDEX, wf.THUMBNAIL, wf.INDEXED)
 GATED = INDEXED + (wf.READ_INDEXED, wf.COUNT_FACES)
@@ -150,9 +160,27 @@ SCENARIOS = [
                   "head pose yaw 52.5 pitch 5.1 beyond 45 degrees"),
     rejected(
         "DuplicateFace", "The same face is already registered under another user id.",
-        path=CHECKED + (wf.ALREADY_REGISTERED, wf.DUPLICATE),
+        path=checked(mock.DUPLICATE) + (wf.ALREADY_REGISTERED, wf.DUPLICATE),
         reason="duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
         mocks={wf.SEARCH: mock.DUPLICATE}),
+    rejected(
+        "DuplicateBehindAnIdFace", "The best match is the face on someone's ID document, which "
+        "is no registration; the next is the face registered under another user id.",
+        path=checked(mock.ID_FACE_THEN_DUPLICATE) + (wf.ALREADY_REGISTERED, wf.DUPLICATE),
+        reason="duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
+        mocks={wf.SEARCH: mock.ID_FACE_THEN_DUPLICATE}),
+    rejected(
+        "DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, is on "
+        "an ID document: a registration may rank below them, so the face is not registered "
+        "again.", path=checked(mock.ID_FACES_TO_THE_LIMIT) + (wf.ALREADY_REGISTERED,
+                                                               HIDDEN_DUPLICATE),
+        reason=HIDDEN_DUPLICATE_REASON, mocks={wf.SEARCH: mock.ID_FACES_TO_THE_LIMIT}),
+    scenario(
+        "PassedPastAnIdFace", "The only match is the face on someone's ID document: no "
+        "registration, so no duplicate, as if nothing had matched.",
+        mocks={**PASSED_MOCKS, wf.SEARCH: mock.ONLY_AN_ID_FACE},
+        path=checked(mock.ONLY_AN_ID_FACE) + PASSED_PATH[len(CHECKED):], status="SUCCEEDED",
+        item={**PASSED_ITEM, "similarity": 98.25}),
     not_matching(
         "IdDocumentMissing", "A selfie uploaded before any ID document (the item holds the "
         "starter's claim alone).",
@@ -226,7 +254,7 @@ SCENARIOS = [
         compare_mocks={compare.COMPARE: mock.COMPARE_DENIED},
         compare_path=COMPARE_START + (compare.COMPARE, compare.DESCRIBE_ERROR,
                                       compare.RECORD_ERROR, compare.FAILED),
-        path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.COMPARE_DID_NOT_END,
+        path=(wf.READ_THRESHOLDS, wf.CHECKS, *SEARCHED, wf.COMPARE, wf.COMPARE_DID_NOT_END,
               wf.CHECKS_RAN, wf.COMPARE_FAILED) + FAILURE_TAIL,
         error="VerificationError",
         item={"identity_verify_status": "error", "compare_status": "error",
@@ -313,7 +341,7 @@ SCENARIOS = [
         compare_mocks={compare.GET_USER: ID_ACCEPTED_READ, compare.COMPARE: mock.COMPARE_DENIED},
         compare_path=COMPARE_START + (compare.COMPARE, compare.DESCRIBE_ERROR,
                                       compare.RECORD_ERROR, compare.FAILED),
-        path=(wf.READ_THRESHOLDS, wf.CHECKS, wf.SEARCH, wf.COMPARE, wf.COMPARE_DID_NOT_END,
+        path=(wf.READ_THRESHOLDS, wf.CHECKS, *SEARCHED, wf.COMPARE, wf.COMPARE_DID_NOT_END,
               wf.CHECKS_RAN, wf.COMPARE_FAILED, wf.RECORD_FAILURE, ERASED_MEANWHILE),
         status="SUCCEEDED", item=ERASED_ITEM),
 ]

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from contract.item import ID_FACE_NAME_PREFIX
+
+from ..common import SEARCH_MAX_FACES
+from ..registered_faces import (
+    IS_ID_FACE,
+    KEEP_REGISTERED_FACE,
+    KEEP_REGISTERED_FACES,
+    LEAVE_OUT_ID_FACE,
+)
+from . import Mock, returns, throws
 from . import rekognition as rk
-from . import returns, throws
 
 THROTTLED = ("Rekognition.ThrottlingException",
              "Slow down: the request rate is higher than the account's limit.")
@@ -35,6 +44,50 @@ DETECT_DENIED = throws("DetectFacesAccessDenied", "Rekognition.AccessDeniedExcep
 NO_DUPLICATE = returns("SearchFacesNoMatch", rk.search_faces_by_image())
 DUPLICATE = returns("SearchFacesDuplicate", rk.search_faces_by_image(
     (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
+
+# The face on a user's ID document (CompareMode COLLECTION), first among the matches: no
+# registration, so a search that finds only it has found nothing, and one that finds a
+# registration after it has found that registration.
+ID_FACE_ID = "7c2e9f14-3b6a-4d8e-a1f5-2e9d7c4b6a13"
+ONLY_AN_ID_FACE = returns("SearchFacesOnlyAnIdFace", rk.search_faces_by_image(
+    (99.6, ID_FACE_ID, f"{ID_FACE_NAME_PREFIX}bob")))
+ID_FACE_THEN_DUPLICATE = returns("SearchFacesIdFaceThenDuplicate", rk.search_faces_by_image(
+    (99.6, ID_FACE_ID, f"{ID_FACE_NAME_PREFIX}bob"),
+    (99.3, "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60", "bob")))
+
+
+
+
+def id_faces(count: int) -> dict:
+    """A search's answer of ``count`` faces on ID documents of users with user ids of the
+    longest kind (100 characters)."""
+    return rk.search_faces_by_image(
+        *((99.6 - index / 10, f"7c2e9f14-3b6a-4d8e-a1f5-2e9d7c4b6a{index:02d}",
+           f"{ID_FACE_NAME_PREFIX}{'x' * 98}{index:02d}") for index in range(count)))
+
+
+# One face fewer than a search asks for, all on ID documents: no duplicate, and the most a
+# search that registers adds to the state.
+ID_FACES_BELOW_THE_LIMIT = returns("SearchFacesIdFacesBelowTheLimit",
+                                   id_faces(SEARCH_MAX_FACES - 1))
+# As many as it asks for, all on ID documents: a registration may rank below them.
+ID_FACES_TO_THE_LIMIT = returns("SearchFacesIdFacesToTheLimit", id_faces(SEARCH_MAX_FACES))
+
+
+def searched(search: str, answer: Mock) -> tuple[str, ...]:
+    """The states a search (the state named ``search``) and the registered faces' filter after
+    it enter when the search answers ``answer``: for each match, the question and whether the
+    match is left out (an ID document's face) or kept."""
+    body = answer.attempts[-1][1].get("Return")
+    if body is None:
+        return (search,)
+    path = [search, KEEP_REGISTERED_FACES]
+    for match in body["FaceMatches"]:
+        name = match["Face"].get("ExternalImageId", "")
+        path += [IS_ID_FACE, LEAVE_OUT_ID_FACE if name.startswith(ID_FACE_NAME_PREFIX)
+                 else KEEP_REGISTERED_FACE]
+    return tuple(path)
+
 
 SIMILAR = returns("CompareFacesSimilar", rk.compare_faces(98.25))
 NOT_SIMILAR = returns("CompareFacesNotSimilar", rk.compare_faces(57.6106))
@@ -80,6 +133,11 @@ REGISTERED_FACE_ID = "5e0c1b7a-9d2f-4c1e-8a3b-7f6e5d4c3b2a"
 USERS_FACE_FOUND = returns("SearchFacesUsersFace", rk.search_faces_by_image(
     (99.1, REGISTERED_FACE_ID, "dave")))
 SOMEONE_ELSE_FOUND = DUPLICATE
+# The user's own ID document's face scores above their registered face, or is all there is.
+USERS_ID_FACE_FIRST = returns("SearchFacesUsersIdFaceFirst", rk.search_faces_by_image(
+    (99.4, ID_FACE_ID, f"{ID_FACE_NAME_PREFIX}dave"), (99.1, REGISTERED_FACE_ID, "dave")))
+ONLY_USERS_ID_FACE = returns("SearchFacesOnlyUsersIdFace", rk.search_faces_by_image(
+    (99.4, ID_FACE_ID, f"{ID_FACE_NAME_PREFIX}dave")))
 NEW_FACE_ID = "9a8b7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"
 NEW_FACE_INDEXED = returns("IndexFacesNewFace", rk.index_faces(NEW_FACE_ID, "dave"))
 OLD_FACE_DELETED = returns("DeleteFacesOldFace", {"DeletedFaces": [REGISTERED_FACE_ID],

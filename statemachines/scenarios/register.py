@@ -12,8 +12,8 @@ from .api import FAILURE_TAIL, INLINE_SELFIE, api_scenario, in_another_folder, s
 USER = "carol"
 REQUEST = {"userid": USER, "selfie": INLINE_SELFIE}
 START = (wf.READ_THRESHOLDS, reg.GET_USER, reg.USER_KNOWN, gate.DETECT, gate.COUNT_FACES)
-GATE_PASSED = START + (gate.QUALITY, reg.SEARCH, reg.FACE_KNOWN, reg.INDEX, reg.INDEXED,
-                       reg.WHERE_STORED)
+NEW_FACE = (reg.FACE_KNOWN, reg.INDEX, reg.INDEXED, reg.WHERE_STORED)
+GATE_PASSED = START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.NO_DUPLICATE), *NEW_FACE)
 PASSED_MOCKS = {gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.NO_DUPLICATE,
                 reg.INDEX: mock.INDEXED}
 NOT_REGISTERED = {"rek_faceid": None}
@@ -64,15 +64,36 @@ SCENARIOS = [
                  "eyes closed"),
     gate_refusal("HeadTurned", mock.HEAD_TURNED, (gate.QUALITY, gate.POSE),
                  "head pose yaw 52.5 pitch 5.1 beyond 45 degrees"),
+    api_scenario(
+        wf.NAME, "RegisteredPastAnIdFace", "The only match is the face on someone's ID "
+        "document: no registration, so no duplicate, as if nothing had matched.",
+        request=REQUEST, mocks={**PASSED_MOCKS, reg.SEARCH: mock.ONLY_AN_ID_FACE},
+        path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.ONLY_AN_ID_FACE),
+                      *NEW_FACE, reg.SENT_INLINE, wf.RECORD, wf.ANSWER),
+        answer={"status": "Registered", "userid": USER, "face_id": mock.INDEXED_FACE_ID},
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "identity_verify_status": "pass"}),
     refused("DuplicateFace", "The face is registered under another user id.", "DuplicateFace",
             "duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
             mocks={gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.DUPLICATE},
-            path=START + (gate.QUALITY, reg.SEARCH, reg.FACE_KNOWN, reg.DUPLICATE)),
+            path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.DUPLICATE),
+                          reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("DuplicateBehindAnIdFace", "The best match is the face on someone's ID document, "
+            "which is no registration; the next is the face registered under another user id.",
+            "DuplicateFace", "duplicate of face 0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60",
+            mocks={gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.ID_FACE_THEN_DUPLICATE},
+            path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.ID_FACE_THEN_DUPLICATE),
+                          reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, "
+            "is on an ID document: a registration may rank below them, so the face is not "
+            "registered again.", "DuplicateFace", reg.HIDDEN_DUPLICATE_REASON,
+            mocks={gate.DETECT: mock.ONE_GOOD_FACE, reg.SEARCH: mock.ID_FACES_TO_THE_LIMIT},
+            path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.ID_FACES_TO_THE_LIMIT),
+                          reg.FACE_KNOWN, reg.HIDDEN_DUPLICATE)),
     refused("FaceNotIndexed", "IndexFaces indexes nothing.", "FaceRejected",
             "face could not be indexed",
             mocks={**PASSED_MOCKS, reg.INDEX: mock.NOT_INDEXED},
-            path=START + (gate.QUALITY, reg.SEARCH, reg.FACE_KNOWN, reg.INDEX, reg.INDEXED,
-                          reg.NOT_INDEXED)),
+            path=START + (gate.QUALITY, *mock.searched(reg.SEARCH, mock.NO_DUPLICATE),
+                          reg.FACE_KNOWN, reg.INDEX, reg.INDEXED, reg.NOT_INDEXED)),
     refused("NotAnImage", "Rekognition cannot read the selfie: a 400 with Rekognition's words.",
             "InvalidImage", ": ".join(mock.BAD_IMAGE_FORMAT),
             mocks={gate.DETECT: mock.DETECT_BAD_FORMAT},

@@ -27,7 +27,8 @@ REQUEST = {"userid": USER, "selfie": INLINE_SELFIE, "idcard": INLINE_ID_CARD}
 BEFORE_GATE = (wf.READ_THRESHOLDS, reg.GET_USER, reg.USER_KNOWN)
 TO_COMPARE = BEFORE_GATE + (gate.DETECT, gate.COUNT_FACES, gate.QUALITY, wf.COMPARE)
 COMPARED = TO_COMPARE + (SHOW_SIMILARITY, ROUND_SIMILARITY, wf.SIMILAR)
-NEW_FACE = COMPARED + (reg.SEARCH, reg.FACE_KNOWN, fields.WANTED)
+NEW_FACE = COMPARED + mock.searched(reg.SEARCH, mock.NO_DUPLICATE) + (reg.FACE_KNOWN,
+                                                                      fields.WANTED)
 READ = (fields.ANALYZE, fields.READ, fields.KEEP)
 INDEXED = (reg.INDEX, reg.INDEXED, reg.WHERE_STORED)
 PASSED = {gate.DETECT: mock.ONE_GOOD_FACE, wf.COMPARE: mock.SIMILAR,
@@ -87,7 +88,23 @@ SCENARIOS = [
             path=TO_COMPARE + (wf.NO_COMPARABLE_FACE,)),
     refused("DuplicateFace", "The face is registered under another user id.",
             "DuplicateFace", mocks={**PASSED, reg.SEARCH: mock.DUPLICATE},
-            path=COMPARED + (reg.SEARCH, reg.FACE_KNOWN, reg.DUPLICATE)),
+            path=COMPARED + mock.searched(reg.SEARCH, mock.DUPLICATE)
+            + (reg.FACE_KNOWN, reg.DUPLICATE)),
+    refused("DuplicateNotRuledOut", "Every face the search returns, as many as it asks for, "
+            "is on an ID document: a registration may rank below them.", "DuplicateFace",
+            reason=reg.HIDDEN_DUPLICATE_REASON,
+            mocks={**PASSED, reg.SEARCH: mock.ID_FACES_TO_THE_LIMIT},
+            path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_TO_THE_LIMIT)
+            + (reg.FACE_KNOWN, reg.HIDDEN_DUPLICATE)),
+    api_scenario(
+        wf.NAME, "RegisteredPastAnIdFace", "The only match is the face on someone's ID "
+        "document: no registration, so no duplicate, as if nothing had matched.",
+        request=REQUEST, mocks={**PASSED, reg.SEARCH: mock.ONLY_AN_ID_FACE},
+        path=COMPARED + mock.searched(reg.SEARCH, mock.ONLY_AN_ID_FACE)
+        + (reg.FACE_KNOWN, fields.WANTED) + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD,
+                                                              wf.ANSWER),
+        item={"rek_faceid": mock.INDEXED_FACE_ID, "registered_via": wf.ROUTE},
+        answer={"status": "Registered", "userid": USER, "face_id": mock.INDEXED_FACE_ID}),
     refused("NotAnIdDocument", "Textract does not take the image for an ID document.",
             "IdDocumentUnreadable", mocks={**PASSED, fields.ANALYZE: mock.ID_UNSUPPORTED},
             path=NEW_FACE + (fields.ANALYZE, wf.UNREADABLE)),
@@ -120,11 +137,16 @@ SCENARIOS = [
             path=BEFORE_GATE + (gate.DETECT, api.INVALID_IMAGE)),
     *gate_refusals(wf.NAME, before=BEFORE_GATE, request=REQUEST, item=NOT_REGISTERED),
     api_scenario(
-        wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, and an ID image with 30 "
-        "faces, all scored by CompareFaces: registered, every state within the 256 KiB quota.",
+        wf.NAME, "LargestRequestCrowdOnIdCard", "The largest request, an ID image with 30 "
+        "faces, all scored by CompareFaces, and a search answering one face fewer than it asks "
+        "for, all on other users' ID documents: registered, every state within the 256 KiB "
+        "quota.",
         request=LARGEST_REQUEST,
-        mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD},
-        path=NEW_FACE + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD, wf.ANSWER),
+        mocks={**PASSED, gate.DETECT: mock.ONE_FULL_FACE, wf.COMPARE: mock.CROWD_ON_ID_CARD,
+               reg.SEARCH: mock.ID_FACES_BELOW_THE_LIMIT},
+        path=COMPARED + mock.searched(reg.SEARCH, mock.ID_FACES_BELOW_THE_LIMIT)
+        + (reg.FACE_KNOWN, fields.WANTED) + READ + INDEXED + (reg.SENT_INLINE, wf.RECORD,
+                                                              wf.ANSWER),
         item={"rek_faceid": mock.INDEXED_FACE_ID, "similarity": 98.25},
         answer={"status": "Registered", "userid": LARGEST_USERID, "similarity": 98.25}),
     api_scenario(

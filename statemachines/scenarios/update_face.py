@@ -17,11 +17,11 @@ from .api import (
     in_another_folder,
     s3_image,
 )
-from .authenticate import BEFORE_GATE, GATE_PASSED, INLINE, SEARCHED, STORED
+from .authenticate import BEFORE_GATE, GATE_PASSED, INLINE, STORED, searched
 
 USER = "dave"
 REQUEST = {"userid": USER, "selfie": INLINE_SELFIE}
-BY_SEARCH = SEARCHED + (auth.VERIFIED_BY_SEARCH,)
+BY_SEARCH = searched(mock.USERS_FACE_FOUND) + (auth.VERIFIED_BY_SEARCH,)
 INDEXED = (reg.INDEX, reg.INDEXED, reg.WHERE_STORED)
 PASSED = {gate.DETECT: mock.ONE_GOOD_FACE, auth.SEARCH_USER: mock.USERS_FACE_FOUND,
           reg.INDEX: mock.NEW_FACE_INDEXED}
@@ -60,19 +60,24 @@ SCENARIOS = [
     refused("NotTheUser", "The new selfie is someone else's face: nothing changes.",
             "UserAccessDenied",
             mocks={gate.DETECT: mock.ONE_GOOD_FACE, auth.SEARCH_USER: mock.SOMEONE_ELSE_FOUND},
-            path=GATE_PASSED + SEARCHED + (auth.ACCESS_DENIED,)),
+            path=GATE_PASSED + searched(mock.SOMEONE_ELSE_FOUND) + (auth.ACCESS_DENIED,)),
+    refused("OnlyTheUsersIdFace", "The only match is the face on the user's own ID document, "
+            "which is no registration: denied, nothing changes.", "UserAccessDenied",
+            mocks={gate.DETECT: mock.ONE_GOOD_FACE, auth.SEARCH_USER: mock.ONLY_USERS_ID_FACE},
+            path=GATE_PASSED + searched(mock.ONLY_USERS_ID_FACE) + (auth.ACCESS_DENIED,)),
     refused("StoredSelfieNotSimilar", "The stored selfie does not match and neither does the "
             "collection.", "UserAccessDenied", seed=STORED,
             mocks={gate.DETECT: mock.ONE_GOOD_FACE, auth.COMPARE_STORED: mock.NOT_SIMILAR,
                    auth.SEARCH_USER: mock.NO_DUPLICATE},
-            path=GATE_PASSED + (auth.COMPARE_STORED, auth.STORED_MATCHES) + SEARCHED
-            + (auth.ACCESS_DENIED,), item={**UNCHANGED, **STORED}),
+            path=GATE_PASSED + (auth.COMPARE_STORED, auth.STORED_MATCHES)
+            + searched(mock.NO_DUPLICATE) + (auth.ACCESS_DENIED,), item={**UNCHANGED, **STORED}),
     refused("StoredSelfieGone", "The stored selfie is gone and the collection finds "
             "someone else.", "UserAccessDenied", seed=STORED,
             mocks={gate.DETECT: mock.ONE_GOOD_FACE,
                    auth.COMPARE_STORED: mock.STORED_SELFIE_GONE,
                    auth.SEARCH_USER: mock.SOMEONE_ELSE_FOUND},
-            path=GATE_PASSED + (auth.COMPARE_STORED,) + SEARCHED + (auth.ACCESS_DENIED,)),
+            path=GATE_PASSED + (auth.COMPARE_STORED,) + searched(mock.SOMEONE_ELSE_FOUND)
+            + (auth.ACCESS_DENIED,)),
     refused("UserNotFound", "Nobody is registered under the user id.", "UserNotFound",
             mocks={}, seed=None, item={"rek_faceid": None},
             path=BEFORE_GATE + (auth.NOT_REGISTERED,)),
