@@ -154,6 +154,11 @@ def string_equals(variable: str, value: str) -> Condition:
     return {"Variable": variable, "StringEquals": value}
 
 
+def string_matches(variable: str, pattern: str) -> Condition:
+    """``pattern`` may hold ``*`` wildcards (ASL's StringMatches)."""
+    return {"Variable": variable, "StringMatches": pattern}
+
+
 def string_equals_path(variable: str, path: str) -> Condition:
     return {"Variable": variable, "StringEqualsPath": path}
 
