@@ -201,7 +201,7 @@ WORKFLOWS: list[Workflow] = [
              variants=(IDENTITY_VERIFICATION_EXPRESS, IDENTITY_VERIFICATION_COLLECTION,
                        IDENTITY_VERIFICATION_COLLECTION_EXPRESS),
              cost=tuple(("selfie, Standard", name) for name in (
-                 "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses"))),
+                 "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses", "ReVerification"))),
     Workflow(identity_compare, scenarios=None, output="Nested selfie-vs-ID compare workflow",
              needs=(when_not(IS_COLLECTION, on_any(rekognition.CompareFaces)),
                     when_not(IS_COLLECTION, reads(SELFIE_PREFIX, ID_DOCUMENT_PREFIX)),
@@ -365,8 +365,13 @@ def cost_flows() -> Iterator[CostFlow]:
         for label, scenario in workflow.cost:
             yield CostFlow(label or f"{workflow.method} {workflow.route}", workflow.name,
                            scenario, uploads, calls)
+        # A variant whose Express child leaves no history is counted as its Standard twin
+        # runs: the definition deployed on the same conditions but IS_EXPRESS.
+        standard = {(): workflow.name, **{tuple(sorted(v.deployed_when)): v.name
+                                          for v in workflow.variants if v.deployed_when}}
         for variant in workflow.variants:
             nested = by_name.get(variant.nested or "")
-            twin = workflow.name if nested and nested.runs_as == EXPRESS else None
+            twin = standard[tuple(sorted(set(variant.deployed_when) - {IS_EXPRESS}))] \
+                if nested and nested.runs_as == EXPRESS else None
             for label, scenario in variant.cost:
                 yield CostFlow(label, variant.name, scenario, uploads, calls, twin)

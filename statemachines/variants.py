@@ -75,7 +75,7 @@ IDENTITY_VERIFICATION_COLLECTION = Variant(
     scenarios="SCENARIOS", scenarios_module=SELFIE_COLLECTION_SCENARIOS,
     deployed_when=(IS_COLLECTION,),
     cost=tuple(("selfie, Std, COLLECTION", name) for name in (
-        "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses")))
+        "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses", "ReVerification")))
 IDENTITY_VERIFICATION_COLLECTION_EXPRESS = Variant(
     "identity_verification_collection_express",
     partial(identity_verification_collection.build, express=True),

@@ -32,7 +32,7 @@ ID_ACCEPTED = {**selfie.ID_ACCEPTED, "id_faceid": ID_FACE}
 SELFIE_FACE = mock.INDEXED_FACE_ID
 BOB_SELFIE = "0b7c9a52-6d1e-4f7b-9e0a-3c2d1b4a5f60"
 BOB_ID = "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d"
-ALICE_EARLIER = "4f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8"
+ALICE_EARLIER = selfie.REGISTERED_BEFORE
 
 
 def searched(name: str, *matches: tuple[float, str, str]) -> object:
@@ -284,15 +284,7 @@ SCENARIOS = [
         + (cw.MATCHES_LEFT,) + COMPARED + (wf.RECORD_PASSED,),
         item=PASSED_ITEM, nested_mocks={}, nested_path=MATCHED_COMPARE,
         nested_workflow=NESTED),
-    Scenario(
-        workflow=SELFIE_WORKFLOW, name="ReVerification", description="A registered user sends "
-        "a new selfie (the starter removed the old face): indexed, searched, passed; two "
-        "billed calls, as for a first selfie.",
-        userid="alice", upload="selfie",
-        seed_item={**ID_ACCEPTED, "identity_verify_status": "processing",
-                   "rek_faceid": ALICE_EARLIER},
-        mocks=PASSED_MOCKS, path=PASSED_PATH, item=PASSED_ITEM, nested_mocks={},
-        nested_path=MATCHED_COMPARE, nested_workflow=NESTED),
+    twin("ReVerification", path=PASSED_PATH, compare_path=MATCHED_COMPARE, item=PASSED_ITEM),
     Scenario(
         workflow=SELFIE_WORKFLOW, name="SearchFails", description="SearchFaces is refused: "
         "the indexed face is removed before the error is recorded and notified.",
