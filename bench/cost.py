@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from bench.modes import mode_cost, mode_goals, modes, print_modes
 from bench.usage import BILLED_IMAGE_ACTIONS, Usage, usage
 from contract import environment
 
@@ -357,9 +358,7 @@ def breakdown(row: Measured) -> str:
 
 
 def goals_met(rows: list[Measured]) -> bool:
-    from bench.modes import mode_cost, mode_goals, modes, print_modes
-
-    costs = [mode_cost(rows, mode) for mode in modes()]
+    costs = [mode_cost(rows, mode, price) for mode in modes()]
     print_modes(costs)
     print("\nselfie flow, Express, happy path: " + breakdown(happy(rows, "selfie, Express")))
     express = price(happy(rows, "selfie, Express"), express=True).orchestration

@@ -7,9 +7,9 @@ executions; the goal for COLLECTION (3 and 2 calls) is checked against them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.cost import Measured, price
 from contract.settings import COLLECTION, COMPARE_FACES
 from statemachines import registry
 
@@ -36,7 +36,8 @@ def modes() -> list[Mode]:
     ]
 
 
-def row_of(rows: list[Measured], machine: str, path: str = "HappyPath") -> Measured:
+def row_of(rows: list, machine: str, path: str = "HappyPath"):
+    """The row (a ``bench.cost.Measured``) of ``machine``'s scenario ``path``."""
     (row,) = [r for r in rows if r.machine == machine and r.path == path]
     return row
 
@@ -56,7 +57,8 @@ class ModeCost:
     ai: float  # Rekognition and Textract of an onboarding, USD per 1M
 
 
-def mode_cost(rows: list[Measured], mode: Mode) -> ModeCost:
+def mode_cost(rows: list, mode: Mode, price: Callable) -> ModeCost:
+    """``rows``: bench.cost's measured rows; ``price``: bench.cost.price."""
     id_document = row_of(rows, mode.id_document, "IdFaceFound")
     selfie, again = row_of(rows, mode.selfie), row_of(rows, mode.selfie, "ReVerification")
     express = row_of(rows, mode.selfie_express)
