@@ -8,10 +8,11 @@ a rejected selfie produces exactly one message.
 ``build(collection=True)``, deployed with ``CompareMode=COLLECTION``, calls no Rekognition
 API: the parent indexed the selfie and ran one SearchFaces by its new face, and hands over
 ``$.search``: how many faces matched (``count``) and the match named after the user's ID
-document (``id_match``, empty if none). The decision stays here: the match counts when it is
-the face recorded on the item for the accepted ID document (``id_faceid``). SearchFaces
-returns only matches at or above ``FaceMatchThreshold`` (the compare threshold) and at most
-``MaxFaces`` of them, best first, so an ID face not found is below the threshold when fewer
+document (``id_match``, empty if none), and ``$.plan.threshold``, the search's
+``FaceMatchThreshold``. The decision stays here: the match counts when it is the face recorded
+on the item for the accepted ID document (``id_faceid``), and passes at or above the compare
+threshold. SearchFaces returns only matches at or above ``FaceMatchThreshold`` and at most
+``MaxFaces`` of them, best first, so an ID face not found is below that threshold when fewer
 than ``MaxFaces`` matched, and crowded out by more similar faces when that many did.
 """
 
@@ -67,6 +68,7 @@ ID_FACE_KNOWN = "Is the ID document's face in the collection?"
 NO_ID_FACE = "ID document's face not in the collection"
 SEARCH_FOUND = "Did the search find the ID document's face?"
 BELOW_THRESHOLD = "ID document's face below the threshold"
+ROUND_BELOW = "Round the similarity below the threshold"
 CROWDED_OUT = "ID document's face crowded out"
 SEARCH_MAX_FACES = 10  # the parent's SearchFaces MaxFaces
 ID_MATCH = "$.search.id_match"
@@ -106,26 +108,34 @@ def _add_search_verdicts(workflow: asl.Workflow) -> None:
         [(asl.is_present(RECORDED_ID_FACE), SEARCH_FOUND)], default=NO_ID_FACE))
     # A similarity under asl.ROUNDS_TO_ZERO cannot be shown rounded; only a threshold set
     # below it lets SearchFaces return one, and such a face is then counted as not found.
+    found = [asl.is_present(f"{ID_MATCH}.Face.FaceId"),
+             asl.string_equals_path(f"{ID_MATCH}.Face.FaceId", RECORDED_ID_FACE),
+             asl.numeric(similarity, "GreaterThanEquals", asl.ROUNDS_TO_ZERO)]
     workflow.add(SEARCH_FOUND, asl.choice(
         [
-            (asl.all_of(asl.is_present(f"{ID_MATCH}.Face.FaceId"),
-                        asl.string_equals_path(f"{ID_MATCH}.Face.FaceId", RECORDED_ID_FACE),
-                        asl.numeric(similarity, "GreaterThanEquals", asl.ROUNDS_TO_ZERO)),
+            (asl.all_of(*found, asl.numeric(similarity, "GreaterThanEquals",
+                                            path="$.settings.compare_similarity")),
              ROUND_SIMILARITY),
+            # Searched from a duplicate threshold below the compare threshold.
+            (asl.all_of(*found), ROUND_BELOW),
             (asl.numeric("$.search.count", "LessThan", SEARCH_MAX_FACES), BELOW_THRESHOLD),
         ],
         default=CROWDED_OUT,
     ))
-    workflow.add(ROUND_SIMILARITY, asl.pass_state(
-        parameters={"similarity.$": asl.rounded_to_tenths(similarity)}, result_path="$.shown",
-        next=MATCH))
+    for name, then in ((ROUND_SIMILARITY, MATCH), (ROUND_BELOW, NO_MATCH)):
+        workflow.add(name, asl.pass_state(
+            parameters={"similarity.$": asl.rounded_to_tenths(similarity)},
+            result_path="$.shown", next=then))
     workflow.add(MATCH, verdict(
         item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
                               "$.settings.compare_similarity)",
         similarity=similarity, next=RECORD_SCORED))
+    workflow.add(NO_MATCH, verdict(
+        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
+                              "$.settings.compare_similarity)",
+        similarity=similarity, next=RECORD_SCORED))
     workflow.add(BELOW_THRESHOLD, verdict(
-        item.FAIL, reason_format="States.Format('similarity below {}', "
-                                 "$.settings.compare_similarity)",
+        item.FAIL, reason_format="States.Format('similarity below {}', $.plan.threshold)",
         next=RECORD_UNSCORED))
     workflow.add(CROWDED_OUT, verdict(
         item.FAIL, reason=f"the ID document's face is not among the {SEARCH_MAX_FACES} faces "

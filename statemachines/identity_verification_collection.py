@@ -6,7 +6,8 @@ workflow indexed the face on the user's ID under ``_id:<userid>``:
 1. index the selfie (``ExternalImageId`` = userid, all attributes) while the thumbnail is
    made, and apply the quality gate to what IndexFaces saw; a selfie turned down has its face
    removed again;
-2. one SearchFaces by the new FaceId, at the compare threshold. The matches, best first, are
+2. one SearchFaces by the new FaceId, from the lower of the compare and the duplicate
+   thresholds. The matches, best first, are
    sorted out one by one: the user's own earlier face is passed over; the user's ID face is
    kept for the compare; another user's selfie face at or above the duplicate threshold is a
    duplicate; another user's ID face at or above it is kept;
@@ -37,7 +38,9 @@ from .common import (
     settings_state,
 )
 
-NAME_ID_FACE = "Name the face of the user's ID document"
+SEARCH_FROM = "Which threshold does the search start from?"
+FROM_COMPARE = "Search from the compare threshold"
+FROM_DUPLICATE = "Search from the duplicate threshold"
 SEARCH = "Search the collection for the selfie's face"
 MATCHES_LEFT = "Any match left to sort out?"
 TAKE_MATCH = "Take the next match"
@@ -53,11 +56,15 @@ UNDO_INDEX = iv.UNDO_INDEX
 MATCH = "$.search.cursor.match"
 OTHER_FACE = f"{MATCH}.Face"
 OTHERS_ID = "$.search.others_id"
+# The name of the user's ID face, and the search's FaceMatchThreshold: the lower of the
+# compare and the duplicate thresholds, so that the search returns every match either
+# decision needs.
+PLAN = "$.plan"
 
 
 def _add_search(workflow: asl.Workflow) -> None:
     workflow.add(SEARCH, search_faces_by_id(
-        INDEXED_FACE_ID, threshold="$.settings.compare_similarity",
+        INDEXED_FACE_ID, threshold=f"{PLAN}.threshold",
         max_faces=identity_compare.SEARCH_MAX_FACES, result_path="$.search",
         more={"count.$": "States.ArrayLength($.FaceMatches)", "cursor": {"index": 0},
               "id_match": {}, "others_id": {}},
@@ -73,7 +80,7 @@ def _add_search(workflow: asl.Workflow) -> None:
     workflow.add(WHOSE_FACE, asl.choice(
         [
             (asl.string_equals_path(f"{OTHER_FACE}.ExternalImageId", "$.userid"), OWN_FACE),
-            (asl.string_equals_path(f"{OTHER_FACE}.ExternalImageId", "$.names.id_face"),
+            (asl.string_equals_path(f"{OTHER_FACE}.ExternalImageId", f"{PLAN}.id_face"),
              KEEP_ID_MATCH),
             (asl.numeric(f"{MATCH}.Similarity", "GreaterThanEquals",
                          path="$.settings.duplicate_similarity"), ANOTHER_USER),
@@ -109,7 +116,7 @@ def _add_compare(workflow: asl.Workflow, *, express: bool) -> None:
     iv.add_compare_call(
         workflow, express=express,
         standard_input={"userid.$": "$.userid", "bucket.$": "$.bucket", "key.$": "$.key",
-                        "search.$": "$.search"},
+                        "search.$": "$.search", "plan.$": PLAN},
         express_input="States.JsonToString($)", result_path="$.checks.compare",
         next=iv.MATCHES_ID, did_not_end=iv.COMPARE_FAILED,
         # Once the face is indexed, a fault takes it out again before it is reported.
@@ -142,10 +149,16 @@ def build(*, express: bool = False) -> dict:
         "for duplicates and the user's ID face, and register it (CompareMode COLLECTION)"
         f"{variant}.")
     workflow.add(iv.READ_THRESHOLDS, settings_state(
-        *iv.gate.SETTINGS, "duplicate_similarity", "compare_similarity", next=NAME_ID_FACE))
-    workflow.add(NAME_ID_FACE, asl.pass_state(
-        parameters={"id_face.$": ID_FACE_NAME}, result_path="$.names",
-        next=iv.INDEX_AND_THUMBNAIL))
+        *iv.gate.SETTINGS, "duplicate_similarity", "compare_similarity", next=SEARCH_FROM))
+    workflow.add(SEARCH_FROM, asl.choice(
+        [(asl.numeric("$.settings.duplicate_similarity", "LessThan",
+                      path="$.settings.compare_similarity"), FROM_DUPLICATE)],
+        default=FROM_COMPARE))
+    for name, threshold in ((FROM_COMPARE, "compare_similarity"),
+                            (FROM_DUPLICATE, "duplicate_similarity")):
+        workflow.add(name, asl.pass_state(
+            parameters={"id_face.$": ID_FACE_NAME, "threshold.$": f"$.settings.{threshold}"},
+            result_path=PLAN, next=iv.INDEX_AND_THUMBNAIL))
     iv.add_indexing(workflow, asl.catch_all(iv.DESCRIBE_ERROR), passed=SEARCH,
                     collection=True)
     _add_search(workflow)

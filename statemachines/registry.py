@@ -60,6 +60,8 @@ from .variants import (  # noqa: F401 (the registry's names for them)
     IDENTITY_COMPARE_EXPRESS,
     IDENTITY_VERIFICATION_COLLECTION,
     IDENTITY_VERIFICATION_COLLECTION_EXPRESS,
+    IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE,
+    IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE,
     IDENTITY_VERIFICATION_EXPRESS,
     IS_COLLECTION,
     IS_EXPRESS,
@@ -199,7 +201,9 @@ WORKFLOWS: list[Workflow] = [
                     # the thumbnail of a user erased while the run made it: derived, no upload
                     deletes(THUMBNAIL_PREFIX)),
              variants=(IDENTITY_VERIFICATION_EXPRESS, IDENTITY_VERIFICATION_COLLECTION,
-                       IDENTITY_VERIFICATION_COLLECTION_EXPRESS),
+                       IDENTITY_VERIFICATION_COLLECTION_EXPRESS,
+                       IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE,
+                       IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE),
              cost=tuple(("selfie, Standard", name) for name in (
                  "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses", "ReVerification"))),
     Workflow(identity_compare, scenarios=None, output="Nested selfie-vs-ID compare workflow",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from contract.settings import ANALYZE_ID
+from contract.settings import ANALYZE_ID, DUPLICATE_SIMILARITY
 
 from . import id_document, identity_compare, identity_verification, identity_verification_collection
 
@@ -84,3 +84,16 @@ IDENTITY_VERIFICATION_COLLECTION_EXPRESS = Variant(
     scenarios_module=SELFIE_COLLECTION_SCENARIOS, deployed_when=(IS_COLLECTION, IS_EXPRESS),
     cost=(("selfie, Exp, COLLECTION", "HappyPath"), ("selfie, Exp, COLLECTION", "Sunglasses")))
 
+# Coverage of the search from a duplicate threshold below the compare threshold (the
+# deployment's choice; the collection's definitions read it at run time).
+LOW_DUPLICATE_THRESHOLD = {DUPLICATE_SIMILARITY.parameter: "70"}
+IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE = Variant(
+    "identity_verification_collection_low_duplicate",
+    filename=IDENTITY_VERIFICATION_COLLECTION.filename, nested=IDENTITY_COMPARE_COLLECTION.name,
+    substitutions=LOW_DUPLICATE_THRESHOLD, scenarios="LOW_DUPLICATE_SCENARIOS",
+    scenarios_module=SELFIE_COLLECTION_SCENARIOS)
+IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE = Variant(
+    "identity_verification_collection_express_low_duplicate",
+    filename=IDENTITY_VERIFICATION_COLLECTION_EXPRESS.filename,
+    nested=IDENTITY_COMPARE_COLLECTION_EXPRESS.name, substitutions=LOW_DUPLICATE_THRESHOLD,
+    scenarios="LOW_DUPLICATE_EXPRESS_SCENARIOS", scenarios_module=SELFIE_COLLECTION_SCENARIOS)

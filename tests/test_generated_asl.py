@@ -73,10 +73,10 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
                     assert all(comparison[k].startswith(source) for k in operators)
                     checked += 1
     # Neither the ID document check, the safety net nor the erasure compares a score with a
-    # threshold; in CompareMode COLLECTION, SearchFaces applies the compare threshold.
+    # threshold.
     assert checked > 0 or filename in (
         "id_document.asl.json", "id_document.collection.asl.json", "safety_net.asl.json",
-        "forget.asl.json", "identity_compare.collection.asl.json")
+        "forget.asl.json")
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())

@@ -69,7 +69,7 @@ ID_ACCEPTED_READ = returns("GetItemIdFaceAccepted", {"Item": {
 
 PASSED_MOCKS = {wf.INDEX: mock.INDEXED_ALL, wf.THUMBNAIL: mock.THUMBNAIL_MADE,
                 cw.SEARCH: FOUND_ID}
-START = (wf.READ_THRESHOLDS, cw.NAME_ID_FACE, wf.INDEX_AND_THUMBNAIL, wf.INDEX)
+START = (wf.READ_THRESHOLDS, cw.SEARCH_FROM, cw.FROM_COMPARE, wf.INDEX_AND_THUMBNAIL, wf.INDEX)
 INDEXED = START + (wf.THUMBNAIL, wf.INDEXED)
 GATED = INDEXED + (wf.READ_INDEXED, wf.COUNT_FACES)
 SEARCHED = GATED + (wf.QUALITY, cw.SEARCH, cw.MATCHES_LEFT)
@@ -297,7 +297,48 @@ SCENARIOS = [
 ]
 
 
-def express_twin(scenario: Scenario) -> Scenario:
+# A deployment whose duplicate threshold (70) is below the compare threshold (80): the
+# search starts from the duplicate threshold, so an ID face below the compare threshold is
+# found and scored, and a duplicate below it is seen.
+LOW_START = (wf.READ_THRESHOLDS, cw.SEARCH_FROM, cw.FROM_DUPLICATE, wf.INDEX_AND_THUMBNAIL,
+             wf.INDEX, wf.THUMBNAIL, wf.INDEXED, wf.READ_INDEXED, wf.COUNT_FACES, wf.QUALITY,
+             cw.SEARCH, cw.MATCHES_LEFT)
+LOW_DUPLICATE = searched("SearchFacesBobAt75", (75.2, BOB_SELFIE, "bob"), OWN_ID_MATCH)
+ID_FACE_AT_75 = searched("SearchFacesIdFaceAt75", (75.34, ID_FACE, f"{ID_FACE_NAME_PREFIX}alice"))
+
+
+def _low(name: str, description: str, *, search, path: tuple, reason: str,
+         compare_path: tuple = (), item: dict | None = None) -> Scenario:
+    return Scenario(
+        workflow=registry.IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE.name, name=name,
+        description=description, userid="alice", upload="selfie", seed_item=ID_ACCEPTED,
+        mocks={**PASSED_MOCKS, cw.SEARCH: search, wf.REMOVE_REJECTED: mock.FACE_DELETED},
+        path=LOW_START + path + (wf.REMOVE_REJECTED,) + selfie.FAILURE_TAIL, status="FAILED",
+        error="VerificationRejected",
+        item={"identity_verify_status": "fail", "identity_verify_reason": reason,
+              "rek_faceid": None, **(item or {})},
+        notification={"userid": "alice", "flow": wf.NAME, "status": "fail", "reason": reason},
+        nested_mocks={}, nested_path=compare_path, nested_workflow=NESTED)
+
+
+LOW_DUPLICATE_SCENARIOS = [
+    _low("DuplicateBelowTheCompareThreshold", "With the duplicate threshold at 70, below the "
+         "compare threshold, another user's face at 75.2 is a duplicate: the search starts "
+         "from 70.", search=LOW_DUPLICATE, reason=f"duplicate of face {BOB_SELFIE}",
+         path=NEXT + (cw.ANOTHER_USER, cw.DUPLICATE)),
+    _low("IdFaceBelowTheCompareThreshold", "With the duplicate threshold at 70, the ID's face "
+         "is found at 75.34, below the compare threshold: scored, and turned down.",
+         search=ID_FACE_AT_75, reason="similarity 75.3 < 80",
+         path=ID_KEPT + (wf.COMPARE, wf.MATCHES_ID, wf.NOT_MATCHING),
+         compare_path=SEARCH_VERDICT + (compare.ROUND_BELOW, compare.NO_MATCH,
+                                        compare.RECORD_SCORED, compare.RETURN_VERDICT),
+         item={"compare_status": "fail", "similarity": 75.34}),
+]
+
+
+def express_twin(scenario: Scenario,
+                 workflow: str = registry.IDENTITY_VERIFICATION_COLLECTION_EXPRESS.name
+                 ) -> Scenario:
     """The same scenario on the Express variant: the compare's result is read in two more
     states, and the Express child leaves no execution history to check."""
     path: list[str] = []
@@ -308,9 +349,11 @@ def express_twin(scenario: Scenario) -> Scenario:
             if after != wf.COMPARE_FAILED:
                 path.append(wf.READ_VERDICT)
     return dataclasses.replace(
-        scenario, workflow=registry.IDENTITY_VERIFICATION_COLLECTION_EXPRESS.name,
-        path=tuple(path), nested_path=(),
+        scenario, workflow=workflow, path=tuple(path), nested_path=(),
         nested_workflow=registry.IDENTITY_COMPARE_COLLECTION_EXPRESS.name)
 
 
 EXPRESS_SCENARIOS = [express_twin(scenario) for scenario in SCENARIOS]
+LOW_DUPLICATE_EXPRESS_SCENARIOS = [
+    express_twin(scenario, registry.IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE.name)
+    for scenario in LOW_DUPLICATE_SCENARIOS]
