@@ -87,6 +87,10 @@ UPDATED_AT = "updated_at"
 # The ID document's check.
 ID_FACE_COUNT = "id_face_count"
 ID_FIELD_PREFIX = "id_"  # + each field Textract reads: id_first_name, id_expiry, ...
+# CompareMode COLLECTION: the FaceId of the face on the user's accepted ID document, indexed
+# into the collection under ID_FACE_NAME_PREFIX + userid; the compare reads it to know which
+# of the selfie's search matches is the ID's face.
+ID_FACE_ID = "id_faceid"
 
 # The nested compare's verdict (selfie vs ID document).
 COMPARE_STATUS = "compare_status"

@@ -39,6 +39,25 @@ ANALYZE_ID = Setting(
     "Read ID document fields (name, date of birth, number, expiry) with Amazon Textract "
     "AnalyzeID; turn off where Textract is unavailable.")
 SWITCH_VALUES = ("true", "false")
+
+
+@dataclass(frozen=True)
+class DeployChoice:
+    """A template parameter that chooses which definitions are deployed; no workflow reads it."""
+
+    parameter: str
+    default: str
+    values: tuple[str, ...]
+    description: str
+
+
+COMPARE_FACES, COLLECTION = "COMPARE_FACES", "COLLECTION"
+COMPARE_MODE = DeployChoice(
+    "CompareMode", COMPARE_FACES, (COMPARE_FACES, COLLECTION),
+    "COMPARE_FACES: the selfie is compared with the ID photo by CompareFaces beside a "
+    "duplicate search. COLLECTION: the ID's face is indexed into the collection and one "
+    "SearchFaces by the selfie's new face answers both the duplicate and the compare "
+    "question, one billed Rekognition call fewer (make bench-cost).")
 SETTINGS = (*THRESHOLDS, ANALYZE_ID)
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 

@@ -181,6 +181,30 @@ def _is_express_variant(definition: Definition) -> bool:
     return definition.express
 
 
+def _is_collection_variant(definition: Definition) -> bool:
+    return registry.IS_COLLECTION in definition.deployed_when
+
+
+def _variant(definition: Definition, has_express_variant: bool) -> str:
+    """How a variant's heading names it: by its type and, if not the default, its
+    CompareMode."""
+    kind = "Express" if _is_express_variant(definition) else \
+        "Standard" if has_express_variant else ""
+    if _is_collection_variant(definition):
+        return f"CompareMode COLLECTION{', ' + kind if kind else ''} variant"
+    return f"{kind} variant" if kind else "Default (CompareMode COMPARE_FACES)"
+
+
+COLLECTION_NOTE = (
+    "A stack deployed with `CompareMode=COLLECTION` runs this definition instead of the "
+    "default one above: the face on the ID document is indexed into the collection, and the "
+    "selfie's one `SearchFaces` answers both questions the default design asks "
+    "`SearchFacesByImage` and `CompareFaces` (a duplicate registration? the ID's owner?). The "
+    "nested identity compare workflow still makes the compare decision, on the match the "
+    "search found; it calls no Rekognition API of its own. `make bench-cost` prints what each "
+    "mode costs.")
+
+
 def _type_advice(definition: Definition, has_express_variant: bool) -> str:
     advice = getattr(builder_module(definition), "TYPE_ADVICE", None)  # a workflow's own word
     if advice:
@@ -350,13 +374,14 @@ def guide(files: list[tuple[Definition, str]] | None = None,
         has_express_variant = any(_is_express_variant(d) for d, _ in entries)
         for definition, text in entries:
             if len(entries) > 1:
-                variant = ("Express variant" if _is_express_variant(definition)
-                           else "Standard variant")
+                variant = _variant(definition, has_express_variant)
                 heading = f"### {variant}: `{definition.filename}`"
             else:
                 heading = f"### `{definition.filename}`"
-            lines += _file_section(definition, text, template, has_express_variant, heading)
-            lines += _test_section(definition, text)
+            section = _file_section(definition, text, template, has_express_variant, heading)
+            if _is_collection_variant(definition):
+                section[2:2] = [COLLECTION_NOTE, ""]
+            lines += section + _test_section(definition, text)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -113,11 +113,13 @@ def userid_key() -> dict:
 def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
                 execution_attribute: str = item.LAST_EXECUTION, condition: str | None = None,
                 condition_values: dict[str, dict] | None = None, next: str | None,
-                catch: list) -> asl.State:
+                catch: list, old_values_path: str | None = None) -> asl.State:
     """An updateItem on the user's item: ``SET attribute = value`` for each assignment, plus
     which execution wrote it and when; ``REMOVE`` the attributes in ``remove``. A
     ``condition`` (with its own ``:values``) makes the write fail with
-    ``DynamoDB.ConditionalCheckFailedException`` when it does not hold."""
+    ``DynamoDB.ConditionalCheckFailedException`` when it does not hold. ``old_values_path``:
+    where the values the update replaced go (ReturnValues UPDATED_OLD: "the old values of the
+    updated attributes", UpdateItem, Amazon DynamoDB API Reference), as ``<path>.Attributes``."""
     assignments = {**assignments, execution_attribute: asl.ddb_string("$$.Execution.Id"),
                    item.UPDATED_AT: asl.ddb_string("$$.State.EnteredTime")}
     expression = "SET " + ", ".join(f"{name} = :{name}" for name in assignments)
@@ -134,10 +136,12 @@ def update_user(assignments: dict[str, dict], *, remove: tuple[str, ...] = (),
     }
     if condition:
         parameters["ConditionExpression"] = condition
+    if old_values_path:
+        parameters["ReturnValues"] = "UPDATED_OLD"
     return asl.task(
         asl.optimized("dynamodb:updateItem"),
         parameters=parameters,
-        result_path=None,
+        result_path=old_values_path,
         retry=RETRY_DYNAMODB,
         catch=catch,
         next=next,
@@ -214,23 +218,48 @@ INDEXED_FACE_ID = "$.indexed.records[0].Face.FaceId"
 
 
 def index_face(image: dict | str, *, next: str | None, catch: list | None,
-               result_path: str = "$.indexed", attributes: str = "DEFAULT") -> asl.State:
-    """IndexFaces of the image's largest face under the user id; ``<result_path>.records``
-    gets the face records (none when nothing was indexed), ``.unindexed`` why each face left
-    out was (its reasons, not its description: there may be up to a hundred).
-    ``attributes="ALL"`` describes the face as fully as DetectFaces does."""
+               result_path: str = "$.indexed", attributes: str = "DEFAULT",
+               external_image_id: str = "$.userid") -> asl.State:
+    """IndexFaces of the image's largest face under the user id (or the name the intrinsic or
+    path ``external_image_id`` gives); ``<result_path>.records`` gets the face records (none
+    when nothing was indexed), ``.unindexed`` why each face left out was (its reasons, not its
+    description: there may be up to a hundred). ``attributes="ALL"`` describes the face as
+    fully as DetectFaces does."""
     return asl.task(
         asl.sdk("rekognition", "indexFaces"),
         parameters={
             "CollectionId": COLLECTION,
             **image_parameter("Image", image),
-            "ExternalImageId.$": "$.userid",
+            "ExternalImageId.$": external_image_id,
             "MaxFaces": 1,
             "QualityFilter": "NONE",
             "DetectionAttributes": [attributes],
         },
         result_selector={"records.$": "$.FaceRecords",
                          "unindexed.$": "$.UnindexedFaces[*].Reasons"},
+        result_path=result_path,
+        retry=RETRY_REKOGNITION,
+        catch=catch,
+        next=next,
+    )
+
+
+# The name (ExternalImageId) of the face on the user's ID document in the collection.
+ID_FACE_NAME = f"States.Format('{item.ID_FACE_NAME_PREFIX}{{}}', $.userid)"
+
+
+def search_faces_by_id(face_id: str, *, threshold: str, max_faces: int, result_path: str,
+                       next: str, catch: list, more: dict | None = None) -> asl.State:
+    """SearchFaces for the faces of the collection like the face whose id is at ``face_id``, at
+    or above ``threshold`` (a path), at most ``max_faces``; ``<result_path>.matches`` gets
+    them, best first ("ordered by similarity score with the highest similarity first",
+    SearchFaces, Amazon Rekognition API Reference), beside the fields in ``more`` (a
+    ResultSelector's)."""
+    return asl.task(
+        asl.sdk("rekognition", "searchFaces"),
+        parameters={"CollectionId": COLLECTION, "FaceId.$": face_id,
+                    "FaceMatchThreshold.$": threshold, "MaxFaces": max_faces},
+        result_selector={"matches.$": "$.FaceMatches", **(more or {})},
         result_path=result_path,
         retry=RETRY_REKOGNITION,
         catch=catch,

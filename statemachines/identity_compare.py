@@ -4,6 +4,16 @@ Called by the identity verification workflow, which waits for it and reads its o
 ``{"compare_status": "pass" | "fail", "reason": ..., "similarity": ...}``. A verdict is a
 successful execution either way; only faults fail it. The caller owns the notification, so
 a rejected selfie produces exactly one message.
+
+``build(collection=True)``, deployed with ``CompareMode=COLLECTION``, calls no Rekognition
+API: the parent indexed the selfie and ran one SearchFaces by its new face, and hands over
+``$.search``: how many faces matched (``count``) and the match named after the user's ID
+document (``id_match``, empty if none), and ``$.plan.threshold``, the search's
+``FaceMatchThreshold``. The decision stays here: the match counts when it is the face recorded
+on the item for the accepted ID document (``id_faceid``), and passes at or above the compare
+threshold. SearchFaces returns only matches at or above ``FaceMatchThreshold`` and at most
+``MaxFaces`` of them, best first, so an ID face not found is below that threshold when fewer
+than ``MaxFaces`` matched, and crowded out by more similar faces when that many did.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from contract import item
 from . import asl
 from .common import (
     RETRY_REKOGNITION,
+    ROUND_SIMILARITY,
     SHOW_SIMILARITY,
     SHOWN_SIMILARITY,
     USER_ERASED,
@@ -52,6 +63,17 @@ ITEM = "$.user.Item"
 ID_DOCUMENT = item.ID_DOCUMENT
 MATCHES = "$.comparison.matches"
 
+# CompareMode COLLECTION
+ID_FACE_KNOWN = "Is the ID document's face in the collection?"
+NO_ID_FACE = "ID document's face not in the collection"
+SEARCH_FOUND = "Did the search find the ID document's face?"
+BELOW_THRESHOLD = "ID document's face below the threshold"
+ROUND_BELOW = "Round the similarity below the threshold"
+CROWDED_OUT = "ID document's face crowded out"
+SEARCH_MAX_FACES = 10  # the parent's SearchFaces MaxFaces
+ID_MATCH = "$.search.id_match"
+RECORDED_ID_FACE = f"{ITEM}.{item.ID_FACE_ID}.S"
+
 
 def verdict(status: str, *, reason: str | None = None, reason_format: str | None = None,
             similarity: str | None = None, next: str) -> asl.State:
@@ -79,9 +101,55 @@ def record_verdict(*, scored: bool, on_error: list) -> asl.State:
                               *on_error])
 
 
-def build() -> dict:
+def _add_search_verdicts(workflow: asl.Workflow) -> None:
+    """The verdicts on the parent's search (CompareMode COLLECTION)."""
+    similarity = f"{ID_MATCH}.Similarity"
+    workflow.add(ID_FACE_KNOWN, asl.choice(
+        [(asl.is_present(RECORDED_ID_FACE), SEARCH_FOUND)], default=NO_ID_FACE))
+    # A similarity under asl.ROUNDS_TO_ZERO cannot be shown rounded; only a threshold set
+    # below it lets SearchFaces return one, and such a face is then counted as not found.
+    found = [asl.is_present(f"{ID_MATCH}.Face.FaceId"),
+             asl.string_equals_path(f"{ID_MATCH}.Face.FaceId", RECORDED_ID_FACE),
+             asl.numeric(similarity, "GreaterThanEquals", asl.ROUNDS_TO_ZERO)]
+    workflow.add(SEARCH_FOUND, asl.choice(
+        [
+            (asl.all_of(*found, asl.numeric(similarity, "GreaterThanEquals",
+                                            path="$.settings.compare_similarity")),
+             ROUND_SIMILARITY),
+            # Searched from a duplicate threshold below the compare threshold.
+            (asl.all_of(*found), ROUND_BELOW),
+            (asl.numeric("$.search.count", "LessThan", SEARCH_MAX_FACES), BELOW_THRESHOLD),
+        ],
+        default=CROWDED_OUT,
+    ))
+    for name, then in ((ROUND_SIMILARITY, MATCH), (ROUND_BELOW, NO_MATCH)):
+        workflow.add(name, asl.pass_state(
+            parameters={"similarity.$": asl.rounded_to_tenths(similarity)},
+            result_path="$.shown", next=then))
+    workflow.add(MATCH, verdict(
+        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
+                              "$.settings.compare_similarity)",
+        similarity=similarity, next=RECORD_SCORED))
+    workflow.add(NO_MATCH, verdict(
+        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
+                              "$.settings.compare_similarity)",
+        similarity=similarity, next=RECORD_SCORED))
+    workflow.add(BELOW_THRESHOLD, verdict(
+        item.FAIL, reason_format="States.Format('similarity below {}', $.plan.threshold)",
+        next=RECORD_UNSCORED))
+    workflow.add(CROWDED_OUT, verdict(
+        item.FAIL, reason=f"the ID document's face is not among the {SEARCH_MAX_FACES} faces "
+                          "most like the selfie", next=RECORD_UNSCORED))
+    workflow.add(NO_ID_FACE, verdict(
+        item.FAIL, reason="the ID document's face is not in the collection (upload the ID "
+                          "document again)", next=RECORD_UNSCORED))
+
+
+def build(*, collection: bool = False) -> dict:
+    mode = (" as the parent's face search found it (CompareMode COLLECTION)" if collection
+            else "")
     workflow = asl.Workflow(
-        "eKYC: compare a user's selfie with the face on their accepted ID document.")
+        f"eKYC: compare a user's selfie with the face on their accepted ID document{mode}.")
     on_error = asl.catch_all(DESCRIBE_ERROR)
     best_match = f"{MATCHES}[0].Similarity"
 
@@ -91,10 +159,35 @@ def build() -> dict:
         [
             (asl.any_of(asl.is_present(f"{ITEM}.{ID_DOCUMENT.object}.S", False),
                         asl.is_present(f"{ITEM}.{ID_DOCUMENT.status}.S", False)), NO_ID),
-            (asl.string_equals(f"{ITEM}.{ID_DOCUMENT.status}.S", item.PASS), COMPARE),
+            (asl.string_equals(f"{ITEM}.{ID_DOCUMENT.status}.S", item.PASS),
+             ID_FACE_KNOWN if collection else COMPARE),
         ],
         default=ID_NOT_ACCEPTED,
     ))
+    if collection:
+        _add_search_verdicts(workflow)
+    else:
+        _add_compare_faces(workflow, best_match)
+    workflow.add(NO_ID, verdict(item.FAIL, reason="no ID document", next=RECORD_UNSCORED))
+    workflow.add(ID_NOT_ACCEPTED, verdict(
+        item.FAIL, reason_format=f"States.Format('ID document not accepted (status {{}})', "
+                                 f"{ITEM}.{ID_DOCUMENT.status}.S)",
+        next=RECORD_UNSCORED))
+    workflow.add(RECORD_SCORED, record_verdict(scored=True, on_error=on_error))
+    workflow.add(RECORD_UNSCORED, record_verdict(scored=False, on_error=on_error))
+    workflow.add(RETURN_VERDICT, asl.pass_state(output_path="$.verdict", next=None))
+
+    workflow.add(DESCRIBE_ERROR, describe_error(error="CompareError", next=RECORD_ERROR))
+    workflow.add(RECORD_ERROR, record_failure(
+        item.COMPARE_STATUS, item.COMPARE_REASON, execution_attribute=item.COMPARE_EXECUTION,
+        next=FAILED, catch=asl.catch_all(FAILED, result_path="$.record_error")))
+    workflow.add(FAILED, asl.fail_with(error_path="$.failure.error",
+                                       cause_path="$.failure.reason"))
+    return workflow.definition()
+
+
+def _add_compare_faces(workflow: asl.Workflow, best_match: str) -> None:
+    """CompareFaces of the selfie with the ID document, and its verdicts."""
     workflow.add(COMPARE, asl.task(
         asl.sdk("rekognition", "compareFaces"),
         comment="SimilarityThreshold 0 returns a score for every face; the Choice applies "
@@ -137,19 +230,3 @@ def build() -> dict:
     workflow.add(NO_COMPARABLE_FACE, verdict(
         item.FAIL, reason="no comparable face in the selfie or the ID document",
         next=RECORD_UNSCORED))
-    workflow.add(NO_ID, verdict(item.FAIL, reason="no ID document", next=RECORD_UNSCORED))
-    workflow.add(ID_NOT_ACCEPTED, verdict(
-        item.FAIL, reason_format=f"States.Format('ID document not accepted (status {{}})', "
-                                 f"{ITEM}.{ID_DOCUMENT.status}.S)",
-        next=RECORD_UNSCORED))
-    workflow.add(RECORD_SCORED, record_verdict(scored=True, on_error=on_error))
-    workflow.add(RECORD_UNSCORED, record_verdict(scored=False, on_error=on_error))
-    workflow.add(RETURN_VERDICT, asl.pass_state(output_path="$.verdict", next=None))
-
-    workflow.add(DESCRIBE_ERROR, describe_error(error="CompareError", next=RECORD_ERROR))
-    workflow.add(RECORD_ERROR, record_failure(
-        item.COMPARE_STATUS, item.COMPARE_REASON, execution_attribute=item.COMPARE_EXECUTION,
-        next=FAILED, catch=asl.catch_all(FAILED, result_path="$.record_error")))
-    workflow.add(FAILED, asl.fail_with(error_path="$.failure.error",
-                                       cause_path="$.failure.reason"))
-    return workflow.definition()

@@ -124,49 +124,60 @@ def _search_branch() -> dict:
     return branch.branch()
 
 
+def add_compare_call(workflow: asl.Workflow, *, express: bool, standard_input: dict,
+                     express_input: str, result_path: str, next: str | None,
+                     did_not_end: str, catch: tuple = ()) -> None:
+    """Start the nested compare and wait for its verdict, at ``<result_path>.verdict``;
+    ``did_not_end``: where a child that failed goes (it has recorded why); ``catch``: where
+    any other error goes (default: the enclosing state's catch)."""
+    if not express:
+        workflow.add(COMPARE, asl.task(
+            asl.optimized("states:startExecution.sync:2"),
+            parameters={
+                "StateMachineArn": COMPARE_STATE_MACHINE,
+                "Input": {**standard_input,
+                          "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"},
+            },
+            result_selector={"verdict.$": "$.Output"},
+            result_path=result_path,
+            timeout_seconds=300,
+            retry=RETRY_START_EXECUTION,
+            # A failed child fails this task with States.TaskFailed.
+            catch=[asl.catch("States.TaskFailed", next=did_not_end), *catch],
+            next=next,
+        ))
+        return
+    workflow.add(COMPARE, asl.task(
+        asl.sdk("sfn", "startSyncExecution"),
+        parameters={
+            "StateMachineArn": COMPARE_STATE_MACHINE,
+            "Input.$": express_input,
+        },
+        result_path="$.compare_run",
+        timeout_seconds=300,
+        retry=RETRY_START_SYNC_EXECUTION,
+        catch=list(catch) or None,
+        next=COMPARE_SUCCEEDED,
+    ))
+    workflow.add(COMPARE_SUCCEEDED, asl.choice(
+        [(asl.string_equals("$.compare_run.Status", "SUCCEEDED"), READ_VERDICT)],
+        default=did_not_end,
+    ))
+    workflow.add(READ_VERDICT, asl.pass_state(
+        parameters={"verdict.$": "States.StringToJson($.compare_run.Output)"},
+        result_path=result_path, next=next))
+
+
 def _compare_branch(*, express: bool) -> dict:
     """The nested compare; its output is ``{"verdict": ...}``, or ``{"failed": true}`` when
     the child failed (it has recorded why)."""
     branch = asl.Workflow("Compare the selfie with the ID document")
-    failed = asl.pass_state(parameters={"failed": True}, next=None)
-    if not express:
-        branch.add(COMPARE, asl.task(
-            asl.optimized("states:startExecution.sync:2"),
-            parameters={
-                "StateMachineArn": COMPARE_STATE_MACHINE,
-                "Input": {
-                    "userid.$": "$.userid",
-                    "bucket.$": "$.bucket",
-                    "key.$": "$.key",
-                    "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id",
-                },
-            },
-            result_selector={"verdict.$": "$.Output"},
-            timeout_seconds=300,
-            retry=RETRY_START_EXECUTION,
-            # A failed child fails this task with States.TaskFailed.
-            catch=[asl.catch("States.TaskFailed", next=COMPARE_DID_NOT_END)],
-            next=None,
-        ))
-    else:
-        branch.add(COMPARE, asl.task(
-            asl.sdk("sfn", "startSyncExecution"),
-            parameters={
-                "StateMachineArn": COMPARE_STATE_MACHINE,
-                "Input.$": "States.JsonToString($$.Execution.Input)",
-            },
-            result_path="$.compare_run",
-            timeout_seconds=300,
-            retry=RETRY_START_SYNC_EXECUTION,
-            next=COMPARE_SUCCEEDED,
-        ))
-        branch.add(COMPARE_SUCCEEDED, asl.choice(
-            [(asl.string_equals("$.compare_run.Status", "SUCCEEDED"), READ_VERDICT)],
-            default=COMPARE_DID_NOT_END,
-        ))
-        branch.add(READ_VERDICT, asl.pass_state(
-            parameters={"verdict.$": "States.StringToJson($.compare_run.Output)"}, next=None))
-    branch.add(COMPARE_DID_NOT_END, failed)
+    add_compare_call(branch, express=express,
+                     standard_input={"userid.$": "$.userid", "bucket.$": "$.bucket",
+                                     "key.$": "$.key"},
+                     express_input="States.JsonToString($$.Execution.Input)",
+                     result_path="$", next=None, did_not_end=COMPARE_DID_NOT_END)
+    branch.add(COMPARE_DID_NOT_END, asl.pass_state(parameters={"failed": True}, next=None))
     return branch.branch()
 
 
@@ -218,9 +229,12 @@ def _add_checks(workflow: asl.Workflow, on_error: list, *, express: bool) -> Non
                                       error=REJECTED, next=RECORD_FAILURE))
 
 
-def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
+def add_indexing(workflow: asl.Workflow, on_error: list, *, passed: str = RECORD_PASSED,
+                  collection: bool = False) -> None:
     """Index the face (with every attribute, for the quality gate) and make its thumbnail at
-    once, then gate what IndexFaces saw."""
+    once, then gate what IndexFaces saw; a selfie that passes goes on to ``passed``.
+    ``collection``: IndexFaces is the first look at the selfie, so an image it cannot use and
+    one without a face are rejections here."""
     index = asl.Workflow("Index the face")
     index.add(INDEX, index_face(s3_image(), attributes="ALL", result_path="$", next=None,
                                 catch=None))
@@ -245,11 +259,17 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         result_selector={"records.$": "$[0].records", "unindexed.$": "$[0].unindexed",
                          "thumbnail.$": "$[1]"},
         result_path="$.indexed",
-        catch=on_error,
+        # A failing branch fails the Parallel state with its own error ("Parallel workflow
+        # state", Step Functions Developer Guide).
+        catch=[asl.catch(*UNUSABLE_IMAGE_ERRORS, next=NOT_AN_IMAGE), *on_error]
+        if collection else on_error,
         next=INDEXED,
     ))
+    # IndexFaces answers an image without a face with no record and no unindexed face.
+    no_face = [(asl.is_present("$.indexed.unindexed[0]", False), NO_FACE)] if collection \
+        else []
     workflow.add(INDEXED, asl.choice(
-        [(asl.is_present(INDEXED_FACE_ID), READ_INDEXED)],
+        [(asl.is_present(INDEXED_FACE_ID), READ_INDEXED), *no_face],
         default=NOT_INDEXED,
     ))
     workflow.add(NOT_INDEXED, reject("face could not be indexed", error=REJECTED,
@@ -265,11 +285,19 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
         next=COUNT_FACES,
     ))
     gate.add_checks(
-        workflow, passed=RECORD_PASSED, zero_faces=False,
+        workflow, passed=passed, zero_faces=False,
         reject=lambda reason=None, **kw: reject(reason, error=REJECTED, next=REMOVE_REJECTED,
                                                 **kw))
     workflow.add(REMOVE_REJECTED, delete_face(
         INDEXED_FACE_ID, next=RECORD_FAILURE, catch=asl.catch_all(DESCRIBE_ERROR)))
+    if collection:
+        workflow.add(NO_FACE, reject("no face", error=REJECTED, next=RECORD_FAILURE))
+        workflow.add(NOT_AN_IMAGE, reject(reason_format=UNUSABLE_IMAGE_REASON, error=REJECTED,
+                                          next=RECORD_FAILURE))
+
+
+def add_record(workflow: asl.Workflow) -> None:
+    """Record the pass, or take the face out again when it cannot be recorded."""
     workflow.add(RECORD_PASSED, update_user(
         {
             item.FACE_ID: asl.ddb_string(INDEXED_FACE_ID),
@@ -345,7 +373,8 @@ def build(*, express: bool = False) -> dict:
     workflow.add(READ_THRESHOLDS, settings_state(
         *gate.SETTINGS, "duplicate_similarity", next=CHECKS))
     _add_checks(workflow, on_error, express=express)
-    _add_indexing(workflow, on_error)
+    add_indexing(workflow, on_error)
+    add_record(workflow)
     workflow.add(DESCRIBE_ERROR, describe_error(error="VerificationError", next=RECORD_FAILURE))
     add_failure_tail(workflow, status_attribute=item.SELFIE.status,
                      reason_attribute=item.SELFIE.reason, flow=NAME,

@@ -6,7 +6,7 @@ resource (``templates/policies.py`` lists them with the reason) go on any.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from awacs import awslambda, rekognition, s3, sns
 from awacs.aws import Action
@@ -25,6 +25,10 @@ class Need:
     actions: tuple[Action, ...]
     on: str
     prefixes: tuple[str, ...] = ()
+    # Only where this deploy condition holds (registry.IS_COLLECTION, ...), or (``unless``)
+    # where it does not: a need of one of the workflow's deployed variants alone.
+    condition: str | None = None
+    unless: bool = False
 
 
 def on_any(*actions: Action) -> Need:
@@ -59,3 +63,13 @@ PUBLISHES = Need((sns.Publish,), TOPIC)
 INVOKES_THUMBNAIL = Need((awslambda.InvokeFunction,), THUMBNAIL)
 REGISTERS = on_collection(rekognition.SearchFacesByImage, rekognition.IndexFaces,
                           rekognition.DeleteFaces)
+
+
+def when(condition: str, need: Need) -> Need:
+    """``need`` only in a stack where the deploy condition holds."""
+    return replace(need, condition=condition, unless=False)
+
+
+def when_not(condition: str, need: Need) -> Need:
+    """``need`` only in a stack where the deploy condition does not hold."""
+    return replace(need, condition=condition, unless=True)

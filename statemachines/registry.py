@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from types import ModuleType
 
@@ -25,7 +24,6 @@ from awacs import dynamodb, rekognition
 from contract import item
 from contract.keys import API_PREFIX, ID_DOCUMENT_PREFIX, SELFIE_PREFIX, THUMBNAIL_PREFIX
 from contract.placeholders import state_machine_arn
-from contract.settings import ANALYZE_ID
 
 from . import (
     authenticate,
@@ -50,28 +48,33 @@ from .needs import (
     on_collection,
     on_table,
     reads,
+    when,
+    when_not,
+)
+from .variants import (  # noqa: F401 (the registry's names for them)
+    EXPRESS,
+    ID_DOCUMENT_COLLECTION,
+    ID_DOCUMENT_COLLECTION_WITHOUT_TEXTRACT,
+    ID_DOCUMENT_WITHOUT_TEXTRACT,
+    IDENTITY_COMPARE_COLLECTION,
+    IDENTITY_COMPARE_COLLECTION_EXPRESS,
+    IDENTITY_COMPARE_EXPRESS,
+    IDENTITY_VERIFICATION_COLLECTION,
+    IDENTITY_VERIFICATION_COLLECTION_EXPRESS,
+    IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE,
+    IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE,
+    IDENTITY_VERIFICATION_EXPRESS,
+    IS_COLLECTION,
+    IS_EXPRESS,
+    REGISTER_IDCARD_WITHOUT_TEXTRACT,
+    STANDARD,
+    WITHOUT_TEXTRACT,
+    Variant,
 )
 
 HERE = Path(__file__).parent
-STANDARD, EXPRESS = "STANDARD", "EXPRESS"
 
 # --- the workflows ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Variant:
-    """The same workflow deployed another way: its own definition (``build``, written to
-    ``filename``), or the workflow's own with other settings or another type."""
-
-    name: str  # in the scenario runner and the mock config
-    build: Callable[[], dict] | None = None
-    filename: str | None = None
-    runs_as: str = STANDARD  # its type in the scenario runner
-    nested: str | None = None  # the runner state machine its nested call starts
-    substitutions: Mapping[str, str] = field(default_factory=dict)
-    scenarios: str | None = None  # the attribute of the workflow's scenarios module
-    deployed_when_express: bool = False  # the template's definition when WorkflowType=EXPRESS
-    cost: tuple[tuple[str, str], ...] = ()  # (label, scenario) rows of the cost benchmark
-
 
 @dataclass(frozen=True)
 class Workflow:
@@ -149,7 +152,12 @@ class Definition:
     build: Callable[[], dict]
     name: str  # its runs' name in the scenario runner, the mock config and the coverage report
     directory: Path = HERE
-    express: bool = False  # the workflow's variant for WorkflowType=EXPRESS
+    deployed_when: tuple[str, ...] = ()  # the deploy conditions it is chosen on (Variant)
+
+    @property
+    def express(self) -> bool:
+        """The workflow's variant for WorkflowType=EXPRESS."""
+        return IS_EXPRESS in self.deployed_when
 
     @property
     def path(self) -> Path:
@@ -174,40 +182,37 @@ class Machine:
         return state_machine_arn(self.workflow)
 
 
-WITHOUT_TEXTRACT = {ANALYZE_ID.parameter: "false"}
-ID_DOCUMENT_WITHOUT_TEXTRACT = Variant("id_document_without_textract",
-                                       substitutions=WITHOUT_TEXTRACT)
-REGISTER_IDCARD_WITHOUT_TEXTRACT = Variant("register_idcard_without_textract",
-                                           substitutions=WITHOUT_TEXTRACT)
-# Runs as Express, as in a deployment with WorkflowType=EXPRESS; no history, no coverage.
-IDENTITY_COMPARE_EXPRESS = Variant("identity_compare_express", runs_as=EXPRESS)
-# Runs as Standard in the runner, so that its path can be read from its history; its child is
-# Express, started with StartSyncExecution as in an Express deployment.
-IDENTITY_VERIFICATION_EXPRESS = Variant(
-    "identity_verification_express", partial(identity_verification.build, express=True),
-    "identity_verification.express.asl.json", nested=IDENTITY_COMPARE_EXPRESS.name,
-    scenarios="EXPRESS_SCENARIOS", deployed_when_express=True,
-    cost=(("selfie, Express", "HappyPath"), ("selfie, Express", "Sunglasses")))
-
 WORKFLOWS: list[Workflow] = [
     Workflow(id_document, upload=item.ID_DOCUMENT, analyze_id=True, output="ID document workflow",
-             needs=(on_any(rekognition.DetectFaces), reads(ID_DOCUMENT_PREFIX),
-                    on_table(dynamodb.UpdateItem), PUBLISHES),
-             variants=(ID_DOCUMENT_WITHOUT_TEXTRACT,),
+             needs=(when_not(IS_COLLECTION, on_any(rekognition.DetectFaces)),
+                    when(IS_COLLECTION, on_collection(rekognition.IndexFaces,
+                                                      rekognition.DeleteFaces)),
+                    reads(ID_DOCUMENT_PREFIX), on_table(dynamodb.UpdateItem), PUBLISHES),
+             variants=(ID_DOCUMENT_WITHOUT_TEXTRACT, ID_DOCUMENT_COLLECTION,
+                       ID_DOCUMENT_COLLECTION_WITHOUT_TEXTRACT),
              cost=(("ID document", "IdFaceFound"), ("ID document", "IdNoFace"))),
     Workflow(identity_verification, upload=item.SELFIE, starts=identity_compare.NAME,
              output="Identity verification (selfie) workflow",
-             needs=(REGISTERS, reads(SELFIE_PREFIX), INVOKES_THUMBNAIL,
+             needs=(when_not(IS_COLLECTION, REGISTERS),
+                    when(IS_COLLECTION, on_collection(rekognition.IndexFaces,
+                                                      rekognition.SearchFaces,
+                                                      rekognition.DeleteFaces)),
+                    reads(SELFIE_PREFIX), INVOKES_THUMBNAIL,
                     on_table(dynamodb.GetItem, dynamodb.UpdateItem), PUBLISHES,
                     # the thumbnail of a user erased while the run made it: derived, no upload
                     deletes(THUMBNAIL_PREFIX)),
-             variants=(IDENTITY_VERIFICATION_EXPRESS,),
+             variants=(IDENTITY_VERIFICATION_EXPRESS, IDENTITY_VERIFICATION_COLLECTION,
+                       IDENTITY_VERIFICATION_COLLECTION_EXPRESS,
+                       IDENTITY_VERIFICATION_COLLECTION_LOW_DUPLICATE,
+                       IDENTITY_VERIFICATION_COLLECTION_EXPRESS_LOW_DUPLICATE),
              cost=tuple(("selfie, Standard", name) for name in (
-                 "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses"))),
+                 "HappyPath", "NotSimilar", "DuplicateFace", "Sunglasses", "ReVerification"))),
     Workflow(identity_compare, scenarios=None, output="Nested selfie-vs-ID compare workflow",
-             needs=(on_any(rekognition.CompareFaces), reads(SELFIE_PREFIX, ID_DOCUMENT_PREFIX),
+             needs=(when_not(IS_COLLECTION, on_any(rekognition.CompareFaces)),
+                    when_not(IS_COLLECTION, reads(SELFIE_PREFIX, ID_DOCUMENT_PREFIX)),
                     on_table(dynamodb.GetItem, dynamodb.UpdateItem)),
-             variants=(IDENTITY_COMPARE_EXPRESS,)),
+             variants=(IDENTITY_COMPARE_EXPRESS, IDENTITY_COMPARE_COLLECTION,
+                       IDENTITY_COMPARE_COLLECTION_EXPRESS)),
     # Standard whatever WorkflowType says: it runs rarely, and its history is the record. Each
     # upload execution that ends FAILED (every rejection) starts it once.
     Workflow(safety_net, deployed_as=STANDARD,
@@ -277,9 +282,25 @@ def definitions() -> list[Definition]:
         found.append(Definition(workflow.name, workflow.filename, workflow.build, workflow.name,
                                 workflow.directory))
         found += [Definition(workflow.name, variant.filename, variant.build, variant.name,
-                             workflow.directory, variant.deployed_when_express)
+                             workflow.directory, variant.deployed_when)
                   for variant in workflow.variants if variant.build is not None]
     return found
+
+
+def deployed_definitions(workflow: Workflow) -> dict[tuple[str, ...], Callable[[], dict]]:
+    """The builders the template chooses among for ``workflow``, by the deploy conditions
+    (sorted) that must hold for each; ``()`` is the workflow's own definition."""
+    chosen: dict[tuple[str, ...], Callable[[], dict]] = {(): workflow.build}
+    for variant in workflow.variants:
+        if variant.deployed_when:
+            if variant.build is None:
+                raise ValueError(f"{variant.name}: only a variant with its own definition "
+                                 "can be deployed")
+            key = tuple(sorted(variant.deployed_when))
+            if key in chosen:
+                raise ValueError(f"{workflow.name}: two definitions deployed when {key}")
+            chosen[key] = variant.build
+    return chosen
 
 
 def depends_on(workflow: Workflow) -> list[Workflow]:
@@ -315,13 +336,15 @@ def machines() -> list[Machine]:
     for workflow in in_dependency_order():
         found.append(Machine(workflow.name, workflow.name, workflow.directory / workflow.filename,
                              nested=workflow.starts, covers=workflow.name, main=True))
+        # A variant without a builder of its own runs the definition its filename names.
+        by_file = {workflow.filename: workflow.name, **{
+            variant.filename: variant.name for variant in workflow.variants if variant.build}}
         for variant in workflow.variants:
-            own = variant.build is not None
-            path = workflow.directory / (variant.filename if own else workflow.filename)
-            covers = None if variant.runs_as == EXPRESS else \
-                variant.name if own else workflow.name
-            found.append(Machine(variant.name, workflow.name, path, variant.runs_as,
-                                 variant.nested or workflow.starts, variant.substitutions, covers))
+            filename = variant.filename or workflow.filename
+            covers = None if variant.runs_as == EXPRESS else by_file[filename]
+            found.append(Machine(variant.name, workflow.name, workflow.directory / filename,
+                                 variant.runs_as, variant.nested or workflow.starts,
+                                 variant.substitutions, covers))
     return found
 
 
@@ -348,8 +371,13 @@ def cost_flows() -> Iterator[CostFlow]:
         for label, scenario in workflow.cost:
             yield CostFlow(label or f"{workflow.method} {workflow.route}", workflow.name,
                            scenario, uploads, calls)
+        # A variant whose Express child leaves no history is counted as its Standard twin
+        # runs: the definition deployed on the same conditions but IS_EXPRESS.
+        standard = {(): workflow.name, **{tuple(sorted(v.deployed_when)): v.name
+                                          for v in workflow.variants if v.deployed_when}}
         for variant in workflow.variants:
             nested = by_name.get(variant.nested or "")
-            twin = workflow.name if nested and nested.runs_as == EXPRESS else None
+            twin = standard[tuple(sorted(set(variant.deployed_when) - {IS_EXPRESS}))] \
+                if nested and nested.runs_as == EXPRESS else None
             for label, scenario in variant.cost:
                 yield CostFlow(label, variant.name, scenario, uploads, calls, twin)

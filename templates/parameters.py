@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from troposphere import Equals, Not, Parameter, Ref
 
-from contract.settings import ANALYZE_ID, SWITCH_VALUES, THRESHOLDS
+from contract.settings import ANALYZE_ID, COLLECTION, COMPARE_MODE, SWITCH_VALUES, THRESHOLDS
+from statemachines.registry import IS_COLLECTION, IS_EXPRESS
 
 from .stack import Stack
 
@@ -30,6 +31,9 @@ def add_parameters(stack: Stack) -> None:
     stack.analyze_id = t.add_parameter(Parameter(
         ANALYZE_ID.parameter, Type="String", Default=ANALYZE_ID.default,
         AllowedValues=list(SWITCH_VALUES), Description=ANALYZE_ID.description))
+    stack.compare_mode = t.add_parameter(Parameter(
+        COMPARE_MODE.parameter, Type="String", Default=COMPARE_MODE.default,
+        AllowedValues=list(COMPARE_MODE.values), Description=COMPARE_MODE.description))
     stack.thumbnail_code = {
         name: t.add_parameter(Parameter(
             f"ThumbnailCode{name}", Type="String", MinLength="1",
@@ -48,6 +52,7 @@ def add_parameters(stack: Stack) -> None:
     stack.max_receive_count = t.add_parameter(Parameter(
         "MaxReceiveCount", Type="Number", Default="3", MinValue="1", MaxValue="1000",
         Description="Deliveries of an upload message before it goes to the dead-letter queue."))
-    t.add_condition("IsExpress", Equals(Ref(stack.workflow_type), "EXPRESS"))
+    t.add_condition(IS_EXPRESS, Equals(Ref(stack.workflow_type), "EXPRESS"))
+    t.add_condition(IS_COLLECTION, Equals(Ref(stack.compare_mode), COLLECTION))
     t.add_condition("AnalyzesIdDocuments", Equals(Ref(stack.analyze_id), "true"))
     t.add_condition("HasNotificationEmail", Not(Equals(Ref(stack.notification_email), "")))

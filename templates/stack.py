@@ -27,6 +27,7 @@ class Stack:
     workflow_type: Parameter
     thresholds: dict[str, Parameter]
     analyze_id: Parameter
+    compare_mode: Parameter
     thumbnail_code: dict[str, Parameter]
     notification_email: Parameter
     log_retention: Parameter

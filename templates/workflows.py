@@ -13,7 +13,7 @@ from troposphere.iam import Role
 from contract import placeholders as names
 from contract.placeholders import PLACEHOLDER
 from statemachines import registry
-from statemachines.needs import ANY, COLLECTION, LISTING, OBJECTS, TABLE, THUMBNAIL, TOPIC
+from statemachines.needs import ANY, COLLECTION, LISTING, OBJECTS, TABLE, THUMBNAIL, TOPIC, Need
 from statemachines.registry import Workflow
 
 from .policies import (
@@ -27,6 +27,7 @@ from .policies import (
     tracing_statement,
 )
 from .stack import Stack
+from .waivers import waive
 
 EVENTS_RULE_FOR_SYNC = "StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
@@ -69,27 +70,50 @@ def substitutions(stack: Stack, definition: dict) -> dict:
     return {name: values[name] for name in sorted(placeholders(definition))}
 
 
-def statements(stack: Stack, workflow: Workflow) -> list:
-    """What the workflow may do (its registry entry's needs), then log and trace."""
+def _statement(stack: Stack, need: Need):
     resources = {TABLE: [stack.table_arn], COLLECTION: [stack.collection_arn],
                  TOPIC: [stack.topic_arn], THUMBNAIL: [GetAtt(stack.thumbnail, "Arn")]}
-    found = []
-    for need in workflow.needs:
-        if need.on == ANY:
-            found.append(allow_unscoped(list(need.actions)))
-        elif need.on == OBJECTS:
-            found.append(allow(list(need.actions),
-                               [stack.objects(prefix) for prefix in need.prefixes]))
-        elif need.on == LISTING:
-            # The s3:prefix condition key limits s3:ListBucket to keys under a prefix ("Bucket
-            # policy examples using condition keys", Amazon S3 User Guide; s3:ListBucket, the
-            # permission ListObjectsV2 needs, takes s3:prefix in "Actions, resources, and
-            # condition keys for Amazon S3", Service Authorization Reference).
-            found.append(allow_listing(list(need.actions), GetAtt(stack.bucket, "Arn"),
-                                       [f"{prefix}*" for prefix in need.prefixes]))
-        else:
-            found.append(allow(list(need.actions), resources[need.on]))
+    if need.on == ANY:
+        return allow_unscoped(list(need.actions))
+    if need.on == OBJECTS:
+        return allow(list(need.actions), [stack.objects(prefix) for prefix in need.prefixes])
+    if need.on == LISTING:
+        # The s3:prefix condition key limits s3:ListBucket to keys under a prefix ("Bucket
+        # policy examples using condition keys", Amazon S3 User Guide; s3:ListBucket, the
+        # permission ListObjectsV2 needs, takes s3:prefix in "Actions, resources, and
+        # condition keys for Amazon S3", Service Authorization Reference).
+        return allow_listing(list(need.actions), GetAtt(stack.bucket, "Arn"),
+                             [f"{prefix}*" for prefix in need.prefixes])
+    return allow(list(need.actions), resources[need.on])
+
+
+def statements(stack: Stack, workflow: Workflow) -> list:
+    """What the workflow may do whatever the deploy conditions (its registry entry's needs),
+    then log and trace."""
+    found = [_statement(stack, need) for need in workflow.needs if need.condition is None]
     return [*found, state_machine_logging_statement(), tracing_statement()]
+
+
+def conditional_policies(stack: Stack, workflow: Workflow, name: str) -> list[If]:
+    """The needs of one deploy condition's definitions alone, a policy per condition and
+    side: ``Fn::If`` with ``AWS::NoValue`` on the other side leaves the policy out of the
+    role's list ("Condition functions", AWS CloudFormation User Guide)."""
+    sides: dict[tuple[str, bool], list[Need]] = {}
+    for need in workflow.needs:
+        if need.condition is not None:
+            sides.setdefault((need.condition, need.unless), []).append(need)
+    found = []
+    for (condition, unless), needs in sides.items():
+        label = f"{name}-{'not-' if unless else ''}{_kebab(condition)}"
+        chosen = policy(label, [_statement(stack, need) for need in needs])
+        found.append(If(condition, NoValue, chosen) if unless else If(condition, chosen, NoValue))
+    return found
+
+
+def _kebab(condition: str) -> str:
+    """IsCollection -> collection."""
+    return "".join(f"-{c.lower()}" if c.isupper() else c
+                   for c in condition.removeprefix("Is")).lstrip("-")
 
 
 def analyze_id_policy() -> If:
@@ -113,17 +137,39 @@ def nested_policy(stack: Stack, nested: str) -> If:
     express = policy(f"{label}-express", [
         allow([states.StartSyncExecution], [Ref(child)]),
     ])
-    return If("IsExpress", express, standard)
+    return If(registry.IS_EXPRESS, express, standard)
 
 
-def state_machine(stack: Stack, title: str, log_suffix: str, role: Role, definition: dict,
-                  values: dict, kind=None, express_definition: dict | None = None,
+def chosen(values: dict[tuple[str, ...], object]):
+    """Of ``values`` (by the deploy conditions that must hold for each,
+    ``registry.deployed_definitions``), the one the stack's conditions choose: nested
+    ``Fn::If``, one level per condition any key names; every combination of those conditions
+    must have its value."""
+    conditions = sorted({name for key in values for name in key})
+
+    def choose(remaining: list[str], holding: tuple[str, ...]):
+        if not remaining:
+            key = tuple(sorted(holding))
+            if key not in values:
+                raise ValueError(f"no definition is deployed when exactly {key} hold")
+            return values[key]
+        first, rest = remaining[0], remaining[1:]
+        when_true, when_false = choose(rest, (*holding, first)), choose(rest, holding)
+        return when_true if when_true == when_false else If(first, when_true, when_false)
+
+    return choose(conditions, ())
+
+
+def state_machine(stack: Stack, title: str, log_suffix: str, role: Role,
+                  definitions: dict[tuple[str, ...], dict], kind=None,
                   logs_execution_data: bool = False) -> sfn.StateMachine:
-    """``express_definition``: the variant deployed instead when WorkflowType is EXPRESS.
+    """``definitions``: by the deploy conditions each is chosen on (``()``: the workflow's
+    own); each comes with the substitutions of its own placeholders, chosen the same way.
     ``logs_execution_data``: for a workflow whose states carry no personal data."""
-    text = definition_string(definition)
-    if express_definition is not None:
-        text = If("IsExpress", definition_string(express_definition), text)
+    text = chosen({key: definition_string(definition)
+                   for key, definition in definitions.items()})
+    values = chosen({key: substitutions(stack, definition)
+                     for key, definition in definitions.items()})
     log_group = stack.log_group(f"{title}LogGroup",
                                 Sub(f"/aws/vendedlogs/states/${{AWS::StackName}}-{log_suffix}"))
     return stack.t.add_resource(sfn.StateMachine(
@@ -138,7 +184,16 @@ def state_machine(stack: Stack, title: str, log_suffix: str, role: Role, definit
             Destinations=[sfn.LogDestination(CloudWatchLogsLogGroup=sfn.CloudWatchLogsLogGroup(
                 LogGroupArn=GetAtt(log_group, "Arn")))]),
         TracingConfiguration=sfn.TracingConfiguration(Enabled=True),
+        **({"Metadata": waive(E1029=CHOSEN_SUBSTITUTIONS)} if isinstance(values, If) else {}),
     ))
+
+
+# Fn::If may choose a property's whole value, an object too ("Condition functions", AWS
+# CloudFormation Template Reference), so each definition comes with exactly its own map.
+CHOSEN_SUBSTITUTIONS = (
+    "cfn-lint takes ${Name} in a DefinitionString for a Fn::Sub variable unless a "
+    "DefinitionSubstitutions map names it, and does not look into a map chosen by Fn::If; "
+    "tests/test_generated_template.py holds each definition's placeholders to its map")
 
 
 def add_workflow(stack: Stack, workflow: Workflow) -> sfn.StateMachine:
@@ -146,23 +201,18 @@ def add_workflow(stack: Stack, workflow: Workflow) -> sfn.StateMachine:
     name = workflow.name.replace("_", "-")
     if workflow.route is not None:
         name = f"api-{name}"
-    policies = [policy(name, statements(stack, workflow))]
+    policies = [policy(name, statements(stack, workflow)),
+                *conditional_policies(stack, workflow, name)]
     if workflow.analyze_id:
         policies.insert(0, analyze_id_policy())
     if workflow.starts:
         policies.append(nested_policy(stack, workflow.starts))
     title = workflow.resource_title
     role = stack.t.add_resource(service_role(f"{title}Role", "states", policies))
-    definition = workflow.build()
-    values = substitutions(stack, definition)
-    (express, *more) = [variant.build() for variant in workflow.variants
-                        if variant.deployed_when_express] or [None]
-    if more:
-        raise ValueError(f"{workflow.name}: one variant at most is deployed when Express")
-    if express is not None and substitutions(stack, express).keys() != values.keys():
-        raise ValueError("the Standard and Express variants must use the same placeholders")
-    machine = state_machine(stack, f"{title}StateMachine", name, role, definition, values,
-                            kind=workflow.deployed_as, express_definition=express,
+    definitions = {key: build() for key, build in
+                   registry.deployed_definitions(workflow).items()}
+    machine = state_machine(stack, f"{title}StateMachine", name, role, definitions,
+                            kind=workflow.deployed_as,
                             logs_execution_data=workflow.logs_execution_data)
     stack.state_machines[workflow.name] = machine
     return machine

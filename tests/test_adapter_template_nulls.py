@@ -189,7 +189,7 @@ def engine(endpoint_url, monkeypatch):
 def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp_path, capsys,
                                                                      cfn):
     planted = copy.deepcopy(REAL_TEMPLATE)
-    properties = planted["Resources"]["IdDocumentStateMachine"]["Properties"]
+    properties = planted["Resources"]["SafetyNetStateMachine"]["Properties"]
     definition = json.loads(properties.pop("DefinitionString"))
     (first_null,) = [s for s, state in definition["States"].items()
                      if "ResultPath" in state and state["ResultPath"] is None][:1]
@@ -201,7 +201,7 @@ def test_make_deploy_of_a_template_with_a_planted_null_fails_clearly(engine, tmp
     assert cli.main(["deploy", "--stack", stack, "--template", str(path), *engine]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: ") and "ValidationError" in error and "CreateChangeSet" in error
-    assert (f"[/Resources/IdDocumentStateMachine/Type/Definition/States/{first_null}/ResultPath]"
+    assert (f"[/Resources/SafetyNetStateMachine/Type/Definition/States/{first_null}/ResultPath]"
             " 'null' values are not allowed in templates") in error
     assert not stack_exists(cfn, stack)
 

@@ -86,3 +86,15 @@ def test_every_cost_flow_is_a_scenario_and_the_express_rows_count_their_standard
     assert express and all(flow.twin == "identity_verification" for flow in express)
     assert [flow.api_calls for flow in flows if flow.label.startswith("POST ")] == [1] * 7
     assert {flow.uploads for flow in flows if flow.label.startswith("selfie")} == {1}
+
+
+def test_the_compare_mode_goals_are_three_calls_per_onboarding_and_two_per_re_verification():
+    from bench.modes import ModeCost, mode_goals
+
+    def cost(mode, onboarding, again):
+        return ModeCost(mode, onboarding, again, 3, 2, 0.0, 0.0, 0.0)
+
+    faces = cost("COMPARE_FACES", 4, 3)
+    assert [met for _, met in mode_goals([faces, cost("COLLECTION", 3, 2)])] == [True, True]
+    assert [met for _, met in mode_goals([faces, cost("COLLECTION", 4, 2)])] == [False, True]
+    assert [met for _, met in mode_goals([faces, cost("COLLECTION", 3, 3)])] == [True, False]

@@ -63,7 +63,9 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
             continue
         for rule in state.get("Choices", []):
             for comparison in comparisons(rule):
-                operators = [k for k in comparison if k.startswith("Numeric")]
+                operators = [k for k in comparison if k.startswith("Numeric")
+                             # Not a threshold: a similarity too small to show rounded.
+                             and comparison[k] != asl.ROUNDS_TO_ZERO]
                 if operators and re.search(r"Confidence|Similarity|Pose", comparison["Variable"]):
                     assert all(k.endswith("Path") for k in operators), (name,)
                     # /compare's caller may choose the threshold; its default is a setting.
@@ -73,8 +75,9 @@ def test_thresholds_are_never_literals_in_a_choice(filename, definition):
                     checked += 1
     # Neither the ID document check, the safety net nor the erasure compares a score with a
     # threshold.
-    assert checked > 0 or filename in ("id_document.asl.json", "safety_net.asl.json",
-                                       "forget.asl.json")
+    assert checked > 0 or filename in (
+        "id_document.asl.json", "id_document.collection.asl.json", "safety_net.asl.json",
+        "forget.asl.json")
 
 
 @pytest.mark.parametrize("filename,definition", all_definitions())
@@ -164,7 +167,7 @@ def test_every_search_keeps_the_registered_faces_alone():
     for filename, definition in all_definitions():
         states = asl.all_states(definition)
         for name, state in states.items():
-            if "rekognition:searchFaces" not in state.get("Resource", ""):
+            if not state.get("Resource", "").endswith("rekognition:searchFacesByImage"):
                 continue
             searching.add(filename.removesuffix(".asl.json"))
             assert state["Parameters"]["MaxFaces"] == SEARCH_MAX_FACES, name
@@ -178,6 +181,19 @@ def test_every_search_keeps_the_registered_faces_alone():
             assert {"Variable": "$.Face.ExternalImageId", "StringMatches": "_id:*"} in rule["And"]
     assert searching == {"identity_verification", "identity_verification.express", "register",
                          "register_idcard", "authenticate", "update_face"}
+
+
+def test_the_collection_search_tells_id_faces_from_registrations_itself():
+    """CompareMode COLLECTION searches by the selfie's FaceId and sorts every match itself: the
+    user's own ID face is the compare, another user's ID face is no duplicate."""
+    for filename in ("identity_verification.collection.asl.json",
+                     "identity_verification.collection.express.asl.json"):
+        states = asl.all_states(asl_file(filename))
+        (search,) = [state for state in states.values()
+                     if state.get("Resource", "").endswith("rekognition:searchFaces")]
+        assert search["Parameters"]["FaceId.$"]
+        rules = json.dumps([state.get("Choices") for state in states.values()])
+        assert '"StringMatches": "_id:*"' in rules, filename
 
 
 def test_duplicate_is_decided_on_match_similarity_not_searched_face_confidence():

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = json.loads((ROOT / "templates" / "ekyc.template.json").read_text())
 RESOURCES = TEMPLATE["Resources"]
 
-# Each workflow's state machine and the ASL files it may run (its Express variant's too).
+# Each workflow's state machine and the ASL files it may run (its deployed variants' too).
 STATE_MACHINES = {
     f"{workflow.resource_title}StateMachine": [
         workflow.filename, *(variant.filename for variant in workflow.variants
-                             if variant.deployed_when_express)]
+                             if variant.deployed_when)]
     for workflow in registry.WORKFLOWS
 }
 # Those whose type the WorkflowType parameter chooses.
@@ -41,12 +41,17 @@ def registry_type(title: str) -> str:
     return workflow.deployed_as
 
 
+def chosen(value, holding: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
+    """The values a nest of Fn::If may give, by the conditions (sorted) that hold for each."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        condition, when_true, when_false = value["Fn::If"]
+        return {**chosen(when_true, (*holding, condition)), **chosen(when_false, holding)}
+    return {tuple(sorted(holding)): value}
+
+
 def definitions_in_template(resource: dict) -> list[str]:
-    """The definition texts of a state machine: one, or one per branch of an Fn::If."""
-    definition = resource["Properties"]["DefinitionString"]
-    if isinstance(definition, dict) and "Fn::If" in definition:
-        return definition["Fn::If"][1:]
-    return [definition]
+    """The definition texts of a state machine: one, or one per branch of its Fn::If."""
+    return list(chosen(resource["Properties"]["DefinitionString"]).values())
 
 
 def iam_statements(document) -> list[dict]:
@@ -94,15 +99,29 @@ def test_template_embeds_the_committed_asl_files_word_for_word(title):
     assert sorted(text + "\n" for text in embedded) == sorted(expected)
 
 
-def test_express_variant_is_chosen_by_the_workflow_type():
-    definition = RESOURCES["IdentityVerificationStateMachine"]["Properties"]["DefinitionString"]
-    condition, express, standard = definition["Fn::If"]
-    assert TEMPLATE["Conditions"][condition] == {"Fn::Equals": [{"Ref": "WorkflowType"},
-                                                                "EXPRESS"]}
-    assert express + "\n" == (ROOT / "statemachines" /
-                              "identity_verification.express.asl.json").read_text()
-    assert standard + "\n" == (ROOT / "statemachines" /
-                               "identity_verification.asl.json").read_text()
+def test_variants_are_chosen_by_the_workflow_type_and_the_compare_mode():
+    assert TEMPLATE["Conditions"]["IsExpress"] == {"Fn::Equals": [{"Ref": "WorkflowType"},
+                                                                  "EXPRESS"]}
+    assert TEMPLATE["Conditions"]["IsCollection"] == {"Fn::Equals": [{"Ref": "CompareMode"},
+                                                                     "COLLECTION"]}
+    assert TEMPLATE["Parameters"]["CompareMode"]["Default"] == "COMPARE_FACES"
+    assert TEMPLATE["Parameters"]["CompareMode"]["AllowedValues"] == ["COMPARE_FACES",
+                                                                      "COLLECTION"]
+    expected = {
+        "IdentityVerificationStateMachine": {
+            (): "identity_verification", ("IsExpress",): "identity_verification.express",
+            ("IsCollection",): "identity_verification.collection",
+            ("IsCollection", "IsExpress"): "identity_verification.collection.express"},
+        "IdDocumentStateMachine": {(): "id_document",
+                                   ("IsCollection",): "id_document.collection"},
+        "IdentityCompareStateMachine": {(): "identity_compare",
+                                        ("IsCollection",): "identity_compare.collection"},
+    }
+    for title, files in expected.items():
+        definition = RESOURCES[title]["Properties"]["DefinitionString"]
+        assert {key: text + "\n" for key, text in chosen(definition).items()} == {
+            key: (ROOT / "statemachines" / f"{name}.asl.json").read_text()
+            for key, name in files.items()}, title
 
 
 def test_no_null_anywhere_in_the_template():
@@ -113,10 +132,20 @@ def test_no_null_anywhere_in_the_template():
 
 @pytest.mark.parametrize("title", STATE_MACHINES)
 def test_placeholders_and_substitutions_match_exactly(title):
-    substitutions = RESOURCES[title]["Properties"]["DefinitionSubstitutions"]
-    for name in STATE_MACHINES[title]:
-        used = placeholders((ROOT / "statemachines" / name).read_text())
-        assert used == set(substitutions), name
+    """Each definition the stack may deploy comes with the substitutions of its own
+    placeholders, chosen on the same conditions."""
+    properties = RESOURCES[title]["Properties"]
+    for key, text in chosen(properties["DefinitionString"]).items():
+        values = evaluated(properties["DefinitionSubstitutions"], set(key))
+        assert placeholders(text) == set(values), (title, key)
+
+
+def evaluated(value, holding: set[str]):
+    """What a nest of Fn::If gives where the conditions ``holding`` hold, and no other."""
+    while isinstance(value, dict) and "Fn::If" in value:
+        condition, when_true, when_false = value["Fn::If"]
+        value = when_true if condition in holding else when_false
+    return value
 
 
 def test_thresholds_come_from_parameters_with_documented_defaults():
@@ -127,7 +156,9 @@ def test_thresholds_come_from_parameters_with_documented_defaults():
                  if name in RESOURCES[title]["Properties"]["DefinitionSubstitutions"]]
         assert users, f"{name} is used by no workflow"
         for title in users:
-            assert RESOURCES[title]["Properties"]["DefinitionSubstitutions"][name] == {"Ref": name}
+            for values in chosen(RESOURCES[title]["Properties"]["DefinitionSubstitutions"]
+                                 ).values():
+                assert values.get(name, {"Ref": name}) == {"Ref": name}
 
 
 # --- IAM -----------------------------------------------------------------------------------------
@@ -169,9 +200,41 @@ def test_collection_apis_are_scoped_to_the_collection():
     collection_arn = {"Fn::GetAtt": ["FacesCollection", "Arn"]}
     verification = allowed("IdentityVerificationRole")
     for action in ("rekognition:SearchFacesByImage", "rekognition:IndexFaces",
-                   "rekognition:DeleteFaces"):
-        assert verification[action] == [collection_arn]
+                   "rekognition:DeleteFaces", "rekognition:SearchFaces"):
+        assert set(map(json.dumps, verification[action])) == {json.dumps(collection_arn)}
+    for action in ("rekognition:IndexFaces", "rekognition:DeleteFaces"):
+        assert allowed("IdDocumentRole")[action] == [collection_arn]
     assert allowed("StarterRole")["rekognition:DeleteFaces"] == [collection_arn]
+
+
+def mode_policies(title: str) -> dict[str, set[str]]:
+    """The actions a role is allowed in each CompareMode."""
+    found = {"COMPARE_FACES": set(), "COLLECTION": set()}
+    for document in RESOURCES[title]["Properties"]["Policies"]:
+        branches = chosen(document)
+        for key, branch in branches.items():
+            modes = ["COLLECTION"] if "IsCollection" in key else ["COMPARE_FACES"]
+            if len(branches) == 1 or "IsCollection" not in {c for k in branches for c in k}:
+                modes = ["COMPARE_FACES", "COLLECTION"]
+            for mode in modes:
+                for statement in iam_statements(branch):
+                    found[mode].update(statement["Action"])
+    return found
+
+
+def test_each_compare_mode_allows_only_the_rekognition_calls_its_definitions_make():
+    def rekognition(title, mode):
+        return {a for a in mode_policies(title)[mode] if a.startswith("rekognition:")}
+    assert rekognition("IdDocumentRole", "COMPARE_FACES") == {"rekognition:DetectFaces"}
+    assert rekognition("IdDocumentRole", "COLLECTION") == {"rekognition:IndexFaces",
+                                                            "rekognition:DeleteFaces"}
+    assert rekognition("IdentityVerificationRole", "COMPARE_FACES") == {
+        "rekognition:SearchFacesByImage", "rekognition:IndexFaces", "rekognition:DeleteFaces"}
+    assert rekognition("IdentityVerificationRole", "COLLECTION") == {
+        "rekognition:SearchFaces", "rekognition:IndexFaces", "rekognition:DeleteFaces"}
+    assert rekognition("IdentityCompareRole", "COMPARE_FACES") == {"rekognition:CompareFaces"}
+    assert rekognition("IdentityCompareRole", "COLLECTION") == set()
+    assert "s3:GetObject" not in mode_policies("IdentityCompareRole")["COLLECTION"]
 
 
 def test_each_workflow_role_reads_only_its_prefixes():
@@ -226,7 +289,7 @@ def test_api_routes_are_iam_authorised_service_integrations_without_lambda():
 
 def test_nested_sync_execution_permissions():
     policies = RESOURCES["IdentityVerificationRole"]["Properties"]["Policies"]
-    (nested,) = [p for p in policies if "Fn::If" in p]
+    (nested,) = [p for p in policies if "Fn::If" in p and p["Fn::If"][0] == "IsExpress"]
     condition, express, standard = nested["Fn::If"]
     assert condition == "IsExpress"
     compare = {"Ref": "IdentityCompareStateMachine"}

@@ -45,7 +45,7 @@ def test_make_lint_runs_it_on_the_generated_templates():
 def test_a_definition_object_with_result_path_null_fails(tmp_path, capsys):
     """The defect as it shipped: a state machine's Definition object, with ASL's nulls."""
     template = planted()
-    properties = template["Resources"]["IdDocumentStateMachine"]["Properties"]
+    properties = template["Resources"]["SafetyNetStateMachine"]["Properties"]
     properties["Definition"] = json.loads(properties.pop("DefinitionString"))
     discarded = [name for name, state in properties["Definition"]["States"].items()
                  if "ResultPath" in state and state["ResultPath"] is None]
@@ -53,7 +53,7 @@ def test_a_definition_object_with_result_path_null_fails(tmp_path, capsys):
     code, findings = lint(tmp_path, template, capsys)
     assert code == 1
     assert findings == [
-        f"{tmp_path / 'planted.template.json'}: null at /Resources/IdDocumentStateMachine/"
+        f"{tmp_path / 'planted.template.json'}: null at /Resources/SafetyNetStateMachine/"
         f"Properties/Definition/States/{name}/ResultPath: CloudFormation refuses any null in a "
         "template" for name in discarded]
 

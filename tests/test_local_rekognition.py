@@ -176,6 +176,31 @@ def test_list_faces_refuses_a_page_size_or_token_rekognition_refuses(rek, collec
         "InvalidPaginationTokenException"
 
 
+def test_search_faces_by_id_honours_the_threshold_and_max_faces_best_first(rek, collection):
+    """SearchFaces, Amazon Rekognition API Reference: matches "ordered by similarity score
+    with the highest similarity first"; FaceMatchThreshold is the minimum similarity of a
+    match returned, "The default value is 80%"; MaxFaces the most matches returned, "the
+    maximum number of faces with the highest confidence in the match". The searched face is
+    no match of itself, before MaxFaces is applied (CompareMode COLLECTION relies on both)."""
+    def index(name, owner):
+        return rek.index_faces(CollectionId=collection, Image=image(name),
+                               ExternalImageId=owner)["FaceRecords"][0]["Face"]["FaceId"]
+    searched = index("astronaut", "alice")
+    alike = {index(name, name) for name in ("mirrored", "rotated", "blurred")}
+    stranger = index("hopper", "grace")
+    everything = rek.search_faces(CollectionId=collection, FaceId=searched,
+                                  FaceMatchThreshold=0)["FaceMatches"]
+    similarities = [match["Similarity"] for match in everything]
+    assert similarities == sorted(similarities, reverse=True)
+    assert {match["Face"]["FaceId"] for match in everything} == alike | {stranger}
+    by_default = rek.search_faces(CollectionId=collection, FaceId=searched)["FaceMatches"]
+    assert {match["Face"]["FaceId"] for match in by_default} == alike
+    assert all(match["Similarity"] >= 80 for match in by_default)
+    (best,) = rek.search_faces(CollectionId=collection, FaceId=searched, MaxFaces=1,
+                               FaceMatchThreshold=0)["FaceMatches"]
+    assert best == everything[0]
+
+
 def test_delete_and_list_faces(rek, collection):
     ids = [rek.index_faces(CollectionId=collection, Image=image(name))
            ["FaceRecords"][0]["Face"]["FaceId"] for name in ("astronaut", "mirrored", "blurred")]

@@ -95,3 +95,20 @@ def test_placeholder_missing_from_the_template_stops_the_guide():
     del template["Outputs"]["TableName"]
     with pytest.raises(ValueError, match="TableName"):
         workshop_guide.guide(template=template)
+
+
+def test_guide_names_each_compare_mode_variant_and_says_what_collection_changes():
+    text = workshop_guide.guide()
+    sections = file_sections(text)
+    for filename in ("id_document.collection.asl.json", "identity_compare.collection.asl.json",
+                     "identity_verification.collection.asl.json",
+                     "identity_verification.collection.express.asl.json"):
+        assert workshop_guide.COLLECTION_NOTE in sections[filename], filename
+    for filename in ("id_document.asl.json", "identity_compare.asl.json",
+                     "identity_verification.asl.json"):
+        assert workshop_guide.COLLECTION_NOTE not in sections[filename], filename
+    assert "### CompareMode COLLECTION, Express variant: " \
+        "`identity_verification.collection.express.asl.json`" in text
+    assert "### Default (CompareMode COMPARE_FACES): `identity_compare.asl.json`" in text
+    assert "`rekognition:searchFaces`" in sections["identity_verification.collection.asl.json"]
+    assert "rekognition:" not in sections["identity_compare.collection.asl.json"]

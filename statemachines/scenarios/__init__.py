@@ -12,6 +12,7 @@ time, since each mocked answer is keyed by state name.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,5 +137,7 @@ def all_scenarios() -> list[Scenario]:
         found += module.SCENARIOS
         for variant in workflow.variants:
             if variant.scenarios:
-                found += getattr(module, variant.scenarios)
+                holder = importlib.import_module(variant.scenarios_module) \
+                    if variant.scenarios_module else module
+                found += getattr(holder, variant.scenarios)
     return found

@@ -59,6 +59,7 @@ MATCHED_COMPARE_PATH = COMPARE_SCORED + (compare.MATCH, compare.RECORD_SCORED,
                                          compare.RETURN_VERDICT)
 MATCHED = {compare.COMPARE: mock.SIMILAR}
 
+REGISTERED_BEFORE = "4f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8"  # the face of an earlier selfie
 NEWER_PHOTO = {"photo_uploaded_at": "2026-11-25T11:30:00.000Z",
                "rek_faceid": "7c2e4d1a-5b3f-4e6a-8d9c-0a1b2c3d4e5f"}
 PASSED_MOCKS = {wf.SEARCH: mock.NO_DUPLICATE, wf.INDEX: mock.INDEXED_ALL,
@@ -344,6 +345,13 @@ SCENARIOS = [
         path=(wf.READ_THRESHOLDS, wf.CHECKS, *SEARCHED, wf.COMPARE, wf.COMPARE_DID_NOT_END,
               wf.CHECKS_RAN, wf.COMPARE_FAILED, wf.RECORD_FAILURE, ERASED_MEANWHILE),
         status="SUCCEEDED", item=ERASED_ITEM),
+    scenario(
+        "ReVerification", "A registered user sends a new selfie (the starter removed the old "
+        "face from the collection): checked, indexed, gated, recorded, as a first selfie is.",
+        seed_item={**ID_ACCEPTED, "identity_verify_status": "processing",
+                   "rek_faceid": REGISTERED_BEFORE},
+        path=PASSED_PATH, status="SUCCEEDED",
+        item={**PASSED_ITEM, "similarity": 98.25, "compare_reason": "similarity 98.3 >= 80"}),
 ]
 
 

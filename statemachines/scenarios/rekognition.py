@@ -77,6 +77,19 @@ def search_faces_by_image(*matches: tuple[float, str, str]) -> dict:
     }
 
 
+def search_faces(searched_face_id: str, *matches: tuple[float, str, str]) -> dict:
+    """SearchFaces by a face id: ``matches`` are (similarity, face id, external image id),
+    best first. Its response holds ``SearchedFaceId``, ``FaceMatches`` (each ``Similarity``
+    and ``Face``) and ``FaceModelVersion`` (SearchFaces, Amazon Rekognition API Reference,
+    https://docs.aws.amazon.com/rekognition/latest/APIReference/API_SearchFaces.html)."""
+    return {
+        "SearchedFaceId": searched_face_id,
+        "FaceMatches": [{"Similarity": similarity, "Face": face(face_id, owner)}
+                        for similarity, face_id, owner in matches],
+        "FaceModelVersion": FACE_MODEL_VERSION,
+    }
+
+
 def compare_faces(*similarities: float, unmatched: int = 0) -> dict:
     """One ``FaceMatches`` entry per similarity (best first), ``unmatched`` faces below it."""
     target_face = {"BoundingBox": bounding_box(left=0.08, width=0.2, height=0.3),
@@ -92,10 +105,12 @@ def compare_faces(*similarities: float, unmatched: int = 0) -> dict:
 
 
 def index_faces(face_id: str | None, external_image_id: str, *, detail: dict | None = None,
-                more_faces: int = 0) -> dict:
+                more_faces: int = 0, faces_seen: bool = True) -> dict:
     """IndexFaces with one face indexed (MaxFaces 1), or (``face_id=None``) none, as the
     quality filter may; ``detail``: its FaceDetail (all attributes); ``more_faces``: other
-    faces left out (EXCEEDS_MAX_FACES)."""
+    faces left out (EXCEEDS_MAX_FACES); ``faces_seen=False``: an image without a face, where
+    both FaceRecords and UnindexedFaces are empty (IndexFaces, Amazon Rekognition API
+    Reference: UnindexedFaces lists faces "detected in the image but weren't indexed")."""
     records = [] if face_id is None else [{
         "Face": face(face_id, external_image_id),
         "FaceDetail": detail or {"BoundingBox": bounding_box(), "Landmarks": landmarks(),
@@ -103,7 +118,7 @@ def index_faces(face_id: str | None, external_image_id: str, *, detail: dict | N
                                  "Quality": {"Brightness": 81.4, "Sharpness": 92.7},
                                  "Confidence": 99.98},
     }]
-    unindexed = [] if face_id is not None else [{
+    unindexed = [] if face_id is not None or not faces_seen else [{
         "Reasons": ["LOW_SHARPNESS"],
         "FaceDetail": {"BoundingBox": bounding_box(), "Confidence": 99.1},
     }]
