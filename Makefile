@@ -46,7 +46,7 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.lock
 	touch $@
 
 demo: install ## The whole chain on the embedded engine: deploy the stack, play a story
-	$(PY) -m scripts.demo
+	$(PY) -m scripts.demo $(if $(COMPARE_MODE),--compare-mode $(COMPARE_MODE))
 
 synth: install ## Generate the template, the ASL, the diagrams and the workshop guide
 	$(PY) -m scripts.synth

@@ -1,6 +1,6 @@
 """`make demo`: the whole eKYC chain on the embedded engine, on real pictures, no AWS account.
 
-    python -m scripts.demo [-v]        # or EKYC_VERBOSE=1
+    python -m scripts.demo [-v] [--compare-mode COLLECTION]     # or EKYC_VERBOSE=1
 
 Starts the embedded engine with the local face service, deploys the generated template through
 the same code as `make deploy`, plays the story of ``harness/story.py`` through the upload
@@ -10,7 +10,8 @@ are the ones declared beside the steps, or names those that differ (exit status 
 
 Quiet by default: a header, the two tables, the ID fields read and the verdict. ``-v`` also
 prints the change set, the stack's outputs, the states of each execution, the messages and the
-engine's logs, and lets the libraries' warnings through.
+engine's logs, and lets the libraries' warnings through. ``--compare-mode`` deploys the stack
+with that ``CompareMode``: the story's verdicts are the same in both modes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import boto3
 from client.api import ApiClient
 from client.uploads import Client
 from contract import environment
+from contract.settings import COMPARE_MODE
 from deploy.stack import DEFAULT_TEMPLATE
 from engine.api_front import LocalApi
 from engine.lambda_runtime import LOGS
@@ -68,19 +70,25 @@ def quieten_libraries() -> None:
                             "supported by moto", category=UserWarning)
 
 
-def verbose_wanted(argv: list[str] | None) -> bool:
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The demo's options; ``verbose`` is also on when the environment asks for it."""
     parser = argparse.ArgumentParser(
         prog="python -m scripts.demo", description="The whole eKYC chain on the embedded "
         "engine: deploy, play the story, check each outcome against the one declared.")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print the change "
                         f"set, the outputs, each execution's states and the engine's logs "
                         f"(or set {environment.VERBOSE}=1)")
-    return parser.parse_args(argv).verbose or os.environ.get(environment.VERBOSE, "") not in (
-        "", "0")
+    parser.add_argument("--compare-mode", choices=COMPARE_MODE.values,
+                        default=COMPARE_MODE.default, help="the stack's CompareMode (default "
+                        "%(default)s); the story's verdicts are the same in both")
+    options = parser.parse_args(argv)
+    options.verbose = options.verbose or os.environ.get(environment.VERBOSE, "") not in ("", "0")
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:
-    verbose = verbose_wanted(argv)
+    options = parse(argv)
+    verbose, mode = options.verbose, options.compare_mode
     if not verbose:
         quieten_libraries()
     for name, value in SETTINGS.items():
@@ -93,14 +101,15 @@ def main(argv: list[str] | None = None) -> int:
             LocalEngine(faces_db=str(Path(folder) / "faces.sqlite")) as engine:
         os.environ["AWS_ENDPOINT_URL"] = engine.endpoint_url
         print(f"ekyc demo: {DEFAULT_TEMPLATE.name} onto the embedded engine at "
-              f"{engine.endpoint_url}, then the story{'' if verbose else ' (-v: the details)'}",
-              flush=True)
+              f"{engine.endpoint_url} ({COMPARE_MODE.parameter} {mode}), then the story"
+              f"{'' if verbose else ' (-v: the details)'}", flush=True)
         session = boto3.session.Session()
-        deploy_locally(session, STACK, out=say, poll_seconds=0.05)
+        deploy_locally(session, STACK, out=say, poll_seconds=0.05,
+                       parameters={COMPARE_MODE.parameter: mode})
         client = Client(session, STACK, out=lambda _: None)
         notifications_queue = listen(session, client.outputs["NotificationTopicArn"],
                                      f"{STACK}-notifications")
-        outcomes = play(client, images(), Path(folder))
+        outcomes = play(client, images(), Path(folder), compare_mode=mode)
         sqs = session.client("sqs")
         dead = dead_letters(sqs, client.outputs["SelfieDeadLetterQueueUrl"])
         mark_refused(outcomes, dead)

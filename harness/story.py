@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus
 
 from contract.item import ID_DOCUMENT, ID_FACE_NAME_PREFIX, PARTITION_KEY, SELFIE
 from contract.keys import THUMBNAIL_PREFIX, api_folder
+from contract.settings import COLLECTION, COMPARE_FACES
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class Step:
     expected: str  # the upload's final status
     reason: str = ""  # how its reason starts; "" expects no reason
     key: str | None = None  # a key of its own (e.g. one the starter must refuse)
+    # How its reason starts with CompareMode COLLECTION, where that mode can tell more.
+    collection_reason: str | None = None
+
+    def expected_reason(self, compare_mode: str) -> str:
+        if compare_mode == COLLECTION and self.collection_reason is not None:
+            return self.collection_reason
+        return self.reason
 
 
 # A key's S3 event that the starter refuses is retried, then kept in the dead-letter queue.
@@ -45,7 +53,10 @@ STORY = [
     Step("dave", "selfie", "two_hoppers", "his face, twice", "fail", "2 faces"),
     Step("erin", "id", "id_card", "Alice's ID card", "pass"),
     Step("erin", "selfie", "mirrored", "Alice's face, mirrored", "fail", "duplicate of face "),
-    Step("frank", "selfie", "hopper", "a selfie, no ID yet", "fail", "no ID document"),
+    # With CompareMode COLLECTION the search sees whose ID documents show this face.
+    Step("frank", "selfie", "hopper", "a selfie, no ID yet", "fail", "no ID document",
+         collection_reason="the selfie matches the face on the ID document of another user "
+                           "(face "),
     Step("alice", "selfie", "astronaut_png", "a new selfie (PNG)", "pass"),
     Step("mallory", "selfie", "astronaut", "a key with no user id", REFUSED, REFUSED_REASON,
          key=f"{SELFIE.prefix}not a valid user id.jpg"),
@@ -149,6 +160,11 @@ class Outcome:
     item: dict = field(default_factory=dict)
     path: list[str] = field(default_factory=list)
     refused: bool = False  # its S3 event reached the dead-letter queue
+    compare_mode: str = COMPARE_FACES  # the stack's CompareMode
+
+    @property
+    def expected_reason(self) -> str:
+        return self.step.expected_reason(self.compare_mode)
 
     @property
     def status(self) -> str:
@@ -163,22 +179,25 @@ class Outcome:
         return str(self.item.get(UPLOADS[self.step.kind].reason, ""))
 
 
-def play(client, images: dict[str, bytes], folder: Path, out=print) -> list[Outcome]:
+def play(client, images: dict[str, bytes], folder: Path, out=print,
+         compare_mode: str = COMPARE_FACES) -> list[Outcome]:
     """Upload each step's picture and wait for its final status. A step with a key of its own
-    is only uploaded: ``mark_refused`` tells afterwards whether the starter refused it."""
+    is only uploaded: ``mark_refused`` tells afterwards whether the starter refused it.
+    ``compare_mode``: the stack's CompareMode, which a few expected reasons depend on."""
     outcomes = []
     for step in STORY:
         kind = UPLOADS[step.kind]
         if step.key:
             client.s3.put_object(Bucket=client.outputs["BucketName"], Key=step.key,
                                  Body=images[step.picture])
-            outcomes.append(Outcome(step))
+            outcomes.append(Outcome(step, compare_mode=compare_mode))
             continue
         picture = folder / f"{step.picture}.{'png' if step.picture.endswith('png') else 'jpg'}"
         picture.write_bytes(images[step.picture])
         _, previous = client.upload(kind, step.user, picture)
         item = client.wait(kind, step.user, previous, timeout=120)
-        outcomes.append(Outcome(step, item, client.path(kind, item)))
+        outcomes.append(Outcome(step, item, client.path(kind, item),
+                                compare_mode=compare_mode))
     return outcomes
 
 
@@ -237,9 +256,9 @@ def differences(outcomes: list[Outcome], answers: list[tuple[ApiStep, int, dict]
     found = []
     for outcome in outcomes:
         step = outcome.step
-        if not as_told(outcome.status, outcome.reason, step.expected, step.reason):
+        if not as_told(outcome.status, outcome.reason, step.expected, outcome.expected_reason):
             found.append(Difference(f"{step.user} {step.kind} ({step.story})",
-                                    told(step.expected, step.reason, start=True),
+                                    told(step.expected, outcome.expected_reason, start=True),
                                     told(outcome.status, outcome.reason)))
     for step, http, body in answers:
         got, reason = f"{http} {body.get('status', '')}", str(body.get("reason", ""))
