@@ -11,12 +11,9 @@ LOCAL_PARAMETERS: dict[str, str] = {}
 # moto's CloudFormation skips the resource types it does not model, saying so twice for each:
 # on its "moto" logger and as a UserWarning. These are the template's, expected (the local API
 # front stands in for API Gateway's; the bucket policy, the alarms and the operations topic's
-# policy are not applied locally, docs/local-engine.md; moto's pipes backend has no
-# CloudFormation model, and the engine runs no pipe: tests/test_expiry_erasure.py plays what
-# the expiry pipe and rule deliver): the demo and the tests hide the notes on them, and any
-# other type still shows.
-SKIPPED_TYPES = (r"AWS::(S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm|ApiGateway::\w+"
-                 r"|Pipes::Pipe)")
+# policy are not applied locally, docs/local-engine.md): the demo and the tests hide the notes
+# on them, and any other type still shows.
+SKIPPED_TYPES = r"AWS::(S3::BucketPolicy|SNS::TopicPolicy|CloudWatch::Alarm|ApiGateway::\w+)"
 
 
 def deploy_locally(session, name: str, *, parameters: dict[str, str] | None = None,

@@ -181,6 +181,10 @@ def test_on_the_engine_an_expired_users_leftovers_are_erased(endpoint_url):
         outputs = stack.outputs()
         forget_arn = next(value for key, value in outputs.items()
                           if TEMPLATE["Outputs"][key]["Value"] == FORGET)
+        (pipe,) = [p for p in session.client("pipes").list_pipes()["Pipes"]
+                   if p["Source"].startswith(f"arn:aws:dynamodb:us-east-1:123456789012:table/"
+                                             f"{outputs['TableName']}/stream/")]
+        assert pipe["Target"].endswith(":event-bus/default")
         rekognition, s3 = session.client("rekognition"), session.client("s3")
         picture = images()["astronaut"]
         for userid in ("gone", "kept"):
