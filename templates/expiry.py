@@ -48,12 +48,13 @@ INPUT_TEMPLATE = json.dumps({PARTITION_KEY: f"<$.dynamodb.Keys.{PARTITION_KEY}.S
 # two stacks in one account and Region do not start each other's erasures.
 EVENT_SOURCE = Sub("ekyc.${AWS::StackName}")
 DETAIL_TYPE = "Abandoned record expired"
-# The pipe retries a record it cannot put on the bus, then dead-letters it; a record older than
-# a day is dead-lettered rather than retried (MaximumRecordAgeInSeconds, 60 to 604,800, and
-# MaximumRetryAttempts, 0 to 10,000: "PipeSourceDynamoDBStreamParameters", EventBridge Pipes
-# API Reference). A stream keeps a record 24 hours ("Change data capture for DynamoDB Streams").
+# The pipe retries a record it cannot put on the bus, then dead-letters it (MaximumRetryAttempts
+# and MaximumRecordAgeInSeconds, -1 for no limit: "PipeSourceDynamoDBStreamParameters",
+# EventBridge Pipes API Reference). The record's age limit must stay below the stream's
+# retention, so a dead-lettered record can still be read from the stream ("Amazon EventBridge
+# Pipes error handling and troubleshooting"); a DynamoDB stream keeps records 24 hours.
 MAXIMUM_RETRY_ATTEMPTS = 10
-MAXIMUM_RECORD_AGE_SECONDS = 24 * 3600
+MAXIMUM_RECORD_AGE_SECONDS = 6 * 3600
 
 
 def default_bus() -> Sub:
@@ -71,6 +72,8 @@ def add_expiry_erasure(stack: Stack) -> None:
                            "of queues."}))
     stack.dead_letter_queues["ExpiredRecords"] = undelivered
 
+    # The confused-deputy guard on aws:SourceAccount is the one the Terraform and Pulumi
+    # aws_pipes_pipe examples put in a pipe role's trust policy; unproven until a deploy.
     # "Event source permissions for Amazon EventBridge Pipes" (DynamoDB: DescribeStream,
     # GetRecords, GetShardIterator, ListStreams; sqs:SendMessage for the pipe's dead-letter
     # queue) and "Enrichment and target permissions" (events:PutEvents on the target bus).
