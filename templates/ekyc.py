@@ -13,6 +13,7 @@ from __future__ import annotations
 from troposphere import Template
 
 from .alarms import add_alarms
+from .expiry import add_expiry_erasure
 from .functions import add_starter, add_thumbnail
 from .operations_topic import add_operations_topic
 from .outputs import add_outputs
@@ -44,6 +45,7 @@ def build() -> Template:
     add_starter(stack)
     add_workflows(stack, api=True)
     add_api(stack)
+    add_expiry_erasure(stack)
     add_operations_topic(stack)
     add_alarms(stack)
     add_outputs(stack)

@@ -28,6 +28,10 @@ UNSCOPED_ACTIONS = {
     "rekognition:CompareFaces": "CompareFaces acts on two images, not on an AWS resource",
     "textract:AnalyzeID": "AnalyzeID acts on a document image; Textract's synchronous APIs "
                           "support no resource-level permissions",
+    "dynamodb:ListStreams": "ListStreams lists the account's stream ARNs (of a table if one is "
+                            "named), no records; EventBridge Pipes lists it among what a "
+                            "DynamoDB source needs (\"Event source permissions for Amazon "
+                            "EventBridge Pipes\")",
     "xray:PutTraceSegments": "X-Ray trace APIs support no resource-level permissions",
     "xray:PutTelemetryRecords": "X-Ray trace APIs support no resource-level permissions",
     "xray:GetSamplingRules": "X-Ray trace APIs support no resource-level permissions",

@@ -6,7 +6,7 @@ time to live deletes the item of a user who never completed a registration (the 
 
 from __future__ import annotations
 
-from troposphere import Equals, If, Not, Parameter, Ref
+from troposphere import Equals, If, Not, NoValue, Parameter, Ref
 from troposphere import dynamodb as ddb
 from troposphere import s3 as s3r
 
@@ -51,6 +51,13 @@ def time_to_live() -> ddb.TimeToLiveSpecification:
     """Enabled only while AbandonedRecordDays is above 0; the starter then sets the attribute."""
     return ddb.TimeToLiveSpecification(AttributeName=EXPIRES_AT,
                                        Enabled=If(EXPIRES_ABANDONED_RECORDS, True, False))
+
+
+def stream_specification() -> If:
+    """A stream of the table's keys while time to live deletes items, for the pipe that erases
+    what is left of an expired user (templates/expiry.py); none otherwise."""
+    return If(EXPIRES_ABANDONED_RECORDS, ddb.StreamSpecification(StreamViewType="KEYS_ONLY"),
+              NoValue)
 
 
 def lifecycle_configuration(stack: Stack) -> s3r.LifecycleConfiguration:

@@ -13,7 +13,7 @@ from troposphere import sqs as sqsr
 from contract.item import PARTITION_KEY
 
 from .policies import service_may_send_to_queues
-from .retention import time_to_live
+from .retention import stream_specification, time_to_live
 from .stack import Stack
 from .waivers import waive
 
@@ -49,6 +49,7 @@ def add_storage(stack: Stack) -> None:
         PointInTimeRecoverySpecification=ddb.PointInTimeRecoverySpecification(
             PointInTimeRecoveryEnabled=True),
         TimeToLiveSpecification=time_to_live(),
+        StreamSpecification=stream_specification(),
         DeletionPolicy="Delete",
         UpdateReplacePolicy="Retain",
     ))

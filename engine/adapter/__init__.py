@@ -4,7 +4,7 @@ Every change to moto's behaviour lives in this package, one function per defect,
 of the part of moto it changes, as moto splits its services: ``stepfunctions_executions``
 (starting executions: 1, 4, 12, 25), ``stepfunctions_tasks`` (service integrations: 2, 3, 7,
 19, 20), ``stepfunctions_language`` (paths, retries, errors: 5, 6, 8, 18), ``speed`` (work done
-once: 9-11, 29-32), ``cloudformation`` (change sets and resource models: 13-15, 17, 27),
+once: 9-11, 29-32), ``cloudformation`` (change sets and resource models: 13-15, 17, 27, 33),
 ``cloudformation_failures`` (28), ``awslambda`` (the Lambda runtime hooks: 16, 21), ``core``
 (22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26). Each fix
 has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or stops being
@@ -232,6 +232,12 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     is kept: moto only reads it and validates and applies a deep copy of it, so every request
     still works on its own copy.
     Direction: neutral (speed only).
+33. ``AWS::Pipes::Pipe`` was skipped by moto's CloudFormation, though moto has a pipes backend:
+    a stack's pipe was missing from ``ListPipes``, and a ``Ref`` or ``GetAtt`` to it resolved
+    to nothing. The pipe is created in moto's pipes backend with the template's properties;
+    ``Ref`` is its name and ``Arn`` its ARN ("AWS::Pipes::Pipe", CloudFormation Template
+    Reference, Return values). The engine runs no pipe: nothing is read from its source.
+    Direction: toward AWS: the resource CloudFormation creates, and the values it gives.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -301,4 +307,5 @@ def install() -> None:
         speed.remember_the_text_of_kept_trees()
         speed.read_queue_attributes_once_per_request()
         speed.parse_each_update_expression_once()
+        cloudformation.create_pipes()
         _installed = True

@@ -2,7 +2,7 @@
 an executed change set leaves the stack its outputs (13), state machines run their substituted
 definition (14), the resources moto skipped or half-made (15), a template holding a JSON
 null is refused as AWS refuses it (17), and an API Gateway stage is created, so a ``Ref`` to it
-or a ``${Stage}`` in ``Fn::Sub`` is its name (27)."""
+or a ``${Stage}`` in ``Fn::Sub`` is its name (27), and an EventBridge pipe is created (33)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException, V
 from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation.utils import yaml_tag_constructor
 from moto.core.common_models import CloudFormationModel
+from moto.pipes.models import pipes_backends
 from moto.s3.models import FakeBucket, s3_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import StateMachine
@@ -310,5 +311,65 @@ def create_api_gateway_stages() -> None:
                 api.stages.pop(self.name, None)
 
     create_api_gateway_stages.models = (ApiGatewayStage,)
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
+
+
+# --- 33. EventBridge pipes from CloudFormation ----------------------------------------------------
+
+def create_pipes() -> None:
+    class Pipe(CloudFormationModel):
+        """``Ref`` is the pipe's name, ``Arn`` its ARN ("AWS::Pipes::Pipe", CloudFormation
+        Template Reference, Return values); the pipe is created in moto's pipes backend, which
+        runs none."""
+
+        def __init__(self, pipe):
+            self.pipe = pipe
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::Pipes::Pipe"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            if attribute_name == "Arn":
+                return self.pipe.arn
+            raise UnformattedGetAttTemplateException()
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.pipe.name
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id,
+                                            region_name, **kwargs):
+            properties = cloudformation_json["Properties"]
+            made = pipes_backends[account_id][region_name].create_pipe(
+                name=properties.get("Name", resource_name)[:64],
+                description=properties.get("Description"),
+                desired_state=properties.get("DesiredState"),
+                source=properties["Source"],
+                source_parameters=properties.get("SourceParameters"),
+                enrichment=properties.get("Enrichment"),
+                enrichment_parameters=properties.get("EnrichmentParameters"),
+                target=properties["Target"],
+                target_parameters=properties.get("TargetParameters"),
+                role_arn=properties["RoleArn"],
+                tags=properties.get("Tags"),
+                log_configuration=properties.get("LogConfiguration"),
+                kms_key_identifier=properties.get("KmsKeyIdentifier"))
+            return cls(made)
+
+        def delete(self, account_id: str, region_name: str) -> None:
+            pipes_backends[account_id][region_name].pipes.pop(self.pipe.name, None)
+
+    create_pipes.models = (Pipe,)
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
