@@ -17,6 +17,11 @@ or not an item is kept, so a face or an upload that outlived its record goes too
 that finds no item and nothing to sweep (a second request, or a user id never seen) answers
 ``UserNotFound`` (404).
 
+The same workflow erases what is left of a user whose item time to live deleted
+(AbandonedRecordDays, templates/expiry.py): that start carries ``record_expired``, which the
+API's request model does not admit. If the user uploaded again in between, an item is kept
+again, and that erasure is called off: the user's new attempt is not an abandoned one.
+
 The execution is the erasure's log: this workflow alone logs its execution data, and no state
 reads more than the user id, face ids and names, and object keys (the item is read through a
 projection), so the log says what was erased, never the data.
@@ -44,7 +49,11 @@ COMMAND = "forget"
 REQUEST = Request("ForgetRequest", "User", images=())
 
 BUCKET = placeholder(BUCKET_NAME)
+# Set by the start an expired record's deletion makes (templates/expiry.py), never by the API.
+RECORD_EXPIRED = "record_expired"
 READ = "Read what is kept of the user"
+CAME_BACK = "Did the user come back after the record expired?"
+NOT_ABANDONED = "Keep the user's new attempt"
 KNOWN = "Is a record kept of the user?"
 ANYTHING_ERASED = "Was anything of the user erased?"
 NOTHING_KEPT = "Nothing kept of the user"
@@ -80,7 +89,12 @@ def build() -> dict:
         asl.optimized("dynamodb:getItem"),
         parameters={"TableName": TABLE, "Key": userid_key(), "ConsistentRead": True,
                     "ProjectionExpression": item.PARTITION_KEY},
-        result_path="$.user", retry=RETRY_DYNAMODB, catch=on_error, next=sweeps.NAME_FACES))
+        result_path="$.user", retry=RETRY_DYNAMODB, catch=on_error, next=CAME_BACK))
+    workflow.add(CAME_BACK, asl.choice(
+        [(asl.all_of(asl.is_present(f"$.{RECORD_EXPIRED}"), asl.is_present("$.user.Item")),
+          NOT_ABANDONED)], default=sweeps.NAME_FACES))
+    workflow.add(NOT_ABANDONED, answers.answer("NothingErased", {
+        "reason": "the user uploaded again after the record expired"}))
     sweeps.add_face_sweep(workflow, on_error=on_error, next=sweeps.LIST_UPLOADS)
     sweeps.add_upload_sweep(workflow, on_error=on_error, left=OBJECTS_LEFT, next=DELETE_OBJECTS)
     # DeleteObjects answers a key that names no object as deleted (S3 API Reference), so every

@@ -1,7 +1,8 @@
 """What is left of a user whose item time to live deleted goes too: while AbandonedRecordDays is
 above 0 the table has a stream (keys only), and a pipe takes the stream's time-to-live
 deletions to the default event bus, where a rule starts ``forget`` (``DELETE /user``'s
-workflow) with ``{"userid": ...}``, exactly the API's input. forget sweeps the collection for
+workflow) with ``{"userid": ..., "record_expired": true}``: the API's input and a flag that
+calls the erasure off if the user uploaded again meanwhile. forget sweeps the collection for
 the user's faces (the ID's face ``_id:<userid>`` of CompareMode=COLLECTION), the user's API
 folder and the fixed picture keys even when no item is kept (statemachines/forget.py).
 
@@ -43,7 +44,8 @@ TTL_DELETIONS = {
 # transformation": quote a variable that names a string, not one that names an object).
 # KEYS_ONLY records carry the item's key under dynamodb.Keys in attribute-value form
 # ("StreamRecord", Amazon DynamoDB Streams API Reference).
-INPUT_TEMPLATE = json.dumps({PARTITION_KEY: f"<$.dynamodb.Keys.{PARTITION_KEY}.S>"})
+INPUT_TEMPLATE = json.dumps({PARTITION_KEY: f"<$.dynamodb.Keys.{PARTITION_KEY}.S>",
+                             forget.RECORD_EXPIRED: True})
 # What the pipe puts on the bus, and what the rule matches: the source is the stack's own, so
 # two stacks in one account and Region do not start each other's erasures.
 EVENT_SOURCE = Sub("ekyc.${AWS::StackName}")

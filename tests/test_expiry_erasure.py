@@ -24,6 +24,7 @@ from botocore.config import Config
 from contract.item import ID_FACE_NAME_PREFIX, PARTITION_KEY
 from contract.keys import API_PREFIX
 from harness.pictures import images
+from statemachines import forget, registry
 
 from .conftest import EXTERNAL_ENGINE, stack_on_engine
 
@@ -112,8 +113,10 @@ def test_the_pipe_lets_through_time_to_live_deletions_only():
     assert not matches(pattern, ttl_record("ann", event="MODIFY"))
 
 
-def test_forget_is_started_with_the_apis_input():
-    assert forget_input(ttl_record("ann-42")) == {"userid": "ann-42"}
+def test_forget_is_started_with_the_apis_input_and_the_expiry_flag():
+    assert forget_input(ttl_record("ann-42")) == {"userid": "ann-42",
+                                                  forget.RECORD_EXPIRED: True}
+    assert forget.RECORD_EXPIRED not in registry.get("forget").request.schema()["properties"]
 
 
 def test_the_rule_takes_the_pipes_events_to_forget():
@@ -208,3 +211,15 @@ def test_on_the_engine_an_expired_users_leftovers_are_erased(endpoint_url):
         assert names == {f"{ID_FACE_NAME_PREFIX}kept"}
         listed = s3.list_objects_v2(Bucket=outputs["BucketName"], Prefix=f"{API_PREFIX}gone/")
         assert listed["KeyCount"] == 0
+
+        # "kept" uploaded again after the record expired: an item is kept again, so the
+        # erasure the expiry started is called off and nothing of the new attempt goes.
+        session.client("dynamodb").put_item(TableName=outputs["TableName"],
+                                            Item={PARTITION_KEY: {"S": "kept"}})
+        run = sfn.start_sync_execution(
+            stateMachineArn=forget_arn, input=json.dumps(forget_input(ttl_record("kept"))))
+        assert run["status"] == "SUCCEEDED", run
+        assert json.loads(run["output"])["status"] == "NothingErased"
+        names = {face.get("ExternalImageId") for face in rekognition.list_faces(
+            CollectionId=outputs["CollectionId"], MaxResults=4096)["Faces"]}
+        assert names == {f"{ID_FACE_NAME_PREFIX}kept"}

@@ -80,7 +80,7 @@ NO_BUCKET = throws("DeleteObjectsNoSuchBucket", "S3.NoSuchBucketException",
                    "The specified bucket does not exist (Service: S3, Status Code: 404)",
                    times=1 + S3_RETRIES)
 
-FOUND = (wf.READ, sweep.NAME_FACES, sweep.LIST_FACES, sweep.PICK_FACES)
+FOUND = (wf.READ, wf.CAME_BACK, sweep.NAME_FACES, sweep.LIST_FACES, sweep.PICK_FACES)
 # Each iteration of the Map decides whose face it is; the path lists the iterations in the
 # order of their states in the definition (harness.scenario_runner.iterations).
 MIXED_PICKED = (sweep.WHOSE_FACE, sweep.USERS_FACE) * 2 + (
@@ -155,6 +155,29 @@ SCENARIOS = [
                   sweep.DELETE_UPLOADS: PICTURES_DELETED},
            path=FOUND + NO_FACE_OF_THE_USER + TWO_UPLOADS_DELETED),
     api_scenario(
+        wf.NAME, "UserCameBack", "The record expired (time to live), but before its erasure "
+        "ran the user uploaded again: an item is kept again, so nothing is erased.",
+        request={**REQUEST, wf.RECORD_EXPIRED: True}, mocks={},
+        seed_item={"identity_verify_status": "processing"},
+        path=(wf.READ, wf.CAME_BACK, wf.NOT_ABANDONED),
+        item={"identity_verify_status": "processing"},
+        answer={"status": "NothingErased", "userid": USER,
+                "reason": "the user uploaded again after the record expired"}),
+    api_scenario(
+        wf.NAME, "ExpiredRecordSwept", "The record expired (time to live): the face on the ID "
+        "document it left is erased.", request={**REQUEST, wf.RECORD_EXPIRED: True},
+        mocks={sweep.LIST_FACES: faces_page("ListFacesLeftIdFace",
+                                            face(ID_FACE_ID, ID_FACE_NAME_PREFIX + USER)),
+               sweep.DELETE_FACES: returns("DeleteFacesLeftIdFace", {
+                   "DeletedFaces": [ID_FACE_ID], "UnsuccessfulFaceDeletions": []}),
+               sweep.LIST_UPLOADS: NO_UPLOADS, wf.DELETE_OBJECTS: PICTURES_DELETED},
+        seed_item=None,
+        path=(wf.READ, wf.CAME_BACK, sweep.NAME_FACES, sweep.LIST_FACES, sweep.PICK_FACES,
+              sweep.WHOSE_FACE, sweep.USERS_FACE) + FACES_DELETED + NO_UPLOAD
+        + (wf.DELETE_OBJECTS, wf.ALL_DELETED, wf.KNOWN, wf.ANYTHING_ERASED, wf.ANSWER),
+        item=GONE, answer={"status": "Erased", "userid": USER, "faces_deleted": 1,
+                           "api_uploads_deleted": 0, "picture_keys_cleared": KEYS}),
+    api_scenario(
         wf.NAME, "NothingKept", "Nothing is kept of the user id (never seen, or erased "
         "already): both sweeps find nothing, and the answer is 404.", request=REQUEST,
         mocks={sweep.LIST_FACES: faces_page("ListFacesOthersOnly", face(BOBS_FACE_ID, "bob")),
@@ -180,7 +203,8 @@ SCENARIOS = [
                    "request can be repeated"),
     refused("FaceServiceFault", "Rekognition refuses ListFaces: nothing is deleted, and the "
             "answer says why.", mocks={sweep.LIST_FACES: LIST_DENIED},
-            path=(wf.READ, sweep.NAME_FACES, sweep.LIST_FACES, api.DESCRIBE_ERROR)),
+            path=(wf.READ, wf.CAME_BACK, sweep.NAME_FACES, sweep.LIST_FACES,
+                  api.DESCRIBE_ERROR)),
     refused("StorageFault", "S3 fails the whole request (the bucket is gone): the record "
             "stays.", mocks={**MIXED, wf.DELETE_OBJECTS: NO_BUCKET},
             path=SWEPT + (wf.DELETE_OBJECTS, api.DESCRIBE_ERROR)),
