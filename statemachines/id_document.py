@@ -119,25 +119,17 @@ def _add_indexing(workflow: asl.Workflow, on_error: list) -> None:
           REMOVE_REPLACED)],
         default=ACCEPTED))
     workflow.add(ACCEPTED, asl.succeed())
-    workflow.add(REMOVE_REPLACED, delete_face(
-        OLD_ID_FACE, next=ACCEPTED,
-        catch=asl.catch_all(REPLACED_FACE_LEFT, result_path="$.undo_error")))
-    workflow.add(REPLACED_FACE_LEFT, asl.fail_with(
-        error="IdDocumentError",
-        cause="the ID document is accepted, but the face of the ID it replaced could not be "
-              "removed from the collection"))
+    _add_face_removal(workflow, REMOVE_REPLACED, OLD_ID_FACE, next=ACCEPTED,
+                      left=REPLACED_FACE_LEFT, cause="the ID document is accepted, but the face "
+                      "of the ID it replaced could not be removed from the collection")
     workflow.add(REMOVE_TURNED_DOWN, delete_face(
         INDEXED_ID_FACE, next=RECORD_FAILURE, catch=asl.catch_all(DESCRIBE_ERROR)))
     workflow.add(UNDO_INDEX, delete_face(
         INDEXED_ID_FACE, next=DESCRIBE_ERROR,
         catch=asl.catch_all(DESCRIBE_ERROR, result_path="$.undo_error")))
-    workflow.add(REMOVE_ERASED, delete_face(
-        INDEXED_ID_FACE, next=ERASED_MEANWHILE,
-        catch=asl.catch_all(ERASED_FACE_LEFT, result_path="$.undo_error")))
-    workflow.add(ERASED_FACE_LEFT, asl.fail_with(
-        error="IdDocumentError",
-        cause="the user was erased meanwhile, and the face this run indexed could not be "
-              "removed from the collection"))
+    _add_face_removal(workflow, REMOVE_ERASED, INDEXED_ID_FACE, next=ERASED_MEANWHILE,
+                      left=ERASED_FACE_LEFT, cause="the user was erased meanwhile, and the face "
+                      "this run indexed could not be removed from the collection")
 
 
 ACCEPTED = "ID document accepted"
@@ -169,3 +161,12 @@ def build(*, collection: bool = False) -> dict:
                      reason_attribute=ID_DOCUMENT.reason, flow=NAME,
                      record=RECORD_FAILURE, notify=NOTIFY_FAILURE, end=FAILED)
     return workflow.definition()
+
+
+def _add_face_removal(workflow: asl.Workflow, state: str, face: str, *, next: str, left: str,
+                      cause: str) -> None:
+    """Remove ``face`` from the collection, then go on to ``next``; if Rekognition refuses,
+    the run fails at ``left`` saying what is left (``cause``)."""
+    workflow.add(state, delete_face(
+        face, next=next, catch=asl.catch_all(left, result_path="$.undo_error")))
+    workflow.add(left, asl.fail_with(error="IdDocumentError", cause=cause))

@@ -87,6 +87,16 @@ def verdict(status: str, *, reason: str | None = None, reason_format: str | None
 # goes back; the parent's record fails the same way. An error is not recorded either, and the
 # run fails with it all the same.
 
+def add_scored_verdicts(workflow: asl.Workflow, similarity: str) -> None:
+    """The verdicts on a score (``similarity``, a path): a pass at or above the compare
+    threshold, a fail below it, each with the score shown to one decimal."""
+    for name, status, relation in ((MATCH, item.PASS, ">="), (NO_MATCH, item.FAIL, "<")):
+        workflow.add(name, verdict(
+            status, reason_format=f"States.Format('similarity {{}} {relation} {{}}', "
+                                  f"{SHOWN_SIMILARITY}, $.settings.compare_similarity)",
+            similarity=similarity, next=RECORD_SCORED))
+
+
 
 def record_verdict(*, scored: bool, on_error: list) -> asl.State:
     assignments = {item.COMPARE_STATUS: asl.ddb_string(f"$.verdict.{item.COMPARE_STATUS}"),
@@ -126,14 +136,7 @@ def _add_search_verdicts(workflow: asl.Workflow) -> None:
         workflow.add(name, asl.pass_state(
             parameters={"similarity.$": asl.rounded_to_tenths(similarity)},
             result_path="$.shown", next=then))
-    workflow.add(MATCH, verdict(
-        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
-                              "$.settings.compare_similarity)",
-        similarity=similarity, next=RECORD_SCORED))
-    workflow.add(NO_MATCH, verdict(
-        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
-                              "$.settings.compare_similarity)",
-        similarity=similarity, next=RECORD_SCORED))
+    add_scored_verdicts(workflow, similarity)
     workflow.add(BELOW_THRESHOLD, verdict(
         item.FAIL, reason_format="States.Format('similarity below {}', $.plan.threshold)",
         next=RECORD_UNSCORED))
@@ -217,14 +220,7 @@ def _add_compare_faces(workflow: asl.Workflow, best_match: str) -> None:
         ],
         default=NO_MATCH,
     ))
-    workflow.add(MATCH, verdict(
-        item.PASS, reason_format=f"States.Format('similarity {{}} >= {{}}', {SHOWN_SIMILARITY}, "
-                              "$.settings.compare_similarity)",
-        similarity=best_match, next=RECORD_SCORED))
-    workflow.add(NO_MATCH, verdict(
-        item.FAIL, reason_format=f"States.Format('similarity {{}} < {{}}', {SHOWN_SIMILARITY}, "
-                              "$.settings.compare_similarity)",
-        similarity=best_match, next=RECORD_SCORED))
+    add_scored_verdicts(workflow, best_match)
     workflow.add(NO_MATCH_FOUND, verdict(
         item.FAIL, reason="no face on the ID document to compare with", next=RECORD_UNSCORED))
     workflow.add(NO_COMPARABLE_FACE, verdict(

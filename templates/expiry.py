@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import json
 
-from awacs import dynamodb, events, sqs, states
-from awacs.aws import ArnLike
-from troposphere import GetAtt, Ref, Sub, pipes
-from troposphere import events as eventsr
-from troposphere import sqs as sqsr
+from awacs import dynamodb, events, sqs
+from troposphere import GetAtt, Sub, pipes
 
 from contract.item import PARTITION_KEY
 from statemachines import forget
 
-from .policies import allow, allow_unscoped, arn, policy, service_may_send_to_queues, service_role
+from .event_rules import add_rule_starting
+from .policies import allow, allow_unscoped, arn, policy, service_role
 from .retention import EXPIRES_ABANDONED_RECORDS
 from .stack import Stack
 from .storage import DEAD_LETTER_RETENTION_SECONDS, queue
@@ -111,26 +109,11 @@ def add_expiry_erasure(stack: Stack) -> None:
                 Source=EVENT_SOURCE, DetailType=DETAIL_TYPE)),
     ))
 
-    # EventBridge sends aws:SourceAccount when it assumes a target's role ("Using IAM policy
-    # conditions in Amazon EventBridge"): the guard holds, as for the safety net's rule.
-    rule_role = t.add_resource(service_role("ExpiryRuleRole", "events", [
-        policy("start-forget", [allow([states.StartExecution], [Ref(machine)])])]))
-    rule = t.add_resource(eventsr.Rule(
-        "ExpiryRule",
-        Description="An abandoned record time to live deleted: erase what is left of the "
+    add_rule_starting(
+        stack, "ExpiryRule", machine,
+        description="An abandoned record time to live deleted: erase what is left of the "
                     "user (forget).",
-        EventPattern={"source": [EVENT_SOURCE], "detail-type": [DETAIL_TYPE]},
-        State="ENABLED",
-        Targets=[eventsr.Target(
-            Id="Forget", Arn=Ref(machine), RoleArn=GetAtt(rule_role, "Arn"),
-            # The pipe's rendered InputTemplate is the event's detail: forget gets it alone.
-            InputPath="$.detail",
-            DeadLetterConfig=eventsr.DeadLetterConfig(Arn=GetAtt(undelivered, "Arn")))],
-    ))
-    t.add_resource(sqsr.QueuePolicy(
-        "ExpiredRecordsDeadLetterQueuePolicy",
-        Queues=[Ref(undelivered)],
-        PolicyDocument=service_may_send_to_queues(
-            "UndeliveredExpiryEvents", "events.amazonaws.com",
-            [GetAtt(undelivered, "Arn")], [ArnLike({"aws:SourceArn": GetAtt(rule, "Arn")})]),
-    ))
+        pattern={"source": [EVENT_SOURCE], "detail-type": [DETAIL_TYPE]},
+        # The pipe's rendered InputTemplate is the event's detail: forget gets it alone.
+        target="Forget", input_path="$.detail", undelivered=undelivered,
+        permission="start-forget", sid="UndeliveredExpiryEvents")

@@ -3,16 +3,12 @@ badly, with a role for the rule and a dead-letter queue for events it cannot del
 
 from __future__ import annotations
 
-from awacs import states
-from awacs.aws import ArnLike
-from troposphere import GetAtt, Output, Ref
-from troposphere import events as eventsr
-from troposphere import sqs as sqsr
+from troposphere import Output, Ref
 
 from contract.placeholders import state_machine_arn
 from statemachines import registry, safety_net
 
-from .policies import allow, policy, service_may_send_to_queues, service_role
+from .event_rules import add_rule_starting
 from .stack import Stack
 from .storage import DEAD_LETTER_RETENTION_SECONDS, queue
 
@@ -35,10 +31,6 @@ def add_safety_net_rule(stack: Stack) -> None:
     machine = stack.state_machines[safety_net.NAME]
     uploads = [Ref(stack.state_machines[workflow.name]) for workflow in registry.WORKFLOWS
                if workflow.upload is not None]
-    # EventBridge sends aws:SourceAccount and aws:SourceArn (the rule) when it assumes a
-    # target's role ("Using IAM policy conditions in Amazon EventBridge"): the guard holds.
-    rule_role = t.add_resource(service_role("SafetyNetRuleRole", "events", [
-        policy("start-safety-net", [allow([states.StartExecution], [Ref(machine)])])]))
     # Events EventBridge cannot deliver (after its retries: 24 hours, 185 attempts by
     # default) land here rather than being dropped ("Event retry policy and using
     # dead-letter queues", EventBridge User Guide).
@@ -46,27 +38,17 @@ def add_safety_net_rule(stack: Stack) -> None:
         "SafetyNetDeadLetterQueue", retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
         waivers={"ES6000": "This queue is itself a dead-letter queue, of the safety net "
                            "rule's target; the rule only recognises DLQs of queues."}))
-    rule = t.add_resource(eventsr.Rule(
-        "SafetyNetRule",
-        Description="Upload executions that ended FAILED, TIMED_OUT or ABORTED: start the "
+    add_rule_starting(
+        stack, "SafetyNetRule", machine,
+        description="Upload executions that ended FAILED, TIMED_OUT or ABORTED: start the "
                     "safety net, which records error if the item is still processing.",
-        EventPattern={
+        pattern={
             "source": ["aws.states"],
             "detail-type": [safety_net.EXECUTION_STATUS_CHANGE],
             "detail": {"status": list(safety_net.ENDINGS), "stateMachineArn": uploads},
         },
-        State="ENABLED",
-        Targets=[eventsr.Target(
-            Id="SafetyNet", Arn=Ref(machine), RoleArn=GetAtt(rule_role, "Arn"),
-            DeadLetterConfig=eventsr.DeadLetterConfig(Arn=GetAtt(undelivered, "Arn")))],
-    ))
-    t.add_resource(sqsr.QueuePolicy(
-        "SafetyNetDeadLetterQueuePolicy",
-        Queues=[Ref(undelivered)],
-        PolicyDocument=service_may_send_to_queues(
-            "UndeliveredFailureEvents", "events.amazonaws.com",
-            [GetAtt(undelivered, "Arn")], [ArnLike({"aws:SourceArn": GetAtt(rule, "Arn")})]),
-    ))
+        target="SafetyNet", undelivered=undelivered, permission="start-safety-net",
+        sid="UndeliveredFailureEvents")
     stack.dead_letter_queues["SafetyNet"] = undelivered
     t.add_output(Output(state_machine_arn(safety_net.NAME), Value=Ref(machine),
                         Description="Safety net: records error for an upload execution "
