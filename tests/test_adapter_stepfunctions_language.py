@@ -1,6 +1,6 @@
-"""Adapter fixes 5, 6, 8 and 18 (engine/adapter/stepfunctions_language.py), on the embedded
+"""Adapter fixes 5, 6, 8, 18 and 34 (engine/adapter/stepfunctions_language.py), on the embedded
 engine: scaled retry waits, definite JSONPaths, States.* errors out of Parallel and Map, the
-errors States.ALL does not match.
+errors States.ALL does not match, StringMatches patterns.
 """
 
 from __future__ import annotations
@@ -119,3 +119,25 @@ def test_states_all_does_not_catch_a_runtime_error(sfn):
         "Caught": CAUGHT})
     described = finish(sfn, arn)
     assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+
+
+# --- 34. StringMatches patterns -------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, pattern, matched", [
+    ("_id:alice", "_id:*", True),  # the ID document faces' names (registered_faces.py)
+    ("alice", "_id:*", False),
+    ("abc", "a?c", False),  # no character but * is special
+    ("a?c", "a?c", True),
+    ("abc", "a[b]c", False),
+    ("a[b]c", "a[b]c", True),
+    ("a*c", "a\\*c", True),  # an escaped asterisk stands for itself
+    ("abc", "a\\*c", False),
+])
+def test_string_matches_reads_the_pattern_as_the_states_language_does(sfn, value, pattern,
+                                                                       matched):
+    arn = create(sfn, {
+        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.value", "StringMatches": pattern,
+                                                 "Next": "Matched"}], "Default": "Other"},
+        "Matched": {"Type": "Pass", "Result": {"matched": True}, "End": True},
+        "Other": {"Type": "Pass", "Result": {"matched": False}, "End": True}})
+    assert output(finish(sfn, arn, {"value": value})) == {"matched": matched}

@@ -3,12 +3,12 @@
 Every change to moto's behaviour lives in this package, one function per defect, in the module
 of the part of moto it changes, as moto splits its services: ``stepfunctions_executions``
 (starting executions: 1, 4, 12, 25), ``stepfunctions_tasks`` (service integrations: 2, 3, 7,
-19, 20), ``stepfunctions_language`` (paths, retries, errors: 5, 6, 8, 18), ``speed`` (work done
-once: 9-11, 29-32), ``cloudformation`` (change sets and resource models: 13-15, 17, 27, 33),
-``cloudformation_failures`` (28), ``awslambda`` (the Lambda runtime hooks: 16, 21), ``core``
-(22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26). Each fix
-has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or stops being
-needed. It reaches into moto's internals, so moto is pinned exactly (``patching.MOTO_VERSION``);
+19, 20), ``stepfunctions_language`` (paths, retries, errors, patterns: 5, 6, 8, 18, 34),
+``speed`` (work done once: 9-11, 29-32), ``cloudformation`` (change sets and resource
+models: 13-15, 17, 27, 33), ``cloudformation_failures`` (28), ``awslambda`` (the Lambda
+runtime hooks: 16, 21), ``core`` (22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26).
+Each fix has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or
+stops being needed. It reaches into moto's internals, so moto is pinned exactly (``patching.MOTO_VERSION``);
 ``install()`` refuses any other version rather than patching blindly.
 
 **The principle: every fix moves the engine toward AWS, never past it.** AWS is the truth and
@@ -238,6 +238,14 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     ``Ref`` is its name and ``Arn`` its ARN ("AWS::Pipes::Pipe", CloudFormation Template
     Reference, Return values). The engine runs no pipe: nothing is read from its source.
     Direction: toward AWS: the resource CloudFormation creates, and the values it gives.
+34. A Choice rule's ``StringMatches`` pattern was read as a shell glob (``fnmatch``): ``?`` matched
+    any one character and ``[...]`` a set, and an escaped ``\\*`` matched nothing. The Amazon
+    States Language gives ``*`` alone a meaning (any run of characters) and lets a backslash
+    make an asterisk or a backslash stand for itself (Choice Rules, Amazon States Language
+    specification; "Choice workflow state", Step Functions Developer Guide); the pattern is now
+    read so.
+    Direction: toward AWS, both ways: a ``?`` or ``[`` no longer matches more than on AWS, and
+    an escaped asterisk matches an asterisk as on AWS.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -308,4 +316,5 @@ def install() -> None:
         speed.read_queue_attributes_once_per_request()
         speed.parse_each_update_expression_once()
         cloudformation.create_pipes()
+        stepfunctions_language.match_strings_as_aws_does()
         _installed = True

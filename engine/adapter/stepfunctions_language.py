@@ -1,7 +1,7 @@
 """Fixes to how moto's Step Functions interpreter evaluates the language
 (``moto.stepfunctions.parser.asl``): retry waits (5), definite JSONPaths (6), ``States.*``
-errors out of Parallel branches and Map iterations (8), and the errors ``States.ALL`` does not
-match (18)."""
+errors out of Parallel branches and Map iterations (8), the errors ``States.ALL`` does not
+match (18), and the patterns of ``StringMatches`` (34)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name
     StatesErrorName,
 )
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.choice.comparison.operator.implementations import (  # noqa: E501
+    string_operators,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration import (
     iteration_worker,
 )
@@ -120,3 +123,32 @@ def leave_terminal_errors_uncaught() -> None:
         evaluate(self, env)
 
     ErrorEqualsDecl._eval_body = evaluate_without_terminal_errors
+
+
+# --- 34. StringMatches patterns -----------------------------------------------------------------
+
+def matches_pattern(value: str, pattern: str) -> bool:
+    """``value`` against a StringMatches ``pattern`` as the Amazon States Language reads it:
+    ``*`` matches any run of characters, a backslash makes the next character (an asterisk, a
+    backslash) stand for itself, and no other character is special."""
+    expression, escaped = [], False
+    for character in pattern:
+        if escaped or character not in "*\\":
+            expression.append(re.escape(character))
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        else:
+            expression.append(".*")
+    return re.fullmatch("".join(expression), value, flags=re.DOTALL) is not None
+
+
+def match_strings_as_aws_does() -> None:
+    operator = string_operators.StringMatches
+    if not hasattr(operator, "_compare"):
+        raise RuntimeError("moto's StringMatches changed: re-check fix 34")
+
+    def compare(variable: Any, comparison_value: Any) -> bool:
+        return isinstance(variable, str) and matches_pattern(variable, comparison_value)
+
+    operator._compare = staticmethod(compare)
