@@ -8,8 +8,9 @@ of the part of moto it changes, as moto splits its services: ``stepfunctions_exe
 models: 13-15, 17, 27, 33), ``cloudformation_failures`` (28), ``awslambda`` (the Lambda
 runtime hooks: 16, 21), ``core`` (22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26).
 Each fix has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or
-stops being needed. It reaches into moto's internals, so moto is pinned exactly (``patching.MOTO_VERSION``);
-``install()`` refuses any other version rather than patching blindly.
+stops being needed. It reaches into moto's internals, so moto is pinned exactly
+(``patching.MOTO_VERSION``); ``install()`` refuses any other version rather than patching
+blindly.
 
 **The principle: every fix moves the engine toward AWS, never past it.** AWS is the truth and
 the engine a stand-in: where moto is stricter than AWS, a fix relaxes it to accept what AWS
