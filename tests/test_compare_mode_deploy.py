@@ -9,7 +9,6 @@ read back from IAM), and Textract only where AnalyzeIdDocuments is on.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import re
@@ -53,10 +52,6 @@ def allowed_actions(iam, role_arn: str) -> set[str]:
     actions = set()
     for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
         document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-        if isinstance(document, str):
-            # moto 5.2.5 keeps the document of a role policy CloudFormation made as Python's
-            # repr of it; AWS answers the JSON document (boto3 decodes it to a dict).
-            document = ast.literal_eval(document)
         for statement in document["Statement"]:
             listed = statement["Action"]
             actions.update([listed] if isinstance(listed, str) else listed)

@@ -6,7 +6,8 @@ of the part of moto it changes, as moto splits its services: ``stepfunctions_exe
 19, 20), ``stepfunctions_language`` (paths, retries, errors, patterns: 5, 6, 8, 18, 34),
 ``speed`` (work done once: 9-11, 29-32), ``cloudformation`` (change sets and resource
 models: 13-15, 17, 27, 33), ``cloudformation_failures`` (28), ``awslambda`` (the Lambda
-runtime hooks: 16, 21), ``core`` (22), ``s3`` (23), ``events`` (24) and ``dynamodb`` (26).
+runtime hooks: 16, 21), ``core`` (22), ``s3`` (23), ``events`` (24), ``dynamodb`` (26)
+and ``iam`` (35).
 Each fix has a test in ``tests/test_adapter_*.py`` that fails if the fix stops working or
 stops being needed. It reaches into moto's internals, so moto is pinned exactly
 (``patching.MOTO_VERSION``); ``install()`` refuses any other version rather than patching
@@ -247,6 +248,13 @@ Where the engine is still more lenient than AWS, and what stands in for the chec
     read so.
     Direction: toward AWS, both ways: a ``?`` or ``[`` no longer matches more than on AWS, and
     an escaped asterisk matches an asterisk as on AWS.
+35. A role CloudFormation made kept each inline policy (``Policies``) as a Python object, so
+    GetRolePolicy answered its ``repr`` instead of the JSON document; and a stack update left
+    the role's inline policies as they were. The documents are kept as JSON text, as
+    PutRolePolicy takes them ("GetRolePolicy", IAM API Reference), and an update replaces the
+    role's inline policies with the template's ("AWS::IAM::Role", CloudFormation Template
+    Reference).
+    Direction: toward AWS: what IAM answers, and what a stack update applies.
 
 JSONata is not evaluated by moto; the workflows use JSONPath, so it is left alone.
 """
@@ -277,6 +285,7 @@ def install() -> None:
             core,
             dynamodb,
             events,
+            iam,
             s3,
             speed,
             stepfunctions_executions,
@@ -318,4 +327,5 @@ def install() -> None:
         speed.parse_each_update_expression_once()
         cloudformation.create_pipes()
         stepfunctions_language.match_strings_as_aws_does()
+        iam.keep_role_policies_as_aws_does()
         _installed = True
