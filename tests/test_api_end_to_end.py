@@ -15,7 +15,7 @@ import requests
 
 from client import cli
 from client.api import ApiClient
-from client.items import plain
+from client.uploads import Client
 from engine.api_front import LocalApi
 from harness import id_cards
 from harness.pictures import images
@@ -32,12 +32,7 @@ def stack(endpoint_url):
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             client = ApiClient(session, front.url, outputs["BucketName"])
-            ddb = session.client("dynamodb")
-
-            def item(userid: str) -> dict:
-                return plain(ddb.get_item(TableName=outputs["TableName"],
-                                          Key={"userid": {"S": userid}},
-                                          ConsistentRead=True).get("Item", {}))
+            item = Client(session, name, out=lambda _: None).item
 
             def faces() -> list[tuple[str, str]]:
                 listed = session.client("rekognition").list_faces(

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from client.api import ApiClient
-from client.items import plain
+from client.uploads import Client
 from contract.item import ID_FACE_NAME_PREFIX
 from engine.api_front import LocalApi
 from harness.pictures import encode, images
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(EXTERNAL_ENGINE, reason="deploys onto the embedd
 
 @pytest.fixture(scope="module")
 def stack(endpoint_url):
-    with stack_on_engine(endpoint_url, "idfaces") as (session, _, deployed):
+    with stack_on_engine(endpoint_url, "idfaces") as (session, name, deployed):
         outputs = deployed.outputs()
         with LocalApi.for_stack(outputs, endpoint_url=endpoint_url, session=session) as front:
             rekognition, ddb = session.client("rekognition"), session.client("dynamodb")
@@ -48,10 +48,7 @@ def stack(endpoint_url):
                     FaceMatchThreshold=0, MaxFaces=4096)["FaceMatches"]
                 return next(m["Similarity"] for m in found if m["Face"]["FaceId"] == face_id)
 
-            def item(userid: str) -> dict:
-                return plain(ddb.get_item(TableName=outputs["TableName"],
-                                          Key={"userid": {"S": userid}},
-                                          ConsistentRead=True).get("Item", {}))
+            item = Client(session, name, out=lambda _: None).item
 
             def seed(userid: str, face_id: str) -> None:
                 ddb.put_item(TableName=outputs["TableName"], Item={
